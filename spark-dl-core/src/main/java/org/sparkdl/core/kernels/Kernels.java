@@ -1,0 +1,68 @@
+package org.sparkdl.core.kernels;
+
+/**
+ * The hot operations of training, behind one interface so that a CPU (BLAS) and an OpenCL
+ * implementation can be swapped. All arrays are row-major; images are NCHW.
+ *
+ * <p>Implementations may keep per-thread state (buffers, compiled programs): use one instance per
+ * model replica. They must check sizes before touching memory they do not own.
+ */
+public interface Kernels {
+    /** A short name for logs, e.g. {@code cpu(JNIBLAS)}. */
+    String name();
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C}, op(A) m×k, op(B) k×n, C m×n; row-major with leading
+     * dimensions implied by the shapes (A is stored k×m when transposed, B n×k).
+     */
+    void sgemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOffset,
+            float[] b,
+            int bOffset,
+            float beta,
+            float[] c,
+            int cOffset);
+
+    /**
+     * Convolution forward: {@code y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]}.
+     *
+     * @param columns scratch of {@link ConvGeometry#columnBufferSize()} floats; on return it holds
+     *     the im2col matrix of {@code x}, which {@link #convBackwardWeight} reuses
+     * @param bias may be null
+     */
+    void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns);
+
+    /**
+     * Weight and bias gradient: {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
+     *
+     * @param columns the im2col matrix left by the matching {@link #convForward}
+     * @param dbias may be null
+     */
+    void convBackwardWeight(ConvGeometry g, float[] columns, float[] dy, float[] dw, float[] dbias);
+
+    /**
+     * Input gradient: {@code dx = dy ⋆ᵀ w} (overwritten, not accumulated).
+     *
+     * @param columns scratch of {@link ConvGeometry#columnBufferSize()} floats (contents destroyed)
+     */
+    void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns);
+
+    /** Max pooling forward; {@code argmax[i]} receives the input index that produced {@code y[i]}. */
+    void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax);
+
+    /** Max pooling backward: {@code dx} is overwritten, each {@code dy[i]} added at {@code argmax[i]}. */
+    void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] dx);
+
+    /** Average pooling forward. */
+    void avgPoolForward(PoolGeometry g, float[] x, float[] y);
+
+    /** Average pooling backward; {@code dx} is overwritten. */
+    void avgPoolBackward(PoolGeometry g, float[] dy, float[] dx);
+}

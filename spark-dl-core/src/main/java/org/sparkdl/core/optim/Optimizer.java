@@ -1,0 +1,145 @@
+package org.sparkdl.core.optim;
+
+import java.util.List;
+import org.sparkdl.core.nn.Param;
+
+/**
+ * A first-order optimizer over a fixed list of parameters. {@link #step()} applies the L1/L2
+ * penalties to the gradients of decayed parameters (weights, not biases), then the update rule.
+ *
+ * <p>State (the step count and every per-element slot such as momentum or Adam's moments)
+ * flattens to one {@code float[]}: data-parallel training averages it, checkpoints save it.
+ */
+public abstract class Optimizer {
+    private final List<Param> params;
+    /** slots[s][i]: slot s (momentum, second moment, ...) of parameter i. */
+    private final float[][][] slots;
+
+    private double learningRate;
+    private double l1;
+    private double l2;
+    private long steps;
+
+    protected Optimizer(List<Param> params, int slotCount, double learningRate) {
+        this.params = List.copyOf(params);
+        this.slots = new float[slotCount][this.params.size()][];
+        for (int s = 0; s < slotCount; s++) {
+            for (int i = 0; i < this.params.size(); i++) {
+                slots[s][i] = new float[this.params.get(i).size()];
+            }
+        }
+        setLearningRate(learningRate);
+    }
+
+    /** The update for parameter {@code index}: {@code w} in place from gradient {@code g}. */
+    protected abstract void update(int index, float[] w, float[] g, float lr, long step);
+
+    public abstract String name();
+
+    protected final float[] slot(int s, int index) {
+        return slots[s][index];
+    }
+
+    public final void step() {
+        steps++;
+        float lr = (float) learningRate;
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            if (p.decayed() && (l1 != 0 || l2 != 0)) {
+                addPenalties(p.data(), p.gradData());
+            }
+            update(i, p.data(), p.gradData(), lr, steps);
+        }
+    }
+
+    /** g += l2·w + l1·sign(w): the gradients of (l2/2)·‖w‖² and l1·‖w‖₁. */
+    private void addPenalties(float[] w, float[] g) {
+        float a = (float) l1;
+        float b = (float) l2;
+        for (int j = 0; j < w.length; j++) {
+            g[j] += b * w[j] + a * Math.signum(w[j]);
+        }
+    }
+
+    public List<Param> params() {
+        return params;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public Optimizer setLearningRate(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite non-negative number, got " + lr);
+        }
+        this.learningRate = lr;
+        return this;
+    }
+
+    /** L1 penalty strength on decayed parameters. */
+    public Optimizer setL1(double l1) {
+        this.l1 = nonNegative("l1", l1);
+        return this;
+    }
+
+    /** L2 penalty strength on decayed parameters (coupled weight decay, added to the gradient). */
+    public Optimizer setL2(double l2) {
+        this.l2 = nonNegative("l2", l2);
+        return this;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    protected static double nonNegative(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite non-negative number, got " + v);
+        }
+        return v;
+    }
+
+    /** 1 (the step count) + every slot of every parameter. */
+    public int stateSize() {
+        long n = 1;
+        for (float[][] s : slots) {
+            for (float[] a : s) {
+                n += a.length;
+            }
+        }
+        return Math.toIntExact(n);
+    }
+
+    public float[] state() {
+        float[] out = new float[stateSize()];
+        out[0] = steps;
+        int off = 1;
+        for (float[][] s : slots) {
+            for (float[] a : s) {
+                System.arraycopy(a, 0, out, off, a.length);
+                off += a.length;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores {@link #state()}. The step count is rounded: averaged states from several replicas
+     * carry the same count.
+     */
+    public void loadState(float[] in) {
+        if (in.length != stateSize()) {
+            throw new IllegalArgumentException(
+                    name() + " state has " + in.length + " values but " + stateSize() + " are expected");
+        }
+        steps = Math.round(in[0]);
+        int off = 1;
+        for (float[][] s : slots) {
+            for (float[] a : s) {
+                System.arraycopy(in, off, a, 0, a.length);
+                off += a.length;
+            }
+        }
+    }
+}

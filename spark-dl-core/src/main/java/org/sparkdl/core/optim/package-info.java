@@ -1,0 +1,2 @@
+/** Optimizers (SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW), penalties and clipping. */
+package org.sparkdl.core.optim;

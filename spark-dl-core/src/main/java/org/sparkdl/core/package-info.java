@@ -1,0 +1,8 @@
+/**
+ * spark-dl core: the deep-learning engine, plain Java 17 with no Spark or Hadoop. Tensors
+ * ({@code tensor}), layers with explicit forward/backward ({@code nn}), losses, optimizers,
+ * learning-rate schedules, initialisers, the model-spec parser ({@code spec}), the hot kernels
+ * behind one interface ({@code kernels}) and a single replica's training step ({@code train}).
+ * Everything numerical is tested here without Spark.
+ */
+package org.sparkdl.core;

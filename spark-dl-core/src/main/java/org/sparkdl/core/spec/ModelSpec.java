@@ -1,0 +1,204 @@
+package org.sparkdl.core.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.sparkdl.core.init.Initializer;
+import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.nn.Activation;
+import org.sparkdl.core.nn.BatchNorm;
+import org.sparkdl.core.nn.Conv2d;
+import org.sparkdl.core.nn.Dense;
+import org.sparkdl.core.nn.Dropout;
+import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.LayerNorm;
+import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.nn.ShapeException;
+import org.sparkdl.core.nn.WeightedLayer;
+import org.sparkdl.core.tensor.Shapes;
+
+/**
+ * A model written as one readable string, e.g.
+ * {@code conv(32,5,pad=2) relu maxpool(2) flatten dense(256) relu dropout(0.5) dense(10)}.
+ *
+ * <p>Building walks the tokens with the per-sample shape, so each layer's input size is inferred
+ * and a token that does not fit is reported by position, text and reason.
+ */
+public final class ModelSpec {
+    /** The CNN-S reference network of the benchmarks, for 1×28×28 input and 10 classes. */
+    public static final String CNN_S =
+            "conv(32,5,pad=2) relu maxpool(2) conv(64,5,pad=2) relu maxpool(2) flatten dense(256) relu dense(10)";
+
+    /** Builds one layer from its token and input shape. */
+    private interface Factory {
+        Layer build(Arguments a, int[] in, Context ctx);
+    }
+
+    /** What a factory needs beyond its arguments. */
+    private record Context(Kernels kernels, long dropoutSeed) {}
+
+    private record Entry(List<String> args, Factory factory) {}
+
+    private static final Map<String, Entry> LAYERS = new TreeMap<>();
+
+    static {
+        Factory conv = (a, in, c) -> {
+            requireRank(a, in, 3, "a C x H x W input");
+            return new Conv2d(
+                    c.kernels(),
+                    in[0],
+                    a.positiveInt("filters", null),
+                    a.positiveInt("kernel", null),
+                    a.positiveInt("kernel", null),
+                    a.positiveInt("stride", 1),
+                    a.nonNegativeInt("pad", 0));
+        };
+        register(conv, List.of("filters", "kernel", "stride", "pad"), "conv", "conv2d");
+        Factory dense = (a, in, c) -> {
+            if (in.length != 1) {
+                throw new SpecException(a + ": needs a flat input but gets " + Shapes.describe(in)
+                        + "; put 'flatten' before it");
+            }
+            return new Dense(c.kernels(), in[0], a.positiveInt("units", null));
+        };
+        register(dense, List.of("units"), "dense", "linear", "fc");
+        for (Pool2d.Kind kind : Pool2d.Kind.values()) {
+            Factory pool = (a, in, c) -> {
+                requireRank(a, in, 3, "a C x H x W input");
+                int k = a.positiveInt("kernel", null);
+                return new Pool2d(c.kernels(), kind, k, a.positiveInt("stride", k));
+            };
+            register(pool, List.of("kernel", "stride"), kind == Pool2d.Kind.MAX ? "maxpool" : "avgpool");
+        }
+        register((a, in, c) -> new Flatten(), List.of(), "flatten");
+        register(
+                (a, in, c) -> new Dropout(a.number("p", 0.5f, 0f, 1f, false), c.dropoutSeed()),
+                List.of("p"),
+                "dropout");
+        register(
+                (a, in, c) -> {
+                    if (in.length != 1 && in.length != 3) {
+                        throw new SpecException(
+                                a + ": needs a flat or C x H x W input but gets " + Shapes.describe(in));
+                    }
+                    return new BatchNorm(
+                            in[0], a.number("momentum", 0.1f, 0f, 1f, true), a.number("eps", 1e-5f, 1e-12f, 1f, true));
+                },
+                List.of("momentum", "eps"),
+                "batchnorm",
+                "bn");
+        register(
+                (a, in, c) -> new LayerNorm(in, a.number("eps", 1e-5f, 1e-12f, 1f, true)),
+                List.of("eps"),
+                "layernorm",
+                "ln");
+        register((a, in, c) -> new Activation.ReLU(), List.of(), "relu");
+        register((a, in, c) -> new Activation.Sigmoid(), List.of(), "sigmoid");
+        register((a, in, c) -> new Activation.Tanh(), List.of(), "tanh");
+        register((a, in, c) -> new Activation.GELU(), List.of(), "gelu");
+        register(
+                (a, in, c) -> new Activation.LeakyReLU(a.number("slope", 0.01f, 0f, 1f, true)),
+                List.of("slope"),
+                "leakyrelu");
+        register(
+                (a, in, c) -> new Activation.ELU(a.number("alpha", 1f, 0f, Float.MAX_VALUE, true)),
+                List.of("alpha"),
+                "elu");
+    }
+
+    private static void register(Factory f, List<String> args, String... names) {
+        for (String n : names) {
+            LAYERS.put(n, new Entry(args, f));
+        }
+    }
+
+    private static void requireRank(Arguments a, int[] in, int rank, String what) {
+        if (in.length != rank) {
+            throw new SpecException(a + ": needs " + what + " but gets " + Shapes.describe(in)
+                    + (in.length == 1 && rank == 3 ? "; give an image input shape such as 1,28,28" : ""));
+        }
+    }
+
+    private final String text;
+    private final List<LayerToken> tokens;
+
+    private ModelSpec(String text, List<LayerToken> tokens) {
+        this.text = text;
+        this.tokens = tokens;
+    }
+
+    /** Parses the syntax and checks every layer name; shapes are checked by {@link #build}. */
+    public static ModelSpec parse(String spec) {
+        List<LayerToken> tokens = LayerToken.tokenize(spec);
+        for (LayerToken t : tokens) {
+            Entry e = LAYERS.get(t.name());
+            if (e == null) {
+                throw new SpecException(t.where() + ": unknown layer '" + t.name() + "'; expected one of "
+                        + String.join(", ", LAYERS.keySet()));
+            }
+            new Arguments(t, e.args()); // validates argument names and count
+        }
+        return new ModelSpec(spec.trim(), tokens);
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public List<LayerToken> tokens() {
+        return tokens;
+    }
+
+    /**
+     * Builds the model for a per-sample input shape, weights drawn by {@code init} from {@code seed}.
+     *
+     * @param inputShape per sample, e.g. {@code [1, 28, 28]} or {@code [784]}
+     */
+    public Sequential build(int[] inputShape, Kernels kernels, Initializer init, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Layer> layers = new ArrayList<>();
+        int[] shape = inputShape.clone();
+        for (LayerToken t : tokens) {
+            Entry e = LAYERS.get(t.name());
+            Arguments args = new Arguments(t, e.args());
+            Layer layer;
+            try {
+                layer = e.factory().build(args, shape, new Context(kernels, rng.nextLong()));
+                shape = layer.outputShape(shape);
+            } catch (SpecException ex) {
+                throw ex;
+            } catch (IllegalArgumentException ex) {
+                throw new SpecException(t.where() + " does not fit input " + Shapes.describe(shape) + ": "
+                        + ex.getMessage(), ex);
+            }
+            if (layer instanceof WeightedLayer w) {
+                w.initialize(init, rng.split());
+            }
+            layers.add(layer);
+        }
+        try {
+            return new Sequential(inputShape, layers);
+        } catch (ShapeException ex) {
+            throw new SpecException(ex.getMessage(), ex);
+        }
+    }
+
+    /** Builds with He-normal weights, the default for ReLU networks. */
+    public Sequential build(int[] inputShape, Kernels kernels, long seed) {
+        return build(inputShape, kernels, Initializer.HE_NORMAL, seed);
+    }
+
+    /** The spec's layer names, for docs and error messages. */
+    public static List<String> layerNames() {
+        return List.copyOf(LAYERS.keySet());
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
