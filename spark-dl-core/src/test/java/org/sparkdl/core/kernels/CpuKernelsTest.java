@@ -1,0 +1,142 @@
+package org.sparkdl.core.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdl.core.testing.Close.assertClose;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkdl.core.testing.GradientCheck;
+
+/** The CPU kernels against naive reference loops, single- and multi-threaded, at odd sizes. */
+class CpuKernelsTest {
+    @ParameterizedTest(name = "gemm transA={0} transB={1} {2}x{3}x{4}")
+    @CsvSource({"false,false,7,5,3", "true,false,7,5,3", "false,true,13,1,9", "true,true,4,17,6", "false,false,1,1,1"})
+    void gemmMatchesNaive(boolean ta, boolean tb, int m, int n, int k) {
+        float[] a = GradientCheck.randn(1, m * k + 3).data();
+        float[] b = GradientCheck.randn(2, k * n + 2).data();
+        float[] c = GradientCheck.randn(3, m * n + 1).data();
+        float[] expected = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    float av = ta ? a[3 + p * m + i] : a[3 + i * k + p];
+                    float bv = tb ? b[2 + j * k + p] : b[2 + p * n + j];
+                    s += av * bv;
+                }
+                expected[1 + i * n + j] = (float) (0.5 * s + 2 * c[1 + i * n + j]);
+            }
+        }
+        new CpuKernels().sgemm(ta, tb, m, n, k, 0.5f, a, 3, b, 2, 2f, c, 1);
+        assertClose("C", expected, c, 1e-5);
+    }
+
+    @Test
+    void gemmRejectsShortArraysBeforeTouchingMemory() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new CpuKernels().sgemm(false, false, 4, 4, 4, 1f, new float[15], 0, new float[16], 0, 0f,
+                        new float[16], 0));
+        assertTrue(e.getMessage().contains("gemm A"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7} threads={8}")
+    @CsvSource({"3,2,9,7,5,3,1,1,1", "2,3,8,8,4,5,1,2,2", "2,1,11,10,3,3,2,1,2", "1,4,5,6,2,2,3,0,1",
+        "5,3,6,6,7,1,1,0,2"})
+    void convolutionMatchesDirectLoops(int n, int c, int h, int w, int f, int k, int s, int p, int threads) {
+        ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
+        float[] x = GradientCheck.randn(4, g.inputSize()).data();
+        float[] wt = GradientCheck.randn(5, g.weightSize()).data();
+        float[] bias = GradientCheck.randn(6, f).data();
+        float[] dy = GradientCheck.randn(7, g.outputSize()).data();
+        CpuKernels kernels = new CpuKernels(threads);
+        float[] cols = new float[(int) g.columnBufferSize()];
+        float[] y = new float[g.outputSize()];
+        kernels.convForward(g, x, wt, bias, y, cols);
+        float[] dw = new float[g.weightSize()];
+        float[] db = new float[f];
+        kernels.convBackwardWeight(g, cols, dy, dw, db);
+        float[] dx = new float[g.inputSize()];
+        kernels.convBackwardInput(g, dy, wt, dx, cols);
+
+        float[] ey = new float[y.length];
+        float[] edx = new float[dx.length];
+        float[] edw = new float[dw.length];
+        float[] edb = new float[f];
+        int oh = g.outH();
+        int ow = g.outW();
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < f; o++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int yi = ((b * f + o) * oh + oy) * ow + ox;
+                        double acc = bias[o];
+                        edb[o] += dy[yi];
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ki = 0; ki < k; ki++) {
+                                for (int kj = 0; kj < k; kj++) {
+                                    int iy = oy * s - p + ki;
+                                    int ix = ox * s - p + kj;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                        continue;
+                                    }
+                                    int xi = ((b * c + ci) * h + iy) * w + ix;
+                                    int wi = ((o * c + ci) * k + ki) * k + kj;
+                                    acc += x[xi] * wt[wi];
+                                    edx[xi] += dy[yi] * wt[wi];
+                                    edw[wi] += dy[yi] * x[xi];
+                                }
+                            }
+                        }
+                        ey[yi] = (float) acc;
+                    }
+                }
+            }
+        }
+        assertClose("y", ey, y, 1e-4);
+        assertClose("dx", edx, dx, 1e-4);
+        assertClose("dw", edw, dw, 1e-4);
+        assertClose("db", edb, db, 1e-4);
+    }
+
+    @Test
+    void convolutionChecksBuffersFirst() {
+        ConvGeometry g = new ConvGeometry(2, 1, 5, 5, 2, 3, 3, 1, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> new CpuKernels().convForward(g,
+                new float[g.inputSize()], new float[g.weightSize()], null, new float[g.outputSize()], new float[10]));
+        assertTrue(e.getMessage().contains("column buffer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 1, 2, 2, 1, 5, 5, 1, 0));
+    }
+
+    @Test
+    void poolingThreadsAgree() {
+        PoolGeometry g = new PoolGeometry(3, 5, 9, 8, 3, 2);
+        float[] x = GradientCheck.randn(8, g.inputSize()).data();
+        float[] y1 = new float[g.outputSize()];
+        float[] y2 = new float[g.outputSize()];
+        int[] a1 = new int[g.outputSize()];
+        int[] a2 = new int[g.outputSize()];
+        new CpuKernels(1).maxPoolForward(g, x, y1, a1);
+        new CpuKernels(2).maxPoolForward(g, x, y2, a2);
+        assertClose("max", y1, y2, 0);
+        new CpuKernels(1).avgPoolForward(g, x, y1);
+        new CpuKernels(2).avgPoolForward(g, x, y2);
+        assertClose("avg", y1, y2, 0);
+    }
+
+    @Test
+    void backendSelection() {
+        assertEquals("cpu", Backends.choose("cpu", 1).backend());
+        // No OpenCL provider on core's test classpath: auto falls back to CPU and says why.
+        Backends.Choice auto = Backends.choose("auto", 1);
+        assertEquals("cpu", auto.backend());
+        assertTrue(auto.reason().contains("no OpenCL kernels"), auto.reason());
+        var e = assertThrows(IllegalStateException.class, () -> Backends.choose("opencl", 1));
+        assertTrue(e.getMessage().contains("opencl-kernels"), e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> Backends.choose("cuda", 1));
+        assertTrue(bad.getMessage().contains("'cuda'"), bad.getMessage());
+        assertTrue(auto.create() instanceof CpuKernels);
+    }
+}
