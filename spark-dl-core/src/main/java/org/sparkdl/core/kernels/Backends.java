@@ -58,7 +58,8 @@ public final class Backends {
                 } else {
                     String why = p == null
                             ? "no OpenCL kernels on the classpath"
-                            : probe.usable() ? "OpenCL device is not a GPU (" + probe.description() + ")"
+                            : probe.usable()
+                                    ? "OpenCL device is not a GPU (" + probe.description() + ")"
                                     : probe.description();
                     c = cpu("auto: " + why, cpuThreads);
                 }

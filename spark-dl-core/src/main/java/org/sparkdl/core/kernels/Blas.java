@@ -20,7 +20,9 @@ public final class Blas {
                 b = instance;
                 if (b == null) {
                     b = BLAS.getInstance();
-                    LOG.log(System.Logger.Level.INFO, "spark-dl BLAS implementation: " + b.getClass().getName());
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "spark-dl BLAS implementation: " + b.getClass().getName());
                     instance = b;
                 }
             }

@@ -5,7 +5,15 @@ package org.sparkdl.core.kernels;
  * N×F×OH×OW, symmetric zero padding and one stride for both axes.
  */
 public record ConvGeometry(
-        int batch, int inChannels, int height, int width, int outChannels, int kernelH, int kernelW, int stride, int pad) {
+        int batch,
+        int inChannels,
+        int height,
+        int width,
+        int outChannels,
+        int kernelH,
+        int kernelW,
+        int stride,
+        int pad) {
 
     public ConvGeometry {
         if (batch <= 0 || inChannels <= 0 || height <= 0 || width <= 0 || outChannels <= 0) {

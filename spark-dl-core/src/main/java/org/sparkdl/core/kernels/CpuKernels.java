@@ -169,11 +169,12 @@ public final class CpuKernels implements Kernels {
                             int rowStart = in + (oy * g.stride() + ki) * g.width() + ox * g.stride();
                             for (int kj = 0; kj < g.kernel(); kj++) {
                                 float v = x[rowStart + kj];
-                                // NaN wins, as in PyTorch, so that it is never hidden by pooling.
-                                if (v > bestValue || Float.isNaN(v)) {
-                                    bestValue = v;
-                                    best = rowStart + kj;
-                                }
+                                // Branch-free: which element wins is random, so a branch mispredicts
+                                // half the time. m is all ones when v > bestValue (their difference
+                                // is negative); a NaN propagates through Math.max as in PyTorch.
+                                int m = Float.floatToRawIntBits(bestValue - v) >> 31;
+                                best = (best & ~m) | ((rowStart + kj) & m);
+                                bestValue = Math.max(bestValue, v);
                             }
                         }
                         y[out + oy * ow + ox] = bestValue;

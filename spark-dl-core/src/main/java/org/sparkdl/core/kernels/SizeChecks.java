@@ -16,8 +16,8 @@ public final class SizeChecks {
 
     public static void atLeast(String what, int[] array, long needed) {
         if (array == null || array.length < needed) {
-            throw new IllegalArgumentException(what + " holds " + (array == null ? 0 : array.length)
-                    + " indices but " + needed + " are needed");
+            throw new IllegalArgumentException(
+                    what + " holds " + (array == null ? 0 : array.length) + " indices but " + needed + " are needed");
         }
     }
 

@@ -16,8 +16,7 @@ final class ClassLabels {
         int n = output.dim(0);
         int classes = output.dim(1);
         if (target.size() != n) {
-            throw new IllegalArgumentException(
-                    "expected " + n + " labels (one per row), got " + target.size());
+            throw new IllegalArgumentException("expected " + n + " labels (one per row), got " + target.size());
         }
         int[] labels = into != null && into.length == n ? into : new int[n];
         float[] t = target.data();

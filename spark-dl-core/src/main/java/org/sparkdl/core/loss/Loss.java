@@ -33,8 +33,7 @@ public interface Loss {
             case "binary_cross_entropy":
                 return new BinaryCrossEntropy();
             default:
-                throw new IllegalArgumentException(
-                        "unknown loss '" + name + "'; expected cross_entropy, hinge or bce");
+                throw new IllegalArgumentException("unknown loss '" + name + "'; expected cross_entropy, hinge or bce");
         }
     }
 }

@@ -17,28 +17,41 @@ public abstract class Activation implements Layer {
     /** f'(x), given x and y = f(x) */
     protected abstract float derivative(float x, float y);
 
+    /** y = f(x) over whole arrays; activations override it with branch-free loops the JIT vectorises. */
+    protected void applyAll(float[] x, float[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] = apply(x[i]);
+        }
+    }
+
+    /** d = g·f'(x) over whole arrays. */
+    protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
+        for (int i = 0; i < g.length; i++) {
+            d[i] = g[i] * derivative(x[i], y[i]);
+        }
+    }
+
+    /**
+     * All ones where {@code x > 0}, else zero, without a branch: ReLU's sign pattern is random, and a
+     * mispredicted branch per element made these layers 10× slower than the memory allows.
+     */
+    static int positiveMask(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return (-bits >> 31) & ~(bits >> 31); // bits > 0 exactly when x > 0 (−0.0 and +0.0 give 0)
+    }
+
     @Override
     public final Tensor forward(Tensor input, boolean training) {
         x = input;
         y = Buffers.reuse(y, input.shape());
-        float[] xd = input.data();
-        float[] yd = y.data();
-        for (int i = 0; i < xd.length; i++) {
-            yd[i] = apply(xd[i]);
-        }
+        applyAll(input.data(), y.data());
         return y;
     }
 
     @Override
     public final Tensor backward(Tensor gradOut) {
         dx = Buffers.reuse(dx, gradOut.shape());
-        float[] g = gradOut.data();
-        float[] xd = x.data();
-        float[] yd = y.data();
-        float[] d = dx.data();
-        for (int i = 0; i < g.length; i++) {
-            d[i] = g[i] * derivative(xd[i], yd[i]);
-        }
+        backwardAll(x.data(), y.data(), gradOut.data(), dx.data());
         return dx;
     }
 
@@ -56,6 +69,20 @@ public abstract class Activation implements Layer {
         @Override
         protected float derivative(float x, float y) {
             return x > 0f ? 1f : 0f;
+        }
+
+        @Override
+        protected void applyAll(float[] x, float[] y) {
+            for (int i = 0; i < x.length; i++) {
+                y[i] = Math.max(x[i], 0f);
+            }
+        }
+
+        @Override
+        protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
+            for (int i = 0; i < g.length; i++) {
+                d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positiveMask(x[i]));
+            }
         }
 
         @Override
@@ -79,6 +106,22 @@ public abstract class Activation implements Layer {
         @Override
         protected float derivative(float x, float y) {
             return x > 0f ? 1f : slope;
+        }
+
+        @Override
+        protected void applyAll(float[] x, float[] y) {
+            for (int i = 0; i < x.length; i++) {
+                y[i] = Math.max(x[i], 0f) + slope * Math.min(x[i], 0f);
+            }
+        }
+
+        @Override
+        protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
+            float rest = 1f - slope;
+            for (int i = 0; i < g.length; i++) {
+                float one = Float.intBitsToFloat(0x3f800000 & positiveMask(x[i])); // 1 where x > 0, else 0
+                d[i] = g[i] * (slope + rest * one);
+            }
         }
 
         @Override

@@ -63,8 +63,8 @@ public final class BatchNorm implements Layer {
     @Override
     public Tensor forward(Tensor input, boolean training) {
         if ((input.rank() != 2 && input.rank() != 4) || input.dim(1) != channels) {
-            throw new ShapeException(describe() + " for " + channels + " channels expects N x " + channels
-                    + " or N x " + channels + " x H x W input, got " + Shapes.describe(input.shape()));
+            throw new ShapeException(describe() + " for " + channels + " channels expects N x " + channels + " or N x "
+                    + channels + " x H x W input, got " + Shapes.describe(input.shape()));
         }
         x = input;
         lastWasTraining = training;
@@ -78,8 +78,8 @@ public final class BatchNorm implements Layer {
         float[] b = beta.data();
         if (training) {
             if (count < 2) {
-                throw new ShapeException("batchnorm in training needs more than one value per channel, got batch "
-                        + n + " of " + Shapes.describe(Shapes.sampleShape(input.shape())));
+                throw new ShapeException("batchnorm in training needs more than one value per channel, got batch " + n
+                        + " of " + Shapes.describe(Shapes.sampleShape(input.shape())));
             }
             xhat = Buffers.reuse(xhat, input.size());
         }

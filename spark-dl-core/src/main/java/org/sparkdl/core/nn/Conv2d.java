@@ -70,8 +70,8 @@ public final class Conv2d implements WeightedLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (x.rank() != 4 || x.dim(1) != inChannels) {
-            throw new ShapeException(describe() + " expects input N x " + inChannels + " x H x W, got "
-                    + Shapes.describe(x.shape()));
+            throw new ShapeException(
+                    describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(x.shape()));
         }
         geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
         columns = Buffers.reuse(columns, geometry.columnBufferSize());

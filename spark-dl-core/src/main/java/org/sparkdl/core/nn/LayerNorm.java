@@ -42,8 +42,8 @@ public final class LayerNorm implements Layer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (x.sampleSize() != size) {
-            throw new ShapeException(describe() + " was built for samples of " + Shapes.describe(sampleShape)
-                    + ", got " + Shapes.describe(Shapes.sampleShape(x.shape())));
+            throw new ShapeException(describe() + " was built for samples of " + Shapes.describe(sampleShape) + ", got "
+                    + Shapes.describe(Shapes.sampleShape(x.shape())));
         }
         int n = x.dim(0);
         y = Buffers.reuse(y, x.shape());
@@ -108,8 +108,8 @@ public final class LayerNorm implements Layer {
     @Override
     public int[] outputShape(int[] s) {
         if (Shapes.size(s) != size) {
-            throw new ShapeException(describe() + " was built for " + Shapes.describe(sampleShape) + ", got "
-                    + Shapes.describe(s));
+            throw new ShapeException(
+                    describe() + " was built for " + Shapes.describe(sampleShape) + ", got " + Shapes.describe(s));
         }
         return s.clone();
     }

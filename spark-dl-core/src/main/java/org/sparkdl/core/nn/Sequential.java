@@ -194,8 +194,8 @@ public final class Sequential implements Layer {
             total += n;
             sb.append(String.format("%-24s %-14s %12d%n", l.describe(), Shapes.describe(shapes.get(i + 1)), n));
         }
-        sb.append(String.format("total parameters: %d, forward MFLOP per sample: %.2f%n",
-                total, 2.0 * forwardMacs(inputShape) / 1e6));
+        sb.append(String.format(
+                "total parameters: %d, forward MFLOP per sample: %.2f%n", total, 2.0 * forwardMacs(inputShape) / 1e6));
         return sb.toString();
     }
 

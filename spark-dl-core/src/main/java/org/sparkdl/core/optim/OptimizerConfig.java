@@ -22,7 +22,8 @@ public record OptimizerConfig(
         double l1,
         double l2) {
 
-    public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
+    public static final List<String> NAMES =
+            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
 
     /** Defaults: momentum 0.9, betas 0.9/0.999, eps 1e-8, no decay or penalties. */
     public static OptimizerConfig of(String name, double learningRate) {
@@ -69,8 +70,8 @@ public record OptimizerConfig(
                 throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of " + NAMES);
         }
         if (weightDecay != 0 && !name.equalsIgnoreCase("adamw")) {
-            throw new IllegalArgumentException("weightDecay is AdamW's decoupled decay; for " + name
-                    + " use the l2 penalty instead");
+            throw new IllegalArgumentException(
+                    "weightDecay is AdamW's decoupled decay; for " + name + " use the l2 penalty instead");
         }
         o.setL1(l1).setL2(l2);
         return o;

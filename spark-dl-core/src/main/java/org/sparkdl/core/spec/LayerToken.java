@@ -37,8 +37,8 @@ public record LayerToken(int position, String text, String name, List<String> po
             String name = spec.substring(start, i);
             int position = tokens.size() + 1;
             if (name.isEmpty()) {
-                throw new SpecException("token " + position + " at character " + (start + 1) + ": expected a layer name,"
-                        + " got '" + c + "'");
+                throw new SpecException("token " + position + " at character " + (start + 1)
+                        + ": expected a layer name," + " got '" + c + "'");
             }
             int afterName = i;
             while (i < n && Character.isWhitespace(spec.charAt(i))) {
@@ -49,8 +49,8 @@ public record LayerToken(int position, String text, String name, List<String> po
             if (i < n && spec.charAt(i) == '(') {
                 int close = spec.indexOf(')', i);
                 if (close < 0) {
-                    throw new SpecException("token " + position + " '" + spec.substring(start).trim()
-                            + "': missing ')'");
+                    throw new SpecException(
+                            "token " + position + " '" + spec.substring(start).trim() + "': missing ')'");
                 }
                 String text = spec.substring(start, close + 1);
                 String inner = spec.substring(i + 1, close).trim();

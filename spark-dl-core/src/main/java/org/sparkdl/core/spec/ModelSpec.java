@@ -60,8 +60,8 @@ public final class ModelSpec {
         register(conv, List.of("filters", "kernel", "stride", "pad"), "conv", "conv2d");
         Factory dense = (a, in, c) -> {
             if (in.length != 1) {
-                throw new SpecException(a + ": needs a flat input but gets " + Shapes.describe(in)
-                        + "; put 'flatten' before it");
+                throw new SpecException(
+                        a + ": needs a flat input but gets " + Shapes.describe(in) + "; put 'flatten' before it");
             }
             return new Dense(c.kernels(), in[0], a.positiveInt("units", null));
         };
@@ -172,8 +172,8 @@ public final class ModelSpec {
             } catch (SpecException ex) {
                 throw ex;
             } catch (IllegalArgumentException ex) {
-                throw new SpecException(t.where() + " does not fit input " + Shapes.describe(shape) + ": "
-                        + ex.getMessage(), ex);
+                throw new SpecException(
+                        t.where() + " does not fit input " + Shapes.describe(shape) + ": " + ex.getMessage(), ex);
             }
             if (layer instanceof WeightedLayer w) {
                 w.initialize(init, rng.split());

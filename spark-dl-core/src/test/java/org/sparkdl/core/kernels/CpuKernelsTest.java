@@ -36,15 +36,21 @@ class CpuKernelsTest {
 
     @Test
     void gemmRejectsShortArraysBeforeTouchingMemory() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new CpuKernels().sgemm(false, false, 4, 4, 4, 1f, new float[15], 0, new float[16], 0, 0f,
-                        new float[16], 0));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new CpuKernels()
+                        .sgemm(false, false, 4, 4, 4, 1f, new float[15], 0, new float[16], 0, 0f, new float[16], 0));
         assertTrue(e.getMessage().contains("gemm A"), e.getMessage());
     }
 
     @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7} threads={8}")
-    @CsvSource({"3,2,9,7,5,3,1,1,1", "2,3,8,8,4,5,1,2,2", "2,1,11,10,3,3,2,1,2", "1,4,5,6,2,2,3,0,1",
-        "5,3,6,6,7,1,1,0,2"})
+    @CsvSource({
+        "3,2,9,7,5,3,1,1,1",
+        "2,3,8,8,4,5,1,2,2",
+        "2,1,11,10,3,3,2,1,2",
+        "1,4,5,6,2,2,3,0,1",
+        "5,3,6,6,7,1,1,0,2"
+    })
     void convolutionMatchesDirectLoops(int n, int c, int h, int w, int f, int k, int s, int p, int threads) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
         float[] x = GradientCheck.randn(4, g.inputSize()).data();
@@ -104,8 +110,16 @@ class CpuKernelsTest {
     @Test
     void convolutionChecksBuffersFirst() {
         ConvGeometry g = new ConvGeometry(2, 1, 5, 5, 2, 3, 3, 1, 1);
-        var e = assertThrows(IllegalArgumentException.class, () -> new CpuKernels().convForward(g,
-                new float[g.inputSize()], new float[g.weightSize()], null, new float[g.outputSize()], new float[10]));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new CpuKernels()
+                        .convForward(
+                                g,
+                                new float[g.inputSize()],
+                                new float[g.weightSize()],
+                                null,
+                                new float[g.outputSize()],
+                                new float[10]));
         assertTrue(e.getMessage().contains("column buffer"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 1, 2, 2, 1, 5, 5, 1, 0));
     }

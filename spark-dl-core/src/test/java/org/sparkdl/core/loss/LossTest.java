@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdl.core.testing.Close.assertClose;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.testing.FixtureArchive;
 import org.sparkdl.core.testing.GradientCheck;
@@ -29,8 +29,10 @@ class LossTest {
     void gradientCheck(String name) {
         Tensor z = GradientCheck.randn(3, 5, 4);
         Tensor target = name.equals("bce")
-                ? Tensor.of(new float[] {1, 0, 0.3f, 1, 0, 0, 1, 0.5f, 0.2f, 0.9f, 1, 0, 0, 1, 1, 0, 0.7f, 0.1f, 1, 0},
-                        5, 4)
+                ? Tensor.of(
+                        new float[] {1, 0, 0.3f, 1, 0, 0, 1, 0.5f, 0.2f, 0.9f, 1, 0, 0, 1, 1, 0, 0.7f, 0.1f, 1, 0},
+                        5,
+                        4)
                 : Tensor.of(new float[] {0, 3, 1, 2, 3}, 5);
         GradientCheck.checkLoss(Loss.parse(name), z, target);
     }
@@ -49,12 +51,17 @@ class LossTest {
         Loss ce = new SoftmaxCrossEntropy();
         Tensor z = Tensor.zeros(2, 3);
         var e = assertThrows(IllegalArgumentException.class, () -> ce.forward(z, Tensor.of(new float[] {0, 3}, 2)));
-        assertTrue(e.getMessage().contains("label 3.0 at row 1") && e.getMessage().contains("[0, 3)"), e.getMessage());
-        var frac = assertThrows(IllegalArgumentException.class, () -> ce.forward(z, Tensor.of(new float[] {0.5f, 1}, 2)));
+        assertTrue(
+                e.getMessage().contains("label 3.0 at row 1") && e.getMessage().contains("[0, 3)"), e.getMessage());
+        var frac =
+                assertThrows(IllegalArgumentException.class, () -> ce.forward(z, Tensor.of(new float[] {0.5f, 1}, 2)));
         assertTrue(frac.getMessage().contains("not a class index"), frac.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ce.forward(z, Tensor.of(new float[] {Float.NaN, 1}, 2)));
-        assertThrows(IllegalArgumentException.class, () -> new MulticlassHinge().forward(z, Tensor.of(new float[] {-1, 1}, 2)));
-        var bce = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MulticlassHinge().forward(z, Tensor.of(new float[] {-1, 1}, 2)));
+        var bce = assertThrows(
+                IllegalArgumentException.class,
                 () -> new BinaryCrossEntropy().forward(Tensor.zeros(1, 2), Tensor.of(new float[] {0, 2}, 1, 2)));
         assertTrue(bce.getMessage().contains("outside [0, 1]"), bce.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Loss.parse("mse"));

@@ -24,7 +24,8 @@ class BadInputTest {
 
     @Test
     void flatInputOfTheRightSizeIsReshaped() {
-        assertArrayEquals(new int[] {2, 3}, model.forward(Tensor.zeros(2, 36), false).shape());
+        assertArrayEquals(
+                new int[] {2, 3}, model.forward(Tensor.zeros(2, 36), false).shape());
     }
 
     @Test

@@ -92,7 +92,10 @@ class LayerGradientTest {
     @ParameterizedTest
     @CsvSource({"relu", "leakyrelu(0.1)", "elu(1.0)", "gelu", "sigmoid", "tanh"})
     void activation(String token) {
-        Layer a = ModelSpec.parse(token).build(new int[] {12}, kernels, 0).layers().get(0);
+        Layer a = ModelSpec.parse(token)
+                .build(new int[] {12}, kernels, 0)
+                .layers()
+                .get(0);
         GradientCheck.check(a, awayFromZero(randn(14, 4, 12), 0.01f));
     }
 

@@ -92,8 +92,18 @@ class LayerParityTest {
     }
 
     private static void loadRunning(FixtureArchive f, BatchNorm bn) {
-        System.arraycopy(f.get("running_mean0").data(), 0, bn.runningMean().data(), 0, bn.runningMean().size());
-        System.arraycopy(f.get("running_var0").data(), 0, bn.runningVar().data(), 0, bn.runningVar().size());
+        System.arraycopy(
+                f.get("running_mean0").data(),
+                0,
+                bn.runningMean().data(),
+                0,
+                bn.runningMean().size());
+        System.arraycopy(
+                f.get("running_var0").data(),
+                0,
+                bn.runningVar().data(),
+                0,
+                bn.runningVar().size());
     }
 
     @Test
@@ -111,7 +121,8 @@ class LayerParityTest {
             case "elu" -> "elu(1.0)";
             default -> name;
         };
-        Layer a = ModelSpec.parse(token).build(new int[] {7}, kernels, 0).layers().get(0);
+        Layer a =
+                ModelSpec.parse(token).build(new int[] {7}, kernels, 0).layers().get(0);
         assertEquals(token.replace("(0.1)", "(0.1)"), a.describe());
         compare(f, a);
     }

@@ -20,20 +20,35 @@ class OptimizerParityTest {
             case "sgd" -> OptimizerConfig.of("sgd", 0.1).create(params);
             case "momentum" -> OptimizerConfig.of("momentum", 0.1).create(params);
             case "nesterov" -> OptimizerConfig.of("nesterov", 0.1).create(params);
-            case "sgd_l2" -> OptimizerConfig.of("sgd", 0.1).withPenalties(0, 0.05).create(params);
-            case "sgd_l1" -> OptimizerConfig.of("sgd", 0.1).withPenalties(0.02, 0).create(params);
+            case "sgd_l2" ->
+                OptimizerConfig.of("sgd", 0.1).withPenalties(0, 0.05).create(params);
+            case "sgd_l1" ->
+                OptimizerConfig.of("sgd", 0.1).withPenalties(0.02, 0).create(params);
             case "adagrad" -> OptimizerConfig.of("adagrad", 0.1).create(params);
             case "rmsprop" -> OptimizerConfig.of("rmsprop", 0.01).create(params);
             case "adam" -> OptimizerConfig.of("adam", 0.01).create(params);
-            case "adam_l2" -> OptimizerConfig.of("adam", 0.01).withPenalties(0, 0.05).create(params);
-            case "adamw" -> OptimizerConfig.of("adamw", 0.01).withWeightDecay(0.1).create(params);
+            case "adam_l2" ->
+                OptimizerConfig.of("adam", 0.01).withPenalties(0, 0.05).create(params);
+            case "adamw" ->
+                OptimizerConfig.of("adamw", 0.01).withWeightDecay(0.1).create(params);
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sgd", "momentum", "nesterov", "sgd_l2", "sgd_l1", "adagrad", "rmsprop", "adam", "adam_l2",
-        "adamw"})
+    @ValueSource(
+            strings = {
+                "sgd",
+                "momentum",
+                "nesterov",
+                "sgd_l2",
+                "sgd_l1",
+                "adagrad",
+                "rmsprop",
+                "adam",
+                "adam_l2",
+                "adamw"
+            })
     void fiveStepsMatchPyTorch(String name) {
         FixtureArchive f = FixtureArchive.load("optim_" + name);
         Param w = new Param("weight", f.get("w0"), true);
@@ -100,9 +115,17 @@ class OptimizerParityTest {
     @Test
     void badHyperParametersAreNamed() {
         List<Param> none = List.of();
-        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.of("adamax", 0.1).create(none));
-        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.of("sgd", -1).create(none));
-        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.of("sgd", 0.1).withWeightDecay(0.1).create(none));
-        assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.of("momentum", 0.1).withMomentum(1.5).create(none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OptimizerConfig.of("adamax", 0.1).create(none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OptimizerConfig.of("sgd", -1).create(none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OptimizerConfig.of("sgd", 0.1).withWeightDecay(0.1).create(none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OptimizerConfig.of("momentum", 0.1).withMomentum(1.5).create(none));
     }
 }

@@ -49,7 +49,8 @@ class ScheduleParityTest {
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.step(0.1, 0.5, 5, 3));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.cosine(0.1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.constant(Double.NaN));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LearningRateSchedule.warmUp(LearningRateSchedule.constant(0.1), 2, 0));
     }
 }

@@ -22,7 +22,8 @@ class ModelSpecTest {
         long expected = (32 * 25 + 32) + (64 * 800 + 64) + (3136 * 256 + 256) + (256 * 10 + 10);
         assertEquals(expected, m.parameterCount());
         String summary = m.summary();
-        assertTrue(summary.contains("conv(64,5,pad=2)") && summary.contains("64x7x7") && summary.contains("" + expected),
+        assertTrue(
+                summary.contains("conv(64,5,pad=2)") && summary.contains("64x7x7") && summary.contains("" + expected),
                 summary);
         assertEquals(ModelSpec.CNN_S, m.describe());
     }
@@ -32,16 +33,24 @@ class ModelSpecTest {
         Sequential m = ModelSpec.parse("CONV( 8 , 3, stride = 2, pad=1 )  bn relu avgpool(2, stride=1) flatten"
                         + " dense(units=4) dropout layernorm leakyrelu(slope=0.2) elu gelu")
                 .build(new int[] {3, 9, 9}, kernels, 1);
-        assertEquals("conv(8,3,stride=2,pad=1) batchnorm relu avgpool(2,stride=1) flatten dense(4) dropout(0.5)"
-                + " layernorm leakyrelu(0.2) elu(1.0) gelu", m.describe());
+        assertEquals(
+                "conv(8,3,stride=2,pad=1) batchnorm relu avgpool(2,stride=1) flatten dense(4) dropout(0.5)"
+                        + " layernorm leakyrelu(0.2) elu(1.0) gelu",
+                m.describe());
         assertArrayEquals(new int[] {4}, m.outputShape());
     }
 
     @Test
     void sameSeedSameWeights() {
-        float[] a = ModelSpec.parse("dense(5) relu dense(2)").build(new int[] {3}, kernels, 9).state();
-        float[] b = ModelSpec.parse("dense(5) relu dense(2)").build(new int[] {3}, kernels, 9).state();
-        float[] c = ModelSpec.parse("dense(5) relu dense(2)").build(new int[] {3}, kernels, 10).state();
+        float[] a = ModelSpec.parse("dense(5) relu dense(2)")
+                .build(new int[] {3}, kernels, 9)
+                .state();
+        float[] b = ModelSpec.parse("dense(5) relu dense(2)")
+                .build(new int[] {3}, kernels, 9)
+                .state();
+        float[] c = ModelSpec.parse("dense(5) relu dense(2)")
+                .build(new int[] {3}, kernels, 10)
+                .state();
         assertArrayEquals(a, b);
         assertTrue(!java.util.Arrays.equals(a, c));
     }
@@ -65,8 +74,8 @@ class ModelSpecTest {
                 ", relu | token 1 at character 1: expected a layer name, got ','",
             })
     void badSpecsNameTheTokenAndTheReason(String spec, String message) {
-        SpecException e = assertThrows(SpecException.class,
-                () -> ModelSpec.parse(spec).build(new int[] {1, 28, 28}, kernels, 0));
+        SpecException e =
+                assertThrows(SpecException.class, () -> ModelSpec.parse(spec).build(new int[] {1, 28, 28}, kernels, 0));
         assertTrue(e.getMessage().contains(message.trim()), e.getMessage());
     }
 

@@ -60,8 +60,8 @@ public final class FixtureArchive {
     public Tensor get(String key) {
         Tensor t = arrays.get(key);
         if (t == null) {
-            throw new IllegalArgumentException("fixture " + name + " has no array '" + key + "'; it has "
-                    + arrays.keySet());
+            throw new IllegalArgumentException(
+                    "fixture " + name + " has no array '" + key + "'; it has " + arrays.keySet());
         }
         return t.copy();
     }

@@ -18,8 +18,12 @@ class LearningTest {
     @Test
     void mlpLearnsXor() {
         Sequential m = ModelSpec.parse("dense(8) tanh dense(2)").build(new int[] {2}, new CpuKernels(), 7);
-        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), OptimizerConfig.of("adam", 0.05).create(m.params()),
-                LearningRateSchedule.constant(0.05), 0);
+        Trainer t = new Trainer(
+                m,
+                new SoftmaxCrossEntropy(),
+                OptimizerConfig.of("adam", 0.05).create(m.params()),
+                LearningRateSchedule.constant(0.05),
+                0);
         Tensor x = Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);
         Tensor y = Tensor.of(new float[] {0, 1, 1, 0}, 4);
         float first = t.step(x, y);
@@ -57,11 +61,15 @@ class LearningTest {
 
     @Test
     void smallCnnLearnsWhichQuadrantHoldsTheSquare() {
-        Sequential m = ModelSpec.parse("conv(8,3,pad=1) relu maxpool(2) conv(8,3,pad=1) relu maxpool(2) flatten"
-                        + " dense(4)")
+        Sequential m = ModelSpec.parse(
+                        "conv(8,3,pad=1) relu maxpool(2) conv(8,3,pad=1) relu maxpool(2) flatten" + " dense(4)")
                 .build(new int[] {1, 12, 12}, new CpuKernels(), 11);
-        Trainer t = new Trainer(m, new SoftmaxCrossEntropy(), OptimizerConfig.of("adam", 0.01).create(m.params()),
-                LearningRateSchedule.constant(0.01), 5.0);
+        Trainer t = new Trainer(
+                m,
+                new SoftmaxCrossEntropy(),
+                OptimizerConfig.of("adam", 0.01).create(m.params()),
+                LearningRateSchedule.constant(0.01),
+                5.0);
         float[][] train = quadrants(1024, 1);
         float[][] test = quadrants(400, 2);
         MiniBatches batches = new MiniBatches(train[0], train[1], 144);

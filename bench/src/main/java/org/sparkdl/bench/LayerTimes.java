@@ -1,0 +1,97 @@
+package org.sparkdl.bench;
+
+import java.util.Locale;
+import org.sparkdl.core.kernels.BlasThreads;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.loss.SoftmaxCrossEntropy;
+import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.optim.Optimizer;
+import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.tensor.Tensor;
+
+/**
+ * Where a CNN-S training step spends its time: forward and backward of each layer, the loss and
+ * the optimizer, averaged over repeated steps after a warm-up. A profile, not a benchmark.
+ *
+ * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps]}
+ */
+public final class LayerTimes {
+    private LayerTimes() {}
+
+    public static void main(String[] args) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        BlasThreads.set(threads);
+        Sequential model = CnnS.build(new CpuKernels(threads), 1);
+        Optimizer opt = OptimizerConfig.of("adam", 1e-3).create(model.params());
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        Tensor x = Tensor.of(KernelBenchmarks.random(batch * 784, 3), batch, 1, 28, 28);
+        float[] labels = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = i % 10;
+        }
+        Tensor y = Tensor.of(labels, batch);
+        int n = model.layers().size();
+        long[] fwd = new long[n];
+        long[] bwd = new long[n];
+        long lossNs = 0;
+        long optNs = 0;
+        long total = 0;
+        int warmup = steps / 3;
+        for (int s = 0; s < steps + warmup; s++) {
+            boolean record = s >= warmup;
+            long t0 = System.nanoTime();
+            model.zeroGrad();
+            Tensor h = x;
+            for (int i = 0; i < n; i++) {
+                long a = System.nanoTime();
+                h = model.layers().get(i).forward(h, true);
+                if (record) {
+                    fwd[i] += System.nanoTime() - a;
+                }
+            }
+            long a = System.nanoTime();
+            loss.forward(h, y);
+            Tensor g = loss.backward();
+            if (record) {
+                lossNs += System.nanoTime() - a;
+            }
+            for (int i = n - 1; i >= 0 && g != null; i--) {
+                long b = System.nanoTime();
+                g = model.layers().get(i).backward(g);
+                if (record) {
+                    bwd[i] += System.nanoTime() - b;
+                }
+            }
+            long o = System.nanoTime();
+            opt.step();
+            if (record) {
+                optNs += System.nanoTime() - o;
+                total += System.nanoTime() - t0;
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "CNN-S step, batch %d, %d threads: %.2f ms/step, %.0f images/s, %.1f GFLOP/s%n",
+                batch,
+                threads,
+                total / 1e6 / steps,
+                batch * steps / (total / 1e9),
+                CnnS.trainFlopsPerImage() * batch * steps / total);
+        System.out.printf(Locale.ROOT, "%-20s %10s %10s%n", "layer", "fwd ms", "bwd ms");
+        for (int i = 0; i < n; i++) {
+            Layer l = model.layers().get(i);
+            System.out.printf(
+                    Locale.ROOT, "%-20s %10.3f %10.3f%n", l.describe(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%-20s %10.3f%n%-20s %10.3f%n",
+                "loss",
+                lossNs / 1e6 / steps,
+                "optimizer",
+                optNs / 1e6 / steps);
+    }
+}
