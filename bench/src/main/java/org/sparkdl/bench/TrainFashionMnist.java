@@ -37,14 +37,19 @@ public final class TrainFashionMnist {
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
         BlasThreads.set(o.threads);
-        FashionMnist.Images train = FashionMnist.load(o.data, FashionMnist.Split.TRAIN).head(o.limit);
+        FashionMnist.Images train =
+                FashionMnist.load(o.data, FashionMnist.Split.TRAIN).head(o.limit);
         FashionMnist.Images test = FashionMnist.load(o.data, FashionMnist.Split.TEST);
         Sequential model = ModelSpec.parse(o.spec).build(new int[] {1, 28, 28}, new CpuKernels(o.threads), o.seed);
         System.out.println("spark-dl core training on Fashion-MNIST: " + train.size() + " train / " + test.size()
                 + " test images, BLAS " + Blas.implementation() + ", " + o.threads + " threads");
         System.out.print(model.summary());
-        Trainer trainer = new Trainer(model, new SoftmaxCrossEntropy(),
-                OptimizerConfig.of(o.optimizer, o.lr).create(model.params()), LearningRateSchedule.constant(o.lr), 0);
+        Trainer trainer = new Trainer(
+                model,
+                new SoftmaxCrossEntropy(),
+                OptimizerConfig.of(o.optimizer, o.lr).create(model.params()),
+                LearningRateSchedule.constant(o.lr),
+                0);
         MiniBatches batches = new MiniBatches(train.pixels(), train.labelsAsFloats(), FashionMnist.PIXELS);
         SplittableRandom rng = new SplittableRandom(o.seed);
         List<Double> losses = new ArrayList<>();
@@ -59,18 +64,26 @@ public final class TrainFashionMnist {
             int nb = batches.batches(o.batch);
             for (int b = 0; b < nb; b++) {
                 int rows = batches.batchRows(b, o.batch);
-                sum += trainer.step(Tensor.of(batches.features(b, o.batch), rows, FashionMnist.PIXELS),
+                sum += trainer.step(
+                        Tensor.of(batches.features(b, o.batch), rows, FashionMnist.PIXELS),
                         Tensor.of(batches.labels(b, o.batch), rows));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainSeconds += seconds;
             losses.add(sum / nb);
             int sample = Math.min(10_000, train.size());
-            trainAcc.add(Evaluation.accuracy(model, train.pixels(), java.util.Arrays.copyOf(train.labels(), sample),
-                    256));
+            trainAcc.add(
+                    Evaluation.accuracy(model, train.pixels(), java.util.Arrays.copyOf(train.labels(), sample), 256));
             testAcc.add(Evaluation.accuracy(model, test.pixels(), test.labels(), 256));
-            System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %.0f images/s%n",
-                    epoch + 1, o.epochs, losses.get(epoch), trainAcc.get(epoch), testAcc.get(epoch), seconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %.0f images/s%n",
+                    epoch + 1,
+                    o.epochs,
+                    losses.get(epoch),
+                    trainAcc.get(epoch),
+                    testAcc.get(epoch),
+                    seconds,
                     train.size() / seconds);
         }
         Files.createDirectories(o.output);
@@ -83,11 +96,16 @@ public final class TrainFashionMnist {
                     .writePng(out);
         }
         System.out.println("training curves: " + png);
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "{\"test_accuracy\": %.4f, \"train_seconds\": %.1f, \"images_per_second\": %.0f, \"epochs\": %d,"
                         + " \"batch_size\": %d, \"threads\": %d}%n",
-                testAcc.get(testAcc.size() - 1), trainSeconds, (double) train.size() * o.epochs / trainSeconds,
-                o.epochs, o.batch, o.threads);
+                testAcc.get(testAcc.size() - 1),
+                trainSeconds,
+                (double) train.size() * o.epochs / trainSeconds,
+                o.epochs,
+                o.batch,
+                o.threads);
     }
 
     /** Command-line options with their defaults. */
@@ -122,8 +140,9 @@ public final class TrainFashionMnist {
                     case "--seed" -> o.seed = Long.parseLong(v);
                     case "--data" -> o.data = Path.of(v);
                     case "--output" -> o.output = Path.of(v);
-                    default -> throw new IllegalArgumentException("unknown option " + key + "; expected --epochs,"
-                            + " --batch, --lr, --optimizer, --spec, --threads, --limit, --seed, --data, --output");
+                    default ->
+                        throw new IllegalArgumentException("unknown option " + key + "; expected --epochs,"
+                                + " --batch, --lr, --optimizer, --spec, --threads, --limit, --seed, --data, --output");
                 }
             }
             if (o.epochs < 1 || o.batch < 1 || o.threads < 1 || o.limit < 1) {
