@@ -203,6 +203,11 @@ public final class BatchNorm implements Layer {
     }
 
     @Override
+    public List<String> bufferNames() {
+        return List.of("running_mean", "running_var");
+    }
+
+    @Override
     public String describe() {
         return "batchnorm";
     }

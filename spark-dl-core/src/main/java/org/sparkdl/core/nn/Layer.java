@@ -30,6 +30,15 @@ public interface Layer {
         return List.of();
     }
 
+    /** Names of {@link #buffers()}, in order. */
+    default List<String> bufferNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < buffers().size(); i++) {
+            names.add("buffer" + i);
+        }
+        return names;
+    }
+
     /** Multiply-adds per sample of one forward pass, for FLOP accounting. */
     default long forwardMacs(int[] inputShape) {
         return 0;

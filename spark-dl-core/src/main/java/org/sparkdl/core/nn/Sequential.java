@@ -111,6 +111,34 @@ public final class Sequential implements Layer {
         return Collections.unmodifiableList(buffers);
     }
 
+    /** One named tensor of the flat state: {@code <layer index>.<name>}, its shape and offset. */
+    public record StateEntry(String name, int[] shape, int offset) {
+        public int size() {
+            return Shapes.size(shape);
+        }
+    }
+
+    /** The flat state's tensors in order: every parameter, then every buffer. */
+    public List<StateEntry> stateLayout() {
+        List<StateEntry> out = new ArrayList<>();
+        int off = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            for (Param p : layers.get(i).params()) {
+                out.add(new StateEntry(i + "." + p.name(), p.value().shape(), off));
+                off += p.size();
+            }
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            List<Tensor> b = layers.get(i).buffers();
+            List<String> names = layers.get(i).bufferNames();
+            for (int j = 0; j < b.size(); j++) {
+                out.add(new StateEntry(i + "." + names.get(j), b.get(j).shape(), off));
+                off += b.get(j).size();
+            }
+        }
+        return out;
+    }
+
     public void zeroGrad() {
         for (Param p : params) {
             p.zeroGrad();

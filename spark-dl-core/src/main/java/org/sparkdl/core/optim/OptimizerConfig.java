@@ -20,7 +20,8 @@ public record OptimizerConfig(
         double eps,
         double weightDecay,
         double l1,
-        double l2) {
+        double l2)
+        implements java.io.Serializable {
 
     public static final List<String> NAMES =
             List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");

@@ -8,6 +8,31 @@ import org.sparkdl.core.tensor.Tensor;
 public final class Evaluation {
     private Evaluation() {}
 
+    /** Rows of {@code logits} (N×K) whose arg-max equals the label. */
+    public static int correct(Tensor logits, float[] labels) {
+        int n = logits.dim(0);
+        int k = logits.sampleSize();
+        float[] z = logits.data();
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            if (argmax(z, i * k, k) == (int) labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** Index of the largest of {@code z[offset .. offset+k)}, relative to offset. */
+    public static int argmax(float[] z, int offset, int k) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+            if (z[offset + j] > z[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
     /** Arg-max class of each of the {@code n} samples in {@code features} (n × sample size). */
     public static int[] predict(Sequential model, float[] features, int n, int batchSize) {
         int per = Shapes.size(model.inputShape());
@@ -17,15 +42,8 @@ public final class Evaluation {
             float[] chunk = java.util.Arrays.copyOfRange(features, start * per, (start + b) * per);
             Tensor logits = model.forward(Tensor.of(chunk, Shapes.withBatch(b, model.inputShape())), false);
             int k = logits.sampleSize();
-            float[] z = logits.data();
             for (int i = 0; i < b; i++) {
-                int best = 0;
-                for (int j = 1; j < k; j++) {
-                    if (z[i * k + j] > z[i * k + best]) {
-                        best = j;
-                    }
-                }
-                out[start + i] = best;
+                out[start + i] = argmax(logits.data(), i * k, k);
             }
         }
         return out;

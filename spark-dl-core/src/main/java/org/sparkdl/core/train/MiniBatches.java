@@ -37,7 +37,14 @@ public final class MiniBatches {
         return n;
     }
 
-    /** Fisher–Yates shuffle of the sample order. */
+    /** Back to the identity order, so that a shuffle depends only on its generator. */
+    public void resetOrder() {
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+    }
+
+    /** Fisher–Yates shuffle of the current sample order. */
     public void shuffle(SplittableRandom rng) {
         for (int i = n - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);

@@ -17,6 +17,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final double clipNorm;
+    private Tensor lastOutput;
 
     /** @param clipNorm global gradient-norm limit, or 0 for none */
     public Trainer(Sequential model, Loss loss, Optimizer optimizer, LearningRateSchedule schedule, double clipNorm) {
@@ -48,10 +49,16 @@ public final class Trainer {
         optimizer.setLearningRate(schedule.rate(epoch));
     }
 
+    /** How many rows of the last step's output have their arg-max at the class in {@code target}. */
+    public int lastCorrect(Tensor target) {
+        return Evaluation.correct(lastOutput, target.data());
+    }
+
     /** One mini-batch step; returns the batch's mean loss before the update. */
     public float step(Tensor x, Tensor target) {
         model.zeroGrad();
         Tensor out = model.forward(x, true);
+        lastOutput = out;
         float l = loss.forward(out, target);
         if (!Float.isFinite(l)) {
             throw new ArithmeticException("training loss became " + l + " at optimizer step " + (optimizer.steps() + 1)
