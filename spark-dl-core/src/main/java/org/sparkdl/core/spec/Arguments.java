@@ -36,6 +36,9 @@ final class Arguments {
     private String raw(String name) {
         used.add(name);
         int idx = names.indexOf(name);
+        if (idx < 0) {
+            return null; // this layer takes no such argument
+        }
         if (idx < token.positional().size()) {
             return token.positional().get(idx);
         }

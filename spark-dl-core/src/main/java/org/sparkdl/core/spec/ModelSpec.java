@@ -140,9 +140,26 @@ public final class ModelSpec {
                 throw new SpecException(t.where() + ": unknown layer '" + t.name() + "'; expected one of "
                         + String.join(", ", LAYERS.keySet()));
             }
-            new Arguments(t, e.args()); // validates argument names and count
+            checkValues(new Arguments(t, e.args())); // names, count and number syntax
         }
         return new ModelSpec(spec.trim(), tokens);
+    }
+
+    /** Integer and number arguments must parse; ranges that depend on the layer are checked by build. */
+    private static void checkValues(Arguments a) {
+        for (String name : List.of("filters", "kernel", "units", "stride")) {
+            if (a.has(name)) {
+                a.positiveInt(name, 1);
+            }
+        }
+        if (a.has("pad")) {
+            a.nonNegativeInt("pad", 0);
+        }
+        for (String name : List.of("p", "momentum", "eps", "slope", "alpha")) {
+            if (a.has(name)) {
+                a.number(name, 0f, -Float.MAX_VALUE, Float.MAX_VALUE, true);
+            }
+        }
     }
 
     public String text() {

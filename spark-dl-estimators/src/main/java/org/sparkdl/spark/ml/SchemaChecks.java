@@ -71,7 +71,7 @@ public final class SchemaChecks {
         try {
             int classes = outputSize(spec, shape);
             if (classes < 2) {
-                throw new IllegalArgumentException("spec '" + spec + "' outputs " + classes
+                throw new SpecException("param spec '" + spec + "' outputs " + classes
                         + " value; a classifier needs one output per class (at least 2)");
             }
             return classes;
