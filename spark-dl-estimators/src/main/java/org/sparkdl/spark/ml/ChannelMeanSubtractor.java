@@ -12,6 +12,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.spark.SparkErrors;
 
 /**
  * Learns the mean of each channel (and optionally its standard deviation) of image vectors laid
@@ -117,7 +118,7 @@ public final class ChannelMeanSubtractor extends Estimator<ChannelMeanSubtractor
         String col = getInputCol();
         // Per channel: count, sum, sum of squares (double, so that millions of pixels lose nothing).
         double[] zero = new double[1 + 2 * channels];
-        double[] acc = dataset.select(col).javaRDD().treeAggregate(zero, (a, row) -> {
+        double[] acc = SparkErrors.unwrap(() -> dataset.select(col).javaRDD().treeAggregate(zero, (a, row) -> {
             Vector v = (Vector) row.get(0);
             float[] x = Features.toFloats(v, per, col, (long) a[0]);
             for (int c = 0; c < channels; c++) {
@@ -137,7 +138,7 @@ public final class ChannelMeanSubtractor extends Estimator<ChannelMeanSubtractor
                 a[i] += b[i];
             }
             return a;
-        }, 2);
+        }, 2));
         if (acc[0] == 0) {
             throw new IllegalArgumentException("cannot learn channel means: column '" + col + "' has no rows");
         }

@@ -29,6 +29,7 @@ import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.ml.CNNClassificationModel;
 import org.sparkdl.spark.ml.CNNClassifier;
 import org.sparkdl.spark.ml.CNNTrainingSummary;
+import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.SchemaChecks;
 import scala.Tuple2;
 
@@ -67,7 +68,7 @@ public final class CNNTraining {
 
         JavaRDD<Packing.Blocks> blocks = pack(sampleSize, numClasses);
         try {
-            List<long[]> sizes = unwrap(() -> blocks.map(
+            List<long[]> sizes = SparkErrors.unwrap(() -> blocks.map(
                             b -> new long[] {b.train().size(), b.validation().size()})
                     .collect());
             long trainRows = sizes.stream().mapToLong(s -> s[0]).sum();
@@ -192,7 +193,7 @@ public final class CNNTraining {
             double lr) {
         Broadcast<float[]> bc = sc.broadcast(state);
         try {
-            RoundResult r = unwrap(() -> train.mapPartitionsWithIndex(
+            RoundResult r = SparkErrors.unwrap(() -> train.mapPartitionsWithIndex(
                             (idx, it) -> {
                                 DataBlock block = it.next();
                                 if (block.size() == 0) {
@@ -219,7 +220,7 @@ public final class CNNTraining {
             JavaSparkContext sc, JavaRDD<DataBlock> validation, float[] state, TrainingConfig config, String backend) {
         Broadcast<float[]> bc = sc.broadcast(state);
         try {
-            Tuple2<Long, Long> r = unwrap(() -> validation
+            Tuple2<Long, Long> r = SparkErrors.unwrap(() -> validation
                     .map(block -> {
                         if (block.size() == 0) {
                             return new Tuple2<>(0L, 0L);
@@ -321,30 +322,5 @@ public final class CNNTraining {
             return Optional.empty();
         }
         return Optional.of(new CheckpointStore(spark, est.getCheckpointDir(), config + " state " + stateSize));
-    }
-
-    /** A job whose failure is reported with our own message, not Spark's stage-failure wrapper. */
-    private interface Job<T> {
-        T run();
-    }
-
-    private static <T> T unwrap(Job<T> job) {
-        try {
-            return job.run();
-        } catch (Exception e) { // Scala throws SparkException without declaring it
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IllegalArgumentException
-                        && t.getMessage() != null
-                        && t.getMessage().startsWith("column '")) {
-                    throw new IllegalArgumentException(t.getMessage(), e);
-                }
-            }
-            throw CNNTraining.<RuntimeException>rethrow(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Exception> E rethrow(Exception e) throws E {
-        throw (E) e;
     }
 }
