@@ -15,7 +15,8 @@ public final class SparkErrors {
             return job.get();
         } catch (Exception e) { // Scala throws SparkException without declaring it
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IllegalArgumentException && t.getMessage() != null
+                if (t instanceof IllegalArgumentException
+                        && t.getMessage() != null
                         && t.getMessage().startsWith("column '")) {
                     throw new IllegalArgumentException(t.getMessage(), e);
                 }

@@ -118,27 +118,33 @@ public final class ChannelMeanSubtractor extends Estimator<ChannelMeanSubtractor
         String col = getInputCol();
         // Per channel: count, sum, sum of squares (double, so that millions of pixels lose nothing).
         double[] zero = new double[1 + 2 * channels];
-        double[] acc = SparkErrors.unwrap(() -> dataset.select(col).javaRDD().treeAggregate(zero, (a, row) -> {
-            Vector v = (Vector) row.get(0);
-            float[] x = Features.toFloats(v, per, col, (long) a[0]);
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                double sq = 0;
-                for (int i = c * plane; i < (c + 1) * plane; i++) {
-                    s += x[i];
-                    sq += (double) x[i] * x[i];
-                }
-                a[1 + c] += s;
-                a[1 + channels + c] += sq;
-            }
-            a[0] += 1;
-            return a;
-        }, (a, b) -> {
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-            }
-            return a;
-        }, 2));
+        double[] acc = SparkErrors.unwrap(() -> dataset.select(col)
+                .javaRDD()
+                .treeAggregate(
+                        zero,
+                        (a, row) -> {
+                            Vector v = (Vector) row.get(0);
+                            float[] x = Features.toFloats(v, per, col, (long) a[0]);
+                            for (int c = 0; c < channels; c++) {
+                                double s = 0;
+                                double sq = 0;
+                                for (int i = c * plane; i < (c + 1) * plane; i++) {
+                                    s += x[i];
+                                    sq += (double) x[i] * x[i];
+                                }
+                                a[1 + c] += s;
+                                a[1 + channels + c] += sq;
+                            }
+                            a[0] += 1;
+                            return a;
+                        },
+                        (a, b) -> {
+                            for (int i = 0; i < a.length; i++) {
+                                a[i] += b[i];
+                            }
+                            return a;
+                        },
+                        2));
         if (acc[0] == 0) {
             throw new IllegalArgumentException("cannot learn channel means: column '" + col + "' has no rows");
         }

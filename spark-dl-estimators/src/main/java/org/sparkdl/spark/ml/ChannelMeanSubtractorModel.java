@@ -120,12 +120,14 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
             }
             return Vectors.dense(out);
         };
-        return dataset.withColumn(getOutputCol(), udf(f, SQLDataTypes.VectorType()).apply(col(column)));
+        return dataset.withColumn(
+                getOutputCol(), udf(f, SQLDataTypes.VectorType()).apply(col(column)));
     }
 
     @Override
     public ChannelMeanSubtractorModel copy(ParamMap extra) {
-        return copyValues(new ChannelMeanSubtractorModel(uid(), mean, std), extra).setParent(parent());
+        return copyValues(new ChannelMeanSubtractorModel(uid(), mean, std), extra)
+                .setParent(parent());
     }
 
     @Override
@@ -135,8 +137,10 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
             @Override
             public void saveImpl(String path) {
                 DefaultParamsWriter.saveMetadata(self, path, sparkSession());
-                TensorTable.write(sparkSession(), new Path(path, "data").toString(), List.of(
-                        entry("mean", self.mean), entry("std", self.std)));
+                TensorTable.write(
+                        sparkSession(),
+                        new Path(path, "data").toString(),
+                        List.of(entry("mean", self.mean), entry("std", self.std)));
             }
         };
     }
@@ -167,7 +171,8 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
     private static double[] values(Map<String, TensorTable.Entry> t, String name, String path) {
         TensorTable.Entry e = t.get(name);
         if (e == null) {
-            throw new IllegalArgumentException(path + " has no '" + name + "' tensor: not a ChannelMeanSubtractorModel");
+            throw new IllegalArgumentException(
+                    path + " has no '" + name + "' tensor: not a ChannelMeanSubtractorModel");
         }
         double[] d = new double[e.values().length];
         for (int i = 0; i < d.length; i++) {

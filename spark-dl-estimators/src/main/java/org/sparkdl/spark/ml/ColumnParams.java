@@ -26,15 +26,15 @@ public interface ColumnParams extends Params {
     }
 
     static Param<String> inputCol(Params p, String dflt) {
-        Param<String> param =
-                new Param<>(p, "inputCol", "input column name", (Validators.Check<String>) v -> v != null && !v.isEmpty());
+        Param<String> param = new Param<>(
+                p, "inputCol", "input column name", (Validators.Check<String>) v -> v != null && !v.isEmpty());
         p.setDefault(param, dflt);
         return param;
     }
 
     static Param<String> outputCol(Params p, String dflt) {
-        Param<String> param =
-                new Param<>(p, "outputCol", "output column name", (Validators.Check<String>) v -> v != null && !v.isEmpty());
+        Param<String> param = new Param<>(
+                p, "outputCol", "output column name", (Validators.Check<String>) v -> v != null && !v.isEmpty());
         p.setDefault(param, dflt);
         return param;
     }
@@ -54,19 +54,20 @@ public interface ColumnParams extends Params {
         String in = getInputCol();
         String out = getOutputCol();
         if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException("inputCol '" + in + "' does not exist; columns are "
-                    + Arrays.toString(schema.fieldNames()));
+            throw new IllegalArgumentException(
+                    "inputCol '" + in + "' does not exist; columns are " + Arrays.toString(schema.fieldNames()));
         }
         String actual = schema.apply(in).dataType().simpleString();
-        if (!actual.equals(expectedType) && !(expectedType.equals("vector")
-                && schema.apply(in).dataType().equals(SQLDataTypes.VectorType()))) {
-            throw new IllegalArgumentException("inputCol '" + in + "' must be of type " + expectedType + ", got "
-                    + actual);
+        if (!actual.equals(expectedType)
+                && !(expectedType.equals("vector")
+                        && schema.apply(in).dataType().equals(SQLDataTypes.VectorType()))) {
+            throw new IllegalArgumentException(
+                    "inputCol '" + in + "' must be of type " + expectedType + ", got " + actual);
         }
         if (Arrays.asList(schema.fieldNames()).contains(out)) {
             throw new IllegalArgumentException("outputCol '" + out + "' already exists");
         }
-        return schema.add(new StructField(out, SQLDataTypes.VectorType(), false,
-                org.apache.spark.sql.types.Metadata.empty()));
+        return schema.add(
+                new StructField(out, SQLDataTypes.VectorType(), false, org.apache.spark.sql.types.Metadata.empty()));
     }
 }

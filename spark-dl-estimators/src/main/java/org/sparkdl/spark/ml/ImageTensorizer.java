@@ -34,12 +34,15 @@ public final class ImageTensorizer extends Transformer implements ColumnParams, 
     private String uid;
     private final Param<String> inputCol = ColumnParams.inputCol(this, "image");
     private final Param<String> outputCol = ColumnParams.outputCol(this, "features");
-    private final Param<String> channelOrder = new Param<>(this, "channelOrder",
-            "channels of the output: RGB, BGR (3 channels) or GRAY (1, luma)", Validators.oneOf(ORDERS));
-    private final IntParam height = new IntParam(this, "height", "output height; 0 keeps each image's own",
-            Validators.intAtLeast(0));
-    private final IntParam width = new IntParam(this, "width", "output width; 0 keeps each image's own",
-            Validators.intAtLeast(0));
+    private final Param<String> channelOrder = new Param<>(
+            this,
+            "channelOrder",
+            "channels of the output: RGB, BGR (3 channels) or GRAY (1, luma)",
+            Validators.oneOf(ORDERS));
+    private final IntParam height =
+            new IntParam(this, "height", "output height; 0 keeps each image's own", Validators.intAtLeast(0));
+    private final IntParam width =
+            new IntParam(this, "width", "output width; 0 keeps each image's own", Validators.intAtLeast(0));
 
     public ImageTensorizer() {
         this(Uids.stash(Identifiable.randomUID("imageTensorizer")));
@@ -141,7 +144,8 @@ public final class ImageTensorizer extends Transformer implements ColumnParams, 
         int outW = (Integer) $(width);
         String column = getInputCol();
         UDF1<Row, Vector> f = image -> tensorize(image, order, outH, outW, column);
-        return dataset.withColumn(getOutputCol(), udf(f, SQLDataTypes.VectorType()).apply(col(column)));
+        return dataset.withColumn(
+                getOutputCol(), udf(f, SQLDataTypes.VectorType()).apply(col(column)));
     }
 
     static Vector tensorize(Row image, String order, int outH, int outW, String column) {
@@ -154,8 +158,8 @@ public final class ImageTensorizer extends Transformer implements ColumnParams, 
         int n = image.getAs("nChannels");
         byte[] data = image.getAs("data");
         if (h <= 0 || w <= 0 || (n != 1 && n != 3 && n != 4) || data == null || data.length != h * w * n) {
-            throw new IllegalArgumentException("column '" + column + "' has an invalid image " + origin + " (" + h
-                    + "x" + w + "x" + n + ", " + (data == null ? 0 : data.length) + " bytes)");
+            throw new IllegalArgumentException("column '" + column + "' has an invalid image " + origin + " (" + h + "x"
+                    + w + "x" + n + ", " + (data == null ? 0 : data.length) + " bytes)");
         }
         int channels = order.equals("gray") ? 1 : 3;
         int oh = outH == 0 ? h : outH;

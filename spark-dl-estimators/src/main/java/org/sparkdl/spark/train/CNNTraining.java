@@ -26,10 +26,10 @@ import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.LocalRounds;
 import org.sparkdl.core.train.RoundResult;
 import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.CNNClassificationModel;
 import org.sparkdl.spark.ml.CNNClassifier;
 import org.sparkdl.spark.ml.CNNTrainingSummary;
-import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.SchemaChecks;
 import scala.Tuple2;
 

@@ -63,15 +63,18 @@ class BadInputTest {
 
     @Test
     void wrongVectorLengthForInputShape() {
-        assertFails(SparkTestSession.rows(rows(8, 0.5), new double[8]), classifier().setInputShape("1,3,3"),
-                "column 'features'", "size 4", "needs 9");
+        assertFails(
+                SparkTestSession.rows(rows(8, 0.5), new double[8]),
+                classifier().setInputShape("1,3,3"),
+                "column 'features'",
+                "size 4",
+                "needs 9");
     }
 
     @Test
     void labelsThatAreNotClassIndices() {
         double[] labels = {0, 1, 2, 3, 2.5, 0, 1, 2};
-        assertFails(SparkTestSession.rows(rows(8, 0.5), labels), classifier(), "column 'label'", "2.5",
-                "[0, 4)");
+        assertFails(SparkTestSession.rows(rows(8, 0.5), labels), classifier(), "column 'label'", "2.5", "[0, 4)");
         labels[4] = 7;
         assertFails(SparkTestSession.rows(rows(8, 0.5), labels), classifier(), "column 'label'", "7.0");
         labels[4] = -1;
@@ -81,39 +84,54 @@ class BadInputTest {
     @Test
     void emptyData() {
         assertFails(SparkTestSession.rows(new double[0][], new double[0]), classifier(), "empty", "'features'");
-        assertFails(SparkTestSession.rows(new double[0][], new double[0]), classifier().setInputShape(""), "empty");
+        assertFails(
+                SparkTestSession.rows(new double[0][], new double[0]),
+                classifier().setInputShape(""),
+                "empty");
     }
 
     @Test
     void specThatDoesNotFitTheInputShape() {
-        SpecException e = assertThrows(SpecException.class, () -> classifier()
-                .setSpec("conv(4,3) relu flatten dense(4)")
-                .setInputShape("4")
-                .fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
-        assertTrue(e.getMessage().contains("param spec") && e.getMessage().contains("token 1 'conv(4,3)'"),
+        SpecException e = assertThrows(
+                SpecException.class,
+                () -> classifier()
+                        .setSpec("conv(4,3) relu flatten dense(4)")
+                        .setInputShape("4")
+                        .fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
+        assertTrue(
+                e.getMessage().contains("param spec") && e.getMessage().contains("token 1 'conv(4,3)'"),
                 e.getMessage());
         assertFalse(Files.exists(checkpoints));
-        SpecException one = assertThrows(SpecException.class, () -> classifier()
-                .setSpec("flatten dense(1)")
-                .fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
+        SpecException one = assertThrows(
+                SpecException.class,
+                () -> classifier().setSpec("flatten dense(1)").fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
         assertTrue(one.getMessage().contains("at least 2"), one.getMessage());
     }
 
     @Test
     void missingColumns() {
         Dataset<Row> data = SparkTestSession.rows(rows(8, 0.5), new double[8]);
-        Exception e = assertThrows(IllegalArgumentException.class, () -> classifier().setFeaturesCol("pixels").fit(data));
+        Exception e = assertThrows(
+                IllegalArgumentException.class,
+                () -> classifier().setFeaturesCol("pixels").fit(data));
         assertTrue(e.getMessage().contains("pixels"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> classifier().setValidationIndicatorCol("isVal").fit(data));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> classifier().setValidationIndicatorCol("isVal").fit(data));
         assertTrue(e.getMessage().contains("validationIndicatorCol 'isVal' does not exist"), e.getMessage());
     }
 
     @Test
     void moreLabelClassesThanSpecOutputs() {
         Dataset<Row> data = SparkTestSession.rows(rows(8, 0.5), new double[8]);
-        Dataset<Row> withMeta = data.withColumn("label", data.col("label")
-                .as("label", NominalAttribute.defaultAttr().withNumValues(6).toMetadata()));
-        Exception e = assertThrows(IllegalArgumentException.class, () -> classifier().fit(withMeta));
+        Dataset<Row> withMeta = data.withColumn(
+                "label",
+                data.col("label")
+                        .as(
+                                "label",
+                                NominalAttribute.defaultAttr().withNumValues(6).toMetadata()));
+        Exception e =
+                assertThrows(IllegalArgumentException.class, () -> classifier().fit(withMeta));
         assertTrue(e.getMessage().contains("6 classes") && e.getMessage().contains("dense(6)"), e.getMessage());
     }
 
@@ -129,8 +147,9 @@ class BadInputTest {
         assertTrue(e.getMessage().contains("'a'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CNNClassifier().setBackend("cuda"));
         assertTrue(e.getMessage().contains("backend"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> classifier().setWeightDecay(0.1)
-                .fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> classifier().setWeightDecay(0.1).fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
         assertTrue(e.getMessage().contains("weightDecay"), e.getMessage());
     }
 }

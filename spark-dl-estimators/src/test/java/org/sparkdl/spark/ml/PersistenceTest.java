@@ -1,12 +1,12 @@
 package org.sparkdl.spark.ml;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -76,11 +76,15 @@ class PersistenceTest {
     @Test
     void pipelineWithMllibAndSparkDlStagesPredictsIdenticallyAfterLoadInAFreshSession() throws IOException {
         Dataset<Row> data = SparkTestSession.quadrants(400, 8, 3)
-                .withColumn("labelName", concat(lit("q"), col("label").cast("int").cast("string")))
+                .withColumn(
+                        "labelName", concat(lit("q"), col("label").cast("int").cast("string")))
                 .drop("label");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
             new StringIndexer().setInputCol("labelName").setOutputCol("label"),
-            new ChannelMeanSubtractor().setInputCol("features").setOutputCol("centered").setInputShape("1,8,8"),
+            new ChannelMeanSubtractor()
+                    .setInputCol("features")
+                    .setOutputCol("centered")
+                    .setInputShape("1,8,8"),
             new CNNClassifier()
                     .setFeaturesCol("centered")
                     .setSpec("conv(4,3,pad=1) batchnorm relu maxpool(2) flatten dense(4)")
@@ -89,7 +93,8 @@ class PersistenceTest {
                     .setBatchSize(32)
         });
         PipelineModel fitted = pipeline.fit(data);
-        List<Row> before = fitted.transform(data).select("probability", "prediction").collectAsList();
+        List<Row> before =
+                fitted.transform(data).select("probability", "prediction").collectAsList();
         String path = tmp.resolve("pipeline").toString();
         fitted.write().save(path);
         CNNClassificationModel cnn = (CNNClassificationModel) fitted.stages()[2];
@@ -97,19 +102,23 @@ class PersistenceTest {
 
         SparkTestSession.restart(); // a fresh SparkSession and SparkContext
         Dataset<Row> again = SparkTestSession.quadrants(400, 8, 3)
-                .withColumn("labelName", concat(lit("q"), col("label").cast("int").cast("string")))
+                .withColumn(
+                        "labelName", concat(lit("q"), col("label").cast("int").cast("string")))
                 .drop("label");
         PipelineModel loaded = PipelineModel.load(path);
         CNNClassificationModel loadedCnn = (CNNClassificationModel) loaded.stages()[2];
         assertArrayEquals(weights, loadedCnn.weights());
         assertEquals(cnn.getSpec(), loadedCnn.getSpec());
-        List<Row> after = loaded.transform(again).select("probability", "prediction").collectAsList();
+        List<Row> after =
+                loaded.transform(again).select("probability", "prediction").collectAsList();
         assertEquals(before.size(), after.size());
         long differ = java.util.stream.IntStream.range(0, before.size())
                 .filter(i -> !before.get(i).equals(after.get(i)))
                 .count();
-        assertEquals(0, differ, differ + " rows predicted differently after loading, e.g. " + before.get(0) + " vs "
-                + after.get(0));
+        assertEquals(
+                0,
+                differ,
+                differ + " rows predicted differently after loading, e.g. " + before.get(0) + " vs " + after.get(0));
     }
 
     @Test
@@ -143,7 +152,8 @@ class PersistenceTest {
         m.write().save(path);
         Path data = Path.of(path, "data");
         try (var files = Files.walk(data)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
         Files.createDirectories(data);
         try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(data.resolve("part-0.parquet")))) {
@@ -163,7 +173,8 @@ class PersistenceTest {
         Path metadata = Path.of(path, "metadata");
         try (var files = Files.walk(Path.of(otherPath, "data"))) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = data.resolve(Path.of(otherPath, "data").relativize(p).toString());
+                Path target =
+                        data.resolve(Path.of(otherPath, "data").relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {

@@ -52,10 +52,14 @@ class CheckpointTest {
 
         CNNClassificationModel resumed = classifier(dir, 3).fit(data);
         assertEquals(3, resumed.summary().totalEpochs());
-        CNNClassificationModel straight = classifier(tmp.resolve("other").toString(), 3).fit(data);
+        CNNClassificationModel straight =
+                classifier(tmp.resolve("other").toString(), 3).fit(data);
         assertArrayEquals(straight.weights(), resumed.weights(), "resuming must continue the same trajectory");
-        assertEquals(straight.summary().epochs().get(0).getTrainingLoss(),
-                resumed.summary().epochs().get(0).getTrainingLoss(), 1e-12, "the restored summary");
+        assertEquals(
+                straight.summary().epochs().get(0).getTrainingLoss(),
+                resumed.summary().epochs().get(0).getTrainingLoss(),
+                1e-12,
+                "the restored summary");
         assertTrue(names(Path.of(dir)).contains("epoch-00003"));
         assertTrue(names(Path.of(dir)).stream().noneMatch(n -> n.startsWith("_tmp")), "crash leftovers are removed");
     }
@@ -65,7 +69,8 @@ class CheckpointTest {
         Dataset<Row> data = SparkTestSession.quadrants(64, 8, 9);
         String dir = tmp.resolve("ck").toString();
         classifier(dir, 1).fit(data);
-        Exception e = assertThrows(IllegalArgumentException.class,
+        Exception e = assertThrows(
+                IllegalArgumentException.class,
                 () -> classifier(dir, 2).setLearningRate(0.5).fit(data));
         assertTrue(e.getMessage().contains("different model or configuration"), e.getMessage());
     }

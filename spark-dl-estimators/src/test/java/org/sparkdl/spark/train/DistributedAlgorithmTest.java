@@ -38,8 +38,12 @@ class DistributedAlgorithmTest {
     /** The core's plain single-machine loop with the same seeds: shuffle per epoch, Trainer.step per batch. */
     private static float[] singleMachine(TrainingConfig config, SyntheticImages.Set s, int epochs) {
         Sequential model = config.buildModel(new CpuKernels());
-        Trainer trainer = new Trainer(model, config.buildLoss(), config.buildOptimizer(model),
-                LearningRateSchedule.constant(config.optimizer().learningRate()), config.clipNorm());
+        Trainer trainer = new Trainer(
+                model,
+                config.buildLoss(),
+                config.buildOptimizer(model),
+                LearningRateSchedule.constant(config.optimizer().learningRate()),
+                config.clipNorm());
         float[] labels = new float[s.count()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = s.labels()[i];
@@ -51,7 +55,8 @@ class DistributedAlgorithmTest {
             batches.shuffle(new SplittableRandom(Seeds.epochOrder(config.seed(), epoch, 0)));
             for (int i = 0; i < batches.batches(b); i++) {
                 int rows = batches.batchRows(i, b);
-                trainer.step(Tensor.of(batches.features(i, b), rows, 1, s.size(), s.size()),
+                trainer.step(
+                        Tensor.of(batches.features(i, b), rows, 1, s.size(), s.size()),
                         Tensor.of(batches.labels(i, b), rows));
             }
         }
@@ -72,8 +77,8 @@ class DistributedAlgorithmTest {
                 .setNumPartitions(1)
                 .setSeed(7)
                 .fit(frame(s, 1));
-        TrainingConfig config = new TrainingConfig(spec, new int[] {1, 8, 8}, "cross_entropy",
-                OptimizerConfig.of("adam", 0.01), 0, 16, "he_normal", 7);
+        TrainingConfig config = new TrainingConfig(
+                spec, new int[] {1, 8, 8}, "cross_entropy", OptimizerConfig.of("adam", 0.01), 0, 16, "he_normal", 7);
         assertArrayEquals(singleMachine(config, s, 2), model.weights());
     }
 
@@ -91,10 +96,11 @@ class DistributedAlgorithmTest {
                 .setMaxEpochs(3)
                 .setNumPartitions(4)
                 .setSeed(3)
-                .fit(FashionMnistFrames.toFrame(SparkTestSession.get(), s.pixels(), s.labels(), 64).repartition(4));
+                .fit(FashionMnistFrames.toFrame(SparkTestSession.get(), s.pixels(), s.labels(), 64)
+                        .repartition(4));
         // Full batch: all 128 rows in one batch, so the shuffle does not matter.
-        TrainingConfig full = new TrainingConfig(spec, new int[] {1, 8, 8}, "cross_entropy",
-                OptimizerConfig.of("sgd", 0.1), 0, 128, "he_normal", 3);
+        TrainingConfig full = new TrainingConfig(
+                spec, new int[] {1, 8, 8}, "cross_entropy", OptimizerConfig.of("sgd", 0.1), 0, 128, "he_normal", 3);
         assertClose("weights", singleMachine(full, s, 3), model.weights(), 1e-5);
     }
 
@@ -112,16 +118,23 @@ class DistributedAlgorithmTest {
         float[] a = est.fit(frame(s, 2)).weights();
         float[] b = est.fit(frame(s, 2)).weights();
         assertArrayEquals(a, b);
-        float[] c = est.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(12).fit(frame(s, 2)).weights();
+        float[] c = est.copy(new org.apache.spark.ml.param.ParamMap())
+                .setSeed(12)
+                .fit(frame(s, 2))
+                .weights();
         assertTrue(!java.util.Arrays.equals(a, c), "another seed must give another model");
     }
 
     @Test
     void heldOutAccuracyRisesOverEpochsOnFashionMnist() throws Exception {
-        Assumptions.assumeTrue(java.nio.file.Files.isDirectory(FashionMnist.DEBIAN_DIR),
+        Assumptions.assumeTrue(
+                java.nio.file.Files.isDirectory(FashionMnist.DEBIAN_DIR),
                 "dataset-fashion-mnist is not installed (.ci/run installs it)");
-        Dataset<Row> data = FashionMnistFrames.load(SparkTestSession.get(), Path.of(FashionMnist.DEBIAN_DIR.toString()),
-                        FashionMnist.Split.TRAIN, 6000)
+        Dataset<Row> data = FashionMnistFrames.load(
+                        SparkTestSession.get(),
+                        Path.of(FashionMnist.DEBIAN_DIR.toString()),
+                        FashionMnist.Split.TRAIN,
+                        6000)
                 .withColumn("isVal", org.apache.spark.sql.functions.rand(1).lt(0.2));
         CNNClassificationModel model = new CNNClassifier()
                 .setSpec("conv(8,5,pad=2) relu maxpool(2) flatten dense(10)")

@@ -1,0 +1,70 @@
+package org.sparkdl.spark.cli;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --name value} options of one command, checked against the names it accepts. */
+final class Options {
+    private final String command;
+    private final Map<String, String> values = new HashMap<>();
+
+    Options(String command, String[] args, int from, Set<String> accepted) {
+        this.command = command;
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException(
+                        command + ": unexpected argument '" + a + "'; options look like" + " --name value");
+            }
+            String name = a.substring(2);
+            if (!accepted.contains(name)) {
+                throw new IllegalArgumentException(command + ": unknown option --" + name + "; expected one of "
+                        + accepted.stream().sorted().map(s -> "--" + s).toList());
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(command + ": option --" + name + " needs a value");
+            }
+            values.put(name, args[++i]);
+        }
+    }
+
+    String get(String name, String dflt) {
+        return values.getOrDefault(name, dflt);
+    }
+
+    String required(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(command + ": option --" + name + " is required");
+        }
+        return v;
+    }
+
+    int intValue(String name, int dflt) {
+        String v = values.get(name);
+        try {
+            return v == null ? dflt : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(command + ": --" + name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    double doubleValue(String name, double dflt) {
+        String v = values.get(name);
+        try {
+            return v == null ? dflt : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(command + ": --" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    static Set<String> names(String... n) {
+        return Set.copyOf(List.of(n));
+    }
+}

@@ -1,0 +1,283 @@
+package org.sparkdl.spark.cli;
+
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.train.CurvesChart;
+import org.sparkdl.datasets.FashionMnist;
+import org.sparkdl.datasets.FashionMnistFrames;
+import org.sparkdl.spark.ml.CNNClassificationModel;
+import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.CNNTrainingSummary;
+
+/**
+ * The command-line entry point, for {@code spark-submit --class org.sparkdl.spark.cli.SparkDl
+ * spark-dl-assembly.jar <command> ...} and {@code bin/spark-dl}:
+ *
+ * <ul>
+ *   <li>{@code train --data fashion-mnist|<parquet> --epochs 5 --output <dir>}: fits a
+ *       {@link CNNClassifier} (CNN-S and Adam by default), prints a line per epoch, saves the model
+ *       under {@code <dir>/model}, the curves as {@code <dir>/training-curves.png}, and ends with
+ *       one JSON line of metrics on standard output;
+ *   <li>{@code evaluate --model <dir> --data ...}: accuracy of a saved model;
+ *   <li>{@code predict --model <dir> --data ... --output <parquet>}: writes predictions.
+ * </ul>
+ *
+ * Without a master (neither {@code --master} nor spark-submit's), it runs on {@code local[2]}.
+ */
+public final class SparkDl {
+    private static final String FASHION = "fashion-mnist";
+
+    private SparkDl() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.println(usage());
+            return;
+        }
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("spark-dl: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] args) throws IOException {
+        switch (args[0]) {
+            case "train" ->
+                train(new Options(
+                        "train",
+                        args,
+                        1,
+                        Options.names(
+                                "data",
+                                "test",
+                                "epochs",
+                                "output",
+                                "spec",
+                                "input-shape",
+                                "optimizer",
+                                "lr",
+                                "batch",
+                                "averaging",
+                                "partitions",
+                                "limit",
+                                "seed",
+                                "backend",
+                                "checkpoint-dir",
+                                "master",
+                                "fashion-mnist-dir",
+                                "schedule",
+                                "warmup")));
+            case "evaluate" ->
+                evaluate(new Options(
+                        "evaluate", args, 1, Options.names("model", "data", "limit", "master", "fashion-mnist-dir")));
+            case "predict" ->
+                predict(new Options(
+                        "predict",
+                        args,
+                        1,
+                        Options.names("model", "data", "output", "limit", "master", "fashion-mnist-dir")));
+            default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + usage());
+        }
+    }
+
+    static String usage() {
+        return String.join(
+                "\n",
+                "usage: spark-dl <command> [--option value ...]",
+                "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <dir> [--epochs 5]",
+                "            [--spec \"" + ModelSpec.CNN_S + "\"] [--input-shape 1,28,28] [--optimizer adam]",
+                "            [--lr 0.001] [--batch 64] [--averaging 16] [--partitions N] [--limit N] [--seed 42]",
+                "            [--schedule constant|step|cosine|linear] [--warmup 0] [--backend auto|cpu|opencl]",
+                "            [--checkpoint-dir <dir>] [--master local[2]]",
+                "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
+                "  predict   --model <dir> --data fashion-mnist|<parquet> --output <parquet> [--limit N]",
+                "Parquet data needs a 'features' vector column and, for train/evaluate, a numeric 'label'.",
+                "The last line of train and evaluate is one JSON object of metrics.");
+    }
+
+    static SparkSession session(Options o) {
+        // Spark's own INFO lines drown the per-epoch progress; keep spark-dl's.
+        Configurator.setRootLevel(Level.WARN);
+        Configurator.setLevel("org.sparkdl", Level.INFO);
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder().appName("spark-dl");
+        if (o.has("master")) {
+            b.master(o.get("master", null));
+        } else if (!conf.contains("spark.master")) {
+            b.master("local[2]");
+        }
+        // Averaging rounds ship the whole model as task results: keep them off the block manager.
+        if (!conf.contains("spark.task.maxDirectResultSize")) {
+            b.config("spark.task.maxDirectResultSize", "64m");
+        }
+        return b.getOrCreate();
+    }
+
+    /** Training (and test) data: Fashion-MNIST by name, or Parquet with features and label. */
+    private static Dataset<Row>[] data(SparkSession spark, Options o) throws IOException {
+        String data = o.required("data");
+        int limit = o.intValue("limit", 0);
+        @SuppressWarnings("unchecked")
+        Dataset<Row>[] out = new Dataset[2];
+        if (data.equals(FASHION)) {
+            Path dir = Path.of(o.get("fashion-mnist-dir", FashionMnist.DEBIAN_DIR.toString()));
+            out[0] = FashionMnistFrames.load(spark, dir, FashionMnist.Split.TRAIN, limit);
+            out[1] = FashionMnistFrames.load(
+                    spark, dir, FashionMnist.Split.TEST, limit == 0 ? 0 : Math.max(1, limit / 6));
+        } else {
+            out[0] = limit(spark.read().parquet(data), limit);
+            out[1] = o.has("test") ? limit(spark.read().parquet(o.get("test", null)), limit) : null;
+        }
+        return out;
+    }
+
+    private static Dataset<Row> limit(Dataset<Row> d, int limit) {
+        return limit > 0 ? d.limit(limit) : d;
+    }
+
+    static void train(Options o) throws IOException {
+        String output = o.required("output");
+        SparkSession spark = session(o);
+        Dataset<Row>[] d = data(spark, o);
+        boolean fashion = o.required("data").equals(FASHION);
+        CNNClassifier cnn = new CNNClassifier()
+                .setSpec(o.get("spec", ModelSpec.CNN_S))
+                .setInputShape(o.get("input-shape", fashion ? "1,28,28" : ""))
+                .setOptimizer(o.get("optimizer", "adam"))
+                .setLearningRate(o.doubleValue("lr", 1e-3))
+                .setBatchSize(o.intValue("batch", 64))
+                .setMaxEpochs(o.intValue("epochs", 5))
+                .setAveragingFrequency(o.intValue("averaging", 16))
+                .setNumPartitions(o.intValue("partitions", 0))
+                .setSeed(o.intValue("seed", 42))
+                .setSchedule(o.get("schedule", "constant"))
+                .setWarmupEpochs(o.intValue("warmup", 0))
+                .setBackend(o.get("backend", "auto"));
+        if (o.has("checkpoint-dir")) {
+            cnn.setCheckpointDir(o.get("checkpoint-dir", null));
+        }
+        Dataset<Row> train = d[0];
+        if (d[1] != null) {
+            // The test rows ride along as validation rows: test accuracy after every epoch, never trained on.
+            train = d[0].select("features", "label")
+                    .withColumn("isTest", lit(false))
+                    .union(d[1].select("features", "label").withColumn("isTest", lit(true)));
+            cnn.setValidationIndicatorCol("isTest");
+        }
+        long t0 = System.nanoTime();
+        CNNClassificationModel model = cnn.fit(train);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        CNNTrainingSummary summary = model.summary();
+        String modelPath = new org.apache.hadoop.fs.Path(output, "model").toString();
+        model.write().overwrite().save(modelPath);
+        String png = writeCurves(spark, output, summary, cnn.getSpec());
+        double testAccuracy = d[1] != null ? accuracy(model, d[1]) : Double.NaN;
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("test_accuracy", testAccuracy);
+        metrics.put("train_seconds", trainSeconds);
+        double images = summary.epochs().stream()
+                .mapToDouble(e -> e.getImagesPerSecond() * e.getSeconds())
+                .sum();
+        double epochSeconds = summary.epochs().stream()
+                .mapToDouble(CNNTrainingSummary.Epoch::getSeconds)
+                .sum();
+        metrics.put("images_per_second", images / epochSeconds);
+        metrics.put("epochs", summary.totalEpochs());
+        metrics.put(
+                "final_training_loss",
+                summary.epochs().get(summary.totalEpochs() - 1).getTrainingLoss());
+        metrics.put(
+                "averaging_overhead",
+                summary.epochs().stream()
+                                .mapToDouble(e -> e.getAveragingOverhead() * e.getSeconds())
+                                .sum()
+                        / epochSeconds);
+        metrics.put("model", modelPath);
+        metrics.put("curves", png);
+        System.out.println("model saved to " + modelPath + "; training curves: " + png);
+        System.out.println(json(metrics));
+        spark.stop();
+    }
+
+    static void evaluate(Options o) throws IOException {
+        SparkSession spark = session(o);
+        CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
+        Dataset<Row>[] d = data(spark, o);
+        Dataset<Row> eval = d[1] != null && o.required("data").equals(FASHION) ? d[1] : d[0];
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy", accuracy(model, eval));
+        metrics.put("rows", eval.count());
+        System.out.println(json(metrics));
+        spark.stop();
+    }
+
+    static void predict(Options o) throws IOException {
+        SparkSession spark = session(o);
+        CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
+        Dataset<Row>[] d = data(spark, o);
+        Dataset<Row> in = d[1] != null && o.required("data").equals(FASHION) ? d[1] : d[0];
+        Dataset<Row> out = model.transform(in).drop("features");
+        out.write().mode(SaveMode.Overwrite).parquet(o.required("output"));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("predictions", spark.read().parquet(o.required("output")).count());
+        metrics.put("output", o.required("output"));
+        System.out.println(json(metrics));
+        spark.stop();
+    }
+
+    private static double accuracy(CNNClassificationModel model, Dataset<Row> data) {
+        return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(data));
+    }
+
+    private static String writeCurves(SparkSession spark, String output, CNNTrainingSummary s, String spec)
+            throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        CurvesChart chart = new CurvesChart("spark-dl: " + (spec.length() > 90 ? spec.substring(0, 87) + "..." : spec))
+                .loss("training loss", s.series(CNNTrainingSummary.Epoch::getTrainingLoss))
+                .accuracy("training accuracy", s.series(CNNTrainingSummary.Epoch::getTrainingAccuracy));
+        if (s.epochs().stream().anyMatch(e -> !Double.isNaN(e.getValidationAccuracy()))) {
+            chart.accuracy("test accuracy", s.series(CNNTrainingSummary.Epoch::getValidationAccuracy));
+        }
+        try (OutputStream out = fs.create(p, true)) {
+            chart.writePng(out);
+        }
+        return p.toString();
+    }
+
+    /** A flat JSON object of numbers and strings. */
+    static String json(Map<String, Object> m) {
+        return m.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\": " + value(e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    private static String value(Object v) {
+        if (v instanceof Double d) {
+            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d) : "null";
+        }
+        if (v instanceof Number) {
+            return v.toString();
+        }
+        return "\"" + v.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,90 @@
+package org.sparkdl.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkdl.datasets.FashionMnist;
+import org.sparkdl.spark.SparkTestSession;
+
+/** The train / evaluate / predict contract: last stdout line a JSON object, model and PNG written. */
+class SparkDlTest {
+    @TempDir
+    Path tmp;
+
+    private static List<String> run(String... args) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            SparkDl.run(args);
+        } finally {
+            System.setOut(old);
+            SparkTestSession.restart(); // the command stopped its session
+        }
+        System.out.print(buf);
+        return buf.toString().lines().toList();
+    }
+
+    @Test
+    void trainEvaluatePredictOnAFashionMnistSubset() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isDirectory(FashionMnist.DEBIAN_DIR),
+                "dataset-fashion-mnist is not installed (.ci/run installs it)");
+        String out = tmp.resolve("run").toString();
+        List<String> lines = run(
+                "train",
+                "--data",
+                "fashion-mnist",
+                "--epochs",
+                "2",
+                "--limit",
+                "1200",
+                "--spec",
+                "conv(8,5,pad=2) relu maxpool(2) flatten dense(10)",
+                "--output",
+                out);
+        String last = lines.get(lines.size() - 1);
+        assertTrue(
+                last.startsWith("{")
+                        && last.contains("\"test_accuracy\": 0.")
+                        && last.contains("\"train_seconds\"")
+                        && last.contains("\"images_per_second\""),
+                last);
+        assertTrue(Files.isDirectory(Path.of(out, "model", "metadata")));
+        var png = ImageIO.read(Path.of(out, "training-curves.png").toFile());
+        assertTrue(png.getWidth() > 500 && png.getHeight() > 300);
+
+        List<String> eval = run("evaluate", "--model", out + "/model", "--data", "fashion-mnist", "--limit", "1200");
+        assertTrue(eval.get(eval.size() - 1).matches("\\{\"accuracy\": 0\\.\\d+, \"rows\": 200}"), eval.toString());
+
+        String preds = tmp.resolve("preds").toString();
+        List<String> p = run(
+                "predict", "--model", out + "/model", "--data", "fashion-mnist", "--limit", "600", "--output", preds);
+        assertTrue(p.get(p.size() - 1).contains("\"predictions\": 100"), p.toString());
+        assertEquals(
+                List.of("label", "prediction", "rawPrediction", "probability"),
+                List.of(SparkTestSession.get().read().parquet(preds).columns()));
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(new String[] {"train", "--epoch", "3"}));
+        assertTrue(e.getMessage().contains("--epoch"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(new String[] {"fit"}));
+        assertTrue(e.getMessage().contains("unknown command 'fit'"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {"train", "--data", "fashion-mnist", "--epochs", "x"}));
+        assertTrue(e.getMessage().contains("--output") || e.getMessage().contains("--epochs"), e.getMessage());
+    }
+}
