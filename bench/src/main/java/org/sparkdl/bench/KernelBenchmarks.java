@@ -120,7 +120,7 @@ public class KernelBenchmarks {
     public void conv1ForwardBackward(Blackhole bh) {
         float[][] t = conv1;
         kernels.convForward(g1, t[0], t[1], t[2], t[3], t[4]);
-        kernels.convBackwardWeight(g1, t[4], t[5], t[6], t[7]);
+        kernels.convBackwardWeight(g1, t[0], t[4], t[5], t[6], t[7]);
         bh.consume(t[6]);
     }
 
@@ -129,7 +129,7 @@ public class KernelBenchmarks {
     public void conv2ForwardBackward(Blackhole bh) {
         float[][] t = conv2;
         kernels.convForward(g2, t[0], t[1], t[2], t[3], t[4]);
-        kernels.convBackwardWeight(g2, t[4], t[5], t[6], t[7]);
+        kernels.convBackwardWeight(g2, t[0], t[4], t[5], t[6], t[7]);
         kernels.convBackwardInput(g2, t[5], t[1], t[8], t[4]);
         bh.consume(t[8]);
     }

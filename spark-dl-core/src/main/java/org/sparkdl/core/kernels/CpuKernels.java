@@ -104,7 +104,7 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void convBackwardWeight(ConvGeometry g, float[] columns, float[] dy, float[] dw, float[] dbias) {
+    public void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias) {
         SizeChecks.atLeast("convolution output gradient", dy, g.outputSize());
         SizeChecks.atLeast("convolution weight gradient", dw, g.weightSize());
         SizeChecks.atLeast("convolution column buffer", columns, g.columnBufferSize());

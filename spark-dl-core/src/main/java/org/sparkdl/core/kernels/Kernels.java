@@ -42,10 +42,11 @@ public interface Kernels {
     /**
      * Weight and bias gradient: {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
      *
-     * @param columns the im2col matrix left by the matching {@link #convForward}
+     * @param x the input of the matching {@link #convForward}
+     * @param columns the im2col matrix that forward left (an implementation may use it or x)
      * @param dbias may be null
      */
-    void convBackwardWeight(ConvGeometry g, float[] columns, float[] dy, float[] dw, float[] dbias);
+    void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias);
 
     /**
      * Input gradient: {@code dx = dy ⋆ᵀ w} (overwritten, not accumulated).

@@ -27,6 +27,7 @@ public final class Conv2d implements WeightedLayer {
     /** The im2col matrix of the last forward input (C·KH·KW × N·OH·OW), reused by backward. */
     private float[] columns;
 
+    private Tensor x;
     private Tensor y;
     private Tensor dx;
 
@@ -73,6 +74,7 @@ public final class Conv2d implements WeightedLayer {
             throw new ShapeException(
                     describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(x.shape()));
         }
+        this.x = x;
         geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
         columns = Buffers.reuse(columns, geometry.columnBufferSize());
         y = Buffers.reuse(y, x.dim(0), filters, geometry.outH(), geometry.outW());
@@ -83,7 +85,7 @@ public final class Conv2d implements WeightedLayer {
     @Override
     public Tensor backward(Tensor gradOut) {
         ConvGeometry g = geometry;
-        kernels.convBackwardWeight(g, columns, gradOut.data(), weight.gradData(), bias.gradData());
+        kernels.convBackwardWeight(g, x.data(), columns, gradOut.data(), weight.gradData(), bias.gradData());
         if (!inputGradient) {
             return null;
         }

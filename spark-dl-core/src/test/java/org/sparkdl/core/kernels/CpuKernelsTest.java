@@ -63,7 +63,7 @@ class CpuKernelsTest {
         kernels.convForward(g, x, wt, bias, y, cols);
         float[] dw = new float[g.weightSize()];
         float[] db = new float[f];
-        kernels.convBackwardWeight(g, cols, dy, dw, db);
+        kernels.convBackwardWeight(g, x, cols, dy, dw, db);
         float[] dx = new float[g.inputSize()];
         kernels.convBackwardInput(g, dy, wt, dx, cols);
 

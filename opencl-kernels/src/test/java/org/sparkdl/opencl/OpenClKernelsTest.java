@@ -1,0 +1,190 @@
+package org.sparkdl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdl.core.testing.Close.assertClose;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkdl.core.kernels.Backends;
+import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.kernels.PoolGeometry;
+import org.sparkdl.core.loss.SoftmaxCrossEntropy;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.schedule.LearningRateSchedule;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.core.testing.GradientCheck;
+import org.sparkdl.core.train.Trainer;
+
+/**
+ * Every OpenCL kernel against the CPU implementation at sizes that are not multiples of the tile,
+ * on a real OpenCL device (pocl's CPU device in CI), asserting that each launch ran on OpenCL.
+ */
+class OpenClKernelsTest {
+    static OpenClKernels cl;
+    static final CpuKernels CPU = new CpuKernels();
+
+    @BeforeAll
+    static void device() {
+        cl = new OpenClKernels(); // throws, failing the class, when no OpenCL device exists
+        System.out.println("OpenCL device: " + cl.deviceName());
+    }
+
+    private void ranOnOpenCl(long before, int expected) {
+        assertEquals(before + expected, cl.launches(), "launches that ran on OpenCL");
+    }
+
+    @ParameterizedTest(name = "gemm transA={0} transB={1} {2}x{3}x{4} beta={5}")
+    @CsvSource({
+        "false,false,17,19,23,0",
+        "true,false,17,19,23,0.5",
+        "false,true,33,7,40,1",
+        "true,true,5,31,18,0",
+        "false,false,1,1,1,0"
+    })
+    void gemm(boolean ta, boolean tb, int m, int n, int k, float beta) {
+        float[] a = GradientCheck.randn(1, m * k + 3).data();
+        float[] b = GradientCheck.randn(2, k * n + 2).data();
+        float[] c1 = GradientCheck.randn(3, m * n + 1).data();
+        float[] c2 = c1.clone();
+        CPU.sgemm(ta, tb, m, n, k, 0.7f, a, 3, b, 2, beta, c1, 1);
+        long before = cl.launches();
+        cl.sgemm(ta, tb, m, n, k, 0.7f, a, 3, b, 2, beta, c2, 1);
+        ranOnOpenCl(before, 1);
+        assertClose("C", c1, c2, 1e-4);
+    }
+
+    @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7}")
+    @CsvSource({"2,3,9,7,5,3,1,1", "2,2,8,8,4,5,1,2", "1,3,11,10,3,3,2,1", "2,2,8,7,3,2,3,0", "3,1,12,12,17,5,1,2"})
+    void convolution(int n, int c, int h, int w, int f, int k, int s, int p) {
+        ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
+        float[] x = GradientCheck.randn(4, g.inputSize()).data();
+        float[] wt = GradientCheck.randn(5, g.weightSize()).data();
+        float[] bias = GradientCheck.randn(6, f).data();
+        float[] dy = GradientCheck.randn(7, g.outputSize()).data();
+        float[] cols = new float[(int) g.columnBufferSize()];
+
+        float[] y1 = new float[g.outputSize()];
+        float[] y2 = new float[g.outputSize()];
+        CPU.convForward(g, x, wt, bias, y1, cols);
+        long before = cl.launches();
+        cl.convForward(g, x, wt, bias, y2, cols);
+        ranOnOpenCl(before, 1);
+        assertClose("y", y1, y2, 1e-4);
+
+        float[] dw1 = GradientCheck.randn(8, g.weightSize()).data();
+        float[] dw2 = dw1.clone();
+        float[] db1 = new float[f];
+        float[] db2 = new float[f];
+        CPU.convForward(g, x, wt, bias, y1, cols);
+        CPU.convBackwardWeight(g, x, cols, dy, dw1, db1);
+        before = cl.launches();
+        cl.convBackwardWeight(g, x, cols, dy, dw2, db2);
+        ranOnOpenCl(before, 2);
+        assertClose("dw (accumulated)", dw1, dw2, 1e-4);
+        assertClose("db", db1, db2, 1e-4);
+
+        float[] dx1 = new float[g.inputSize()];
+        float[] dx2 = new float[g.inputSize()];
+        CPU.convBackwardInput(g, dy, wt, dx1, cols);
+        before = cl.launches();
+        cl.convBackwardInput(g, dy, wt, dx2, cols);
+        ranOnOpenCl(before, 1);
+        assertClose("dx", dx1, dx2, 1e-4);
+    }
+
+    @ParameterizedTest(name = "pool N={0} C={1} {2}x{3} k={4} s={5}")
+    @CsvSource({"3,5,9,8,3,2", "2,3,8,8,2,2", "1,2,7,9,3,1"})
+    void pooling(int n, int c, int h, int w, int k, int s) {
+        PoolGeometry g = new PoolGeometry(n, c, h, w, k, s);
+        float[] x = GradientCheck.distinct(9, g.inputSize()).data();
+        float[] dy = GradientCheck.randn(10, g.outputSize()).data();
+        float[] y1 = new float[g.outputSize()];
+        float[] y2 = new float[g.outputSize()];
+        int[] a1 = new int[g.outputSize()];
+        int[] a2 = new int[g.outputSize()];
+        long before = cl.launches();
+        CPU.maxPoolForward(g, x, y1, a1);
+        cl.maxPoolForward(g, x, y2, a2);
+        assertClose("max", y1, y2, 0);
+        assertEquals(java.util.Arrays.toString(a1), java.util.Arrays.toString(a2));
+        float[] dx1 = new float[g.inputSize()];
+        float[] dx2 = new float[g.inputSize()];
+        CPU.maxPoolBackward(g, dy, a1, dx1);
+        cl.maxPoolBackward(g, dy, a2, dx2);
+        assertClose("max backward", dx1, dx2, 1e-5);
+        CPU.avgPoolForward(g, x, y1);
+        cl.avgPoolForward(g, x, y2);
+        assertClose("avg", y1, y2, 1e-5);
+        CPU.avgPoolBackward(g, dy, dx1);
+        cl.avgPoolBackward(g, dy, dx2);
+        assertClose("avg backward", dx1, dx2, 1e-5);
+        ranOnOpenCl(before, 4);
+    }
+
+    @Test
+    void sizesAreCheckedBeforeLaunching() {
+        long before = cl.launches();
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> cl.sgemm(false, false, 4, 4, 4, 1f, new float[15], 0, new float[16], 0, 0f, new float[16], 0));
+        assertTrue(e.getMessage().contains("gemm A"), e.getMessage());
+        ConvGeometry g = new ConvGeometry(2, 1, 5, 5, 2, 3, 3, 1, 1);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> cl.convForward(
+                        g,
+                        new float[g.inputSize() - 1],
+                        new float[g.weightSize()],
+                        null,
+                        new float[g.outputSize()],
+                        new float[0]));
+        assertEquals(before, cl.launches(), "nothing may be launched with a wrong size");
+    }
+
+    @Test
+    void trainingStepsMatchTheCpuBackend() {
+        String spec =
+                "conv(6,3,pad=1) relu maxpool(2) conv(5,3,stride=2,pad=1) tanh avgpool(2,stride=1) flatten dense(4)";
+        Sequential onCpu = ModelSpec.parse(spec).build(new int[] {2, 10, 10}, CPU, 3);
+        Sequential onCl = ModelSpec.parse(spec).build(new int[] {2, 10, 10}, cl, 3);
+        Trainer a = new Trainer(
+                onCpu,
+                new SoftmaxCrossEntropy(),
+                OptimizerConfig.of("adam", 0.01).create(onCpu.params()),
+                LearningRateSchedule.constant(0.01),
+                0);
+        Trainer b = new Trainer(
+                onCl,
+                new SoftmaxCrossEntropy(),
+                OptimizerConfig.of("adam", 0.01).create(onCl.params()),
+                LearningRateSchedule.constant(0.01),
+                0);
+        Tensor x = GradientCheck.randn(11, 6, 2, 10, 10);
+        Tensor y = Tensor.of(new float[] {0, 1, 2, 3, 1, 2}, 6);
+        for (int step = 0; step < 4; step++) {
+            float la = a.step(x, y);
+            float lb = b.step(x, y);
+            assertEquals(la, lb, 1e-4 * Math.abs(la), "loss at step " + step);
+        }
+        assertClose("weights after 4 steps", onCpu.state(), onCl.state(), 1e-3);
+    }
+
+    @Test
+    void backendSelectionFindsTheDevice() {
+        Backends.Choice c = Backends.choose("opencl", 1);
+        assertEquals("opencl", c.backend());
+        assertTrue(c.create() instanceof OpenClKernels);
+        Backends.Choice auto = Backends.choose("auto", 1);
+        if (!new OpenClKernelsProvider().probe().gpu()) {
+            assertEquals("cpu", auto.backend(), "auto must only pick OpenCL on a GPU");
+            assertTrue(auto.reason().contains("not a GPU"), auto.reason());
+        }
+    }
+}
