@@ -129,7 +129,11 @@ public final class SparkDl {
         if (!conf.contains("spark.task.maxDirectResultSize")) {
             b.config("spark.task.maxDirectResultSize", "64m");
         }
-        return b.getOrCreate();
+        SparkSession spark = b.getOrCreate();
+        // Starting the SparkContext may reinitialise logging: set the levels again.
+        Configurator.setRootLevel(Level.WARN);
+        Configurator.setLevel("org.sparkdl", Level.INFO);
+        return spark;
     }
 
     /** Training (and test) data: Fashion-MNIST by name, or Parquet with features and label. */

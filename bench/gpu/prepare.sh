@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prepares what a GPU machine without Java or network needs to run spark-dl's OpenCL benchmark:
+#   shared/gpu-carry/jre      a jlink'ed Java runtime with only the modules needed
+#   shared/gpu-carry/lib      the bench classpath (jars)
+#   shared/gpu-carry/ocl      Debian's OpenCL ICD loader (libOpenCL.so.1), unpacked
+#   shared/gpu-carry/run.sh   the script to run there (copied from bench/gpu/run.sh)
+# Usage: bench/gpu/prepare.sh [out-dir]   (default: gpu-carry/ in the repository root, git-ignored)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out="${1:-gpu-carry}"
+rm -rf "$out" && mkdir -p "$out/lib" "$out/ocl"
+mvn -q -B install -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true -pl bench -am
+cp bench/target/bench-0.1.0-SNAPSHOT.jar "$out/lib/"
+tr ':' '\n' < bench/target/classpath.txt | while read -r j; do cp "$j" "$out/lib/"; done
+# Only what Aparapi, netlib and the benchmark use; jdeps would miss reflective uses, so list them.
+jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.desktop,java.xml,jdk.incubator.vector \
+  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
+(cd "$out/ocl" && apt-get download ocl-icd-libopencl1 >/dev/null && dpkg-deb -x ocl-icd-libopencl1_*.deb . \
+  && rm ocl-icd-libopencl1_*.deb)
+cp bench/gpu/run.sh "$out/run.sh"
+du -sh "$out"

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Writes the Fashion-MNIST notebooks for Zeppelin (.zpln) and Databricks (.scala source) from one
+list of paragraphs, so the two never drift apart. Run: python3 notebooks/generate.py"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (kind, text): kind is "md" or "code"; @show(df) and @html(string) become each platform's display call.
+PARAGRAPHS = [
+    ("md", """# Fashion-MNIST with spark-dl
+
+Train a convolutional network on Fashion-MNIST without leaving Spark: load the images as a
+DataFrame, put preprocessing and a `CNNClassifier` in an MLlib `Pipeline`, fit it on the executors,
+evaluate it with MLlib's evaluator, save it, load it back, and use it on PNG files read with Spark's
+`image` data source.
+
+Needs the spark-dl assembly jar on the cluster and the Fashion-MNIST IDX files
+(`apt-get install dataset-fashion-mnist` puts them in `/usr/share/datasets/fashion-mnist`)."""),
+    ("code", """import java.nio.file.Files
+import org.apache.spark.ml.{Pipeline, PipelineModel}
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator
+import org.apache.spark.sql.functions._
+import org.sparkdl.datasets.{FashionMnist, FashionMnistFrames}
+import org.sparkdl.spark.ml.{ChannelMeanSubtractor, CNNClassificationModel, CNNClassifier, ImageTensorizer}
+
+val trainLimit = 0 // 0 = all 60,000 training images; a smaller number for a quick try
+val epochs = 5
+val train = FashionMnistFrames.load(spark, FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN, trainLimit)
+  .withColumn("isVal", rand(7) < 0.1)
+val test = FashionMnistFrames.load(spark, FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST, trainLimit / 6)
+println(s"${train.count()} training rows, ${test.count()} test rows")
+train.printSchema()"""),
+    ("md", """## Preprocessing and the network
+
+Each row's `features` is a vector of 784 pixels in [0, 1] (28×28, one channel), its `label` the class
+0–9. `ChannelMeanSubtractor` learns the mean pixel value and subtracts it. The network is written as
+one spec string; `inputShape` tells how to read the vector as an image. 10% of the training rows are
+held out (`isVal`) to report validation accuracy after every epoch."""),
+    ("code", """val cnn = new CNNClassifier()
+  .setFeaturesCol("centered")
+  .setInputShape("1,28,28")
+  .setSpec("conv(32,5,pad=2) relu maxpool(2) conv(64,5,pad=2) relu maxpool(2) flatten dense(256) relu dense(10)")
+  .setOptimizer("adam")
+  .setLearningRate(1e-3)
+  .setMaxEpochs(epochs)
+  .setValidationIndicatorCol("isVal")
+val pipeline = new Pipeline().setStages(Array(
+  new ChannelMeanSubtractor().setInputCol("features").setOutputCol("centered").setInputShape("1,28,28"),
+  cnn))
+val model = pipeline.fit(train)"""),
+    ("md", """## How training went
+
+The summary has one row per epoch: training loss and accuracy, validation accuracy, seconds,
+images per second and the share of time spent averaging parameters across executors."""),
+    ("code", """val cnnModel = model.stages.last.asInstanceOf[CNNClassificationModel]
+val history = cnnModel.summary.toDataFrame(spark)
+@show(history)
+val chart = new org.sparkdl.core.train.CurvesChart("Fashion-MNIST training")
+  .loss("training loss", cnnModel.summary.series(e => e.getTrainingLoss))
+  .accuracy("training accuracy", cnnModel.summary.series(e => e.getTrainingAccuracy))
+  .accuracy("validation accuracy", cnnModel.summary.series(e => e.getValidationAccuracy))
+val png = new java.io.ByteArrayOutputStream()
+chart.writePng(png)
+@html(s"<img src='data:image/png;base64,${java.util.Base64.getEncoder.encodeToString(png.toByteArray)}'/>")"""),
+    ("md", """## Evaluation on the test set
+
+MLlib's evaluator reads the model's `prediction` column; the per-class view shows which garments
+the network confuses."""),
+    ("code", """val scored = model.transform(test)
+val accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored)
+println(f"test accuracy: $accuracy%.4f")
+val perClass = scored.groupBy("label")
+  .agg(avg(when(col("prediction") === col("label"), 1.0).otherwise(0.0)).as("accuracy"), count("*").as("images"))
+  .orderBy("label")
+@show(perClass)"""),
+    ("md", """## Save and load
+
+The fitted pipeline saves like any MLlib model (metadata as JSON, weights as Parquet) to any Hadoop
+path, and loads in another application."""),
+    ("code", """val modelPath = Files.createTempDirectory("fashion-mnist-model").resolve("pipeline").toString
+model.write.overwrite().save(modelPath)
+val loaded = PipelineModel.load(modelPath)
+val same = loaded.transform(test).select("prediction").collect().toSeq == scored.select("prediction").collect().toSeq
+println(s"saved to $modelPath; the loaded model predicts the same: $same")
+require(same, "the loaded model must predict exactly as the saved one")"""),
+    ("md", """## Predicting on image files
+
+A folder of PNGs read with `spark.read.format("image")`: `ImageTensorizer` turns each image into
+a features vector (grey, 28×28, values in [0, 1]) that the loaded pipeline can score. Here the
+folder is made from a few test images."""),
+    ("code", """val pngDir = Files.createTempDirectory("fashion-mnist-png")
+val sample = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST).head(12)
+for (i <- 0 until sample.size) {
+  val img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY)
+  for (y <- 0 until 28; x <- 0 until 28) {
+    val v = math.round(sample.pixels()(i * 784 + y * 28 + x) * 255)
+    img.getRaster.setSample(x, y, 0, v)
+  }
+  javax.imageio.ImageIO.write(img, "png", pngDir.resolve(f"test-$i%02d-label-${sample.labels()(i)}.png").toFile)
+}
+val images = spark.read.format("image").load(pngDir.toString)
+val tensors = new ImageTensorizer().setInputCol("image").setOutputCol("features").setChannelOrder("gray")
+  .setSize(28, 28).transform(images)
+val fromFiles = loaded.transform(tensors)
+  .select(col("image.origin").as("file"), col("prediction"))
+  .withColumn("predictedKind", element_at(typedLit(FashionMnist.CLASS_NAMES.toSeq), col("prediction").cast("int") + 1))
+@show(fromFiles)"""),
+]
+
+def zeppelin(text):
+    return text.replace("@show(", "z.show(").replace("@html(", "println(\"%html \" + ")
+
+def databricks(text):
+    return text.replace("@show(", "display(").replace("@html(", "displayHTML(")
+
+def write_zeppelin():
+    paragraphs = []
+    for i, (kind, text) in enumerate(PARAGRAPHS):
+        body = ("%md\n" + text) if kind == "md" else ("%spark\n" + zeppelin(text))
+        paragraphs.append({
+            "id": "paragraph_%02d" % i,
+            "text": body,
+            "config": {"editorHide": kind == "md", "tableHide": False, "editorSetting": {
+                "language": "markdown" if kind == "md" else "scala", "editOnDblClick": kind == "md"}},
+            "settings": {"params": {}, "forms": {}},
+        })
+    note = {"name": "spark-dl/Fashion-MNIST", "id": "SPARKDL_FMNIST", "paragraphs": paragraphs,
+            "defaultInterpreterGroup": "spark", "version": "0.10.1", "noteParams": {}, "noteForms": {},
+            "angularObjects": {}, "config": {"isZeppelinNotebookCronEnable": False}, "info": {}}
+    with open(os.path.join(HERE, "fashion-mnist.zpln"), "w") as f:
+        json.dump(note, f, indent=2)
+        f.write("\n")
+
+def write_databricks():
+    cells = []
+    for kind, text in PARAGRAPHS:
+        if kind == "md":
+            cells.append("\n".join(["// MAGIC %md"] + ["// MAGIC " + l if l else "// MAGIC" for l in text.splitlines()]))
+        else:
+            cells.append(databricks(text))
+    with open(os.path.join(HERE, "fashion-mnist-databricks.scala"), "w") as f:
+        f.write("// Databricks notebook source\n" + "\n\n// COMMAND ----------\n\n".join(cells) + "\n")
+
+if __name__ == "__main__":
+    write_zeppelin()
+    write_databricks()
