@@ -75,16 +75,19 @@ public final class TrainFashionMnist {
             trainAcc.add(
                     Evaluation.accuracy(model, train.pixels(), java.util.Arrays.copyOf(train.labels(), sample), 256));
             testAcc.add(Evaluation.accuracy(model, test.pixels(), test.labels(), 256));
+            System.gc(); // the heap after an epoch: it must not grow from epoch to epoch
+            Runtime rt = Runtime.getRuntime();
             System.out.printf(
                     Locale.ROOT,
-                    "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %.0f images/s%n",
+                    "epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  %.1f s  %.0f images/s  heap %.0f MB%n",
                     epoch + 1,
                     o.epochs,
                     losses.get(epoch),
                     trainAcc.get(epoch),
                     testAcc.get(epoch),
                     seconds,
-                    train.size() / seconds);
+                    train.size() / seconds,
+                    (rt.totalMemory() - rt.freeMemory()) / 1e6);
         }
         Files.createDirectories(o.output);
         Path png = o.output.resolve("training-curves.png");

@@ -71,6 +71,12 @@ public final class OpenClKernels implements Kernels {
         return "opencl(" + deviceName + ")";
     }
 
+    /** The implicit-GEMM convolutions need no im2col scratch. */
+    @Override
+    public long convScratchSize(ConvGeometry g) {
+        return 0;
+    }
+
     @Override
     public void sgemm(
             boolean transA,

@@ -13,6 +13,7 @@ public final class CpuKernels implements Kernels {
     private final BLAS blas = Blas.get();
     private final int threads;
     private final ForkJoinPool pool;
+    private final long chunkFloats;
     /** F × N·OH·OW staging area between the GEMM's layout and NCHW; grows, never shrinks. */
     private float[] staging = new float[0];
 
@@ -27,6 +28,7 @@ public final class CpuKernels implements Kernels {
         }
         this.threads = threads;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.chunkFloats = defaultChunkFloats(threads);
     }
 
     @Override
@@ -79,71 +81,124 @@ public final class CpuKernels implements Kernels {
                 Math.max(1, n));
     }
 
-    @Override
-    public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns) {
-        SizeChecks.conv(g, x, w, y, columns);
-        int rows = g.patchSize();
-        parallel(rows, (from, to) -> Im2col.im2col(g, x, columns, from, to));
-        float[] out = staging(g.outputSize());
-        // out[F, N·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, N·OH·OW]
-        sgemm(false, false, g.outChannels(), g.columns(), rows, 1f, w, 0, columns, 0, 0f, out, 0);
-        int pixels = g.outPixels();
-        int f = g.outChannels();
-        parallel(g.batch(), (n0, n1) -> {
-            for (int n = n0; n < n1; n++) {
-                for (int o = 0; o < f; o++) {
-                    float bo = bias == null ? 0f : bias[o];
-                    int src = o * g.columns() + n * pixels;
-                    int dst = (n * f + o) * pixels;
-                    for (int p = 0; p < pixels; p++) {
-                        y[dst + p] = out[src + p] + bo;
-                    }
-                }
-            }
-        });
+    /**
+     * Images per convolution chunk: the batch is processed a chunk at a time so that its im2col
+     * block stays small (see {@link #defaultChunkFloats}) stays in cache between being written and
+     * being read by the GEMM, instead of a whole-batch matrix (40 MB for CNN-S's second
+     * convolution at batch 64) making several round trips through memory.
+     */
+    int chunkImages(ConvGeometry g) {
+        long perImage = (long) g.patchSize() * g.outPixels();
+        int most = (int) Math.max(1, Math.min(g.batch(), chunkFloats / perImage));
+        int chunks = (g.batch() + most - 1) / most;
+        return (g.batch() + chunks - 1) / chunks; // balanced: no small last chunk
+    }
+
+    /**
+     * One thread (a Spark task): 1 MB blocks. Several threads: 32 MB blocks, because small GEMMs
+     * split over threads lose more to synchronisation than they gain in cache (measured in
+     * docs/PERFORMANCE.md). Tunable with {@code -Dsparkdl.conv.chunkFloats=N}.
+     */
+    private static long defaultChunkFloats(int threads) {
+        return Long.getLong("sparkdl.conv.chunkFloats", threads == 1 ? 1 << 18 : 1 << 23);
     }
 
     @Override
+    public long convScratchSize(ConvGeometry g) {
+        return (long) g.patchSize() * g.outPixels() * chunkImages(g);
+    }
+
+    private void checkScratch(ConvGeometry g, float[] columns) {
+        SizeChecks.atLeast("convolution column buffer", columns, convScratchSize(g));
+    }
+
+    @Override
+    public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns) {
+        SizeChecks.conv(g, x, w, y);
+        checkScratch(g, columns);
+        int rows = g.patchSize();
+        int pixels = g.outPixels();
+        int f = g.outChannels();
+        int chunk = chunkImages(g);
+        for (int first = 0; first < g.batch(); first += chunk) {
+            int n0 = first;
+            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
+            parallel(rows, (r0, r1) -> Im2col.im2col(cg, x, n0, columns, r0, r1));
+            float[] out = staging(cg.outputSize());
+            // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
+            sgemm(false, false, f, cg.columns(), rows, 1f, w, 0, columns, 0, 0f, out, 0);
+            parallel(cg.batch(), (i0, i1) -> {
+                for (int n = i0; n < i1; n++) {
+                    for (int o = 0; o < f; o++) {
+                        float bo = bias == null ? 0f : bias[o];
+                        int src = o * cg.columns() + n * pixels;
+                        int dst = ((n0 + n) * f + o) * pixels;
+                        for (int p = 0; p < pixels; p++) {
+                            y[dst + p] = out[src + p] + bo;
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Recomputes each chunk's im2col block (cheap, in cache) rather than keeping the whole batch's. */
+    @Override
     public void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias) {
+        SizeChecks.atLeast("convolution input", x, g.inputSize());
         SizeChecks.atLeast("convolution output gradient", dy, g.outputSize());
         SizeChecks.atLeast("convolution weight gradient", dw, g.weightSize());
-        SizeChecks.atLeast("convolution column buffer", columns, g.columnBufferSize());
-        float[] dyT = toChannelMajor(g, dy);
-        // dw[F, C·KH·KW] += dyᵀ[F, N·OH·OW] · columnsᵀ
-        sgemm(false, true, g.outChannels(), g.patchSize(), g.columns(), 1f, dyT, 0, columns, 0, 1f, dw, 0);
+        checkScratch(g, columns);
         if (dbias != null) {
             SizeChecks.atLeast("convolution bias gradient", dbias, g.outChannels());
-            int cols = g.columns();
-            for (int o = 0; o < g.outChannels(); o++) {
-                double s = 0;
-                for (int i = o * cols, end = i + cols; i < end; i++) {
-                    s += dyT[i];
+        }
+        int chunk = chunkImages(g);
+        for (int first = 0; first < g.batch(); first += chunk) {
+            int n0 = first;
+            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
+            parallel(g.patchSize(), (r0, r1) -> Im2col.im2col(cg, x, n0, columns, r0, r1));
+            float[] dyT = toChannelMajor(cg, dy, n0);
+            // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
+            sgemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), 1f, dyT, 0, columns, 0, 1f, dw, 0);
+            if (dbias != null) {
+                int cols = cg.columns();
+                for (int o = 0; o < g.outChannels(); o++) {
+                    double s = 0;
+                    for (int i = o * cols, end = i + cols; i < end; i++) {
+                        s += dyT[i];
+                    }
+                    dbias[o] += (float) s;
                 }
-                dbias[o] += (float) s;
             }
         }
     }
 
     @Override
     public void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns) {
-        SizeChecks.conv(g, dx, w, dy, columns);
-        float[] dyT = toChannelMajor(g, dy);
-        // columns[C·KH·KW, N·OH·OW] = wᵀ · dyᵀ
-        sgemm(true, false, g.patchSize(), g.columns(), g.outChannels(), 1f, w, 0, dyT, 0, 0f, columns, 0);
+        SizeChecks.conv(g, dx, w, dy);
+        checkScratch(g, columns);
         java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
-        parallel(g.inChannels(), (c0, c1) -> Im2col.col2im(g, columns, dx, c0, c1));
+        int chunk = chunkImages(g);
+        for (int first = 0; first < g.batch(); first += chunk) {
+            int n0 = first;
+            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
+            float[] dyT = toChannelMajor(cg, dy, n0);
+            // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then scattered back into this chunk's images
+            sgemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), 1f, w, 0, dyT, 0, 0f, columns, 0);
+            parallel(g.inChannels(), (c0, c1) -> Im2col.col2im(cg, columns, dx, n0, c0, c1));
+        }
     }
 
-    /** dy[N, F, P] → staging[F, N·P], the layout the GEMMs want. */
-    private float[] toChannelMajor(ConvGeometry g, float[] dy) {
-        float[] t = staging(g.outputSize());
-        int pixels = g.outPixels();
-        int f = g.outChannels();
-        int cols = g.columns();
+    /** dy[n0 + n, F, P] for the chunk's images → staging[F, n·P], the layout the GEMMs want. */
+    private float[] toChannelMajor(ConvGeometry cg, float[] dy, int firstImage) {
+        float[] t = staging(cg.outputSize());
+        int pixels = cg.outPixels();
+        int f = cg.outChannels();
+        int cols = cg.columns();
         parallel(f, (o0, o1) -> {
             for (int o = o0; o < o1; o++) {
-                for (int n = 0; n < g.batch(); n++) {
-                    System.arraycopy(dy, (n * f + o) * pixels, t, o * cols + n * pixels, pixels);
+                for (int n = 0; n < cg.batch(); n++) {
+                    System.arraycopy(dy, ((firstImage + n) * f + o) * pixels, t, o * cols + n * pixels, pixels);
                 }
             }
         });

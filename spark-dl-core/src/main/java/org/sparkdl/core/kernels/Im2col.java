@@ -10,8 +10,11 @@ import java.util.Arrays;
 final class Im2col {
     private Im2col() {}
 
-    /** Fills the rows {@code [rowFrom, rowTo)} of the column matrix. */
-    static void im2col(ConvGeometry g, float[] x, float[] col, int rowFrom, int rowTo) {
+    /**
+     * Fills the rows {@code [rowFrom, rowTo)} of the column matrix of {@code g.batch()} images
+     * starting at image {@code firstImage} of {@code x}.
+     */
+    static void im2col(ConvGeometry g, float[] x, int firstImage, float[] col, int rowFrom, int rowTo) {
         int kk = g.kernelH() * g.kernelW();
         int oh = g.outH();
         int ow = g.outW();
@@ -25,7 +28,7 @@ final class Im2col {
             int oxFrom = firstInside(kj, g.pad(), g.stride());
             int oxTo = Math.min(ow, lastInside(kj, g.pad(), g.stride(), g.width()) + 1);
             for (int n = 0; n < g.batch(); n++) {
-                int xBase = (n * g.inChannels() + c) * plane;
+                int xBase = ((firstImage + n) * g.inChannels() + c) * plane;
                 int colBase = row * cols + n * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
                     int iy = oy * g.stride() - g.pad() + ki;
@@ -49,8 +52,11 @@ final class Im2col {
         }
     }
 
-    /** Adds the rows of channels {@code [cFrom, cTo)} back into {@code dx} (which the caller zeroed). */
-    static void col2im(ConvGeometry g, float[] col, float[] dx, int cFrom, int cTo) {
+    /**
+     * Adds the rows of channels {@code [cFrom, cTo)} back into {@code dx} (which the caller zeroed),
+     * for the {@code g.batch()} images starting at image {@code firstImage}.
+     */
+    static void col2im(ConvGeometry g, float[] col, float[] dx, int firstImage, int cFrom, int cTo) {
         int kk = g.kernelH() * g.kernelW();
         int oh = g.outH();
         int ow = g.outW();
@@ -67,7 +73,7 @@ final class Im2col {
                     continue;
                 }
                 for (int n = 0; n < g.batch(); n++) {
-                    int xBase = (n * g.inChannels() + c) * plane;
+                    int xBase = ((firstImage + n) * g.inChannels() + c) * plane;
                     int colBase = row * cols + n * oh * ow;
                     for (int oy = 0; oy < oh; oy++) {
                         int iy = oy * g.stride() - g.pad() + ki;

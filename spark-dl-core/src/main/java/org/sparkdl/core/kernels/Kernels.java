@@ -30,11 +30,15 @@ public interface Kernels {
             float[] c,
             int cOffset);
 
+    /** Floats of the {@code columns} scratch that the convolution calls need for {@code g}. */
+    default long convScratchSize(ConvGeometry g) {
+        return g.columnBufferSize();
+    }
+
     /**
      * Convolution forward: {@code y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]}.
      *
-     * @param columns scratch of {@link ConvGeometry#columnBufferSize()} floats; on return it holds
-     *     the im2col matrix of {@code x}, which {@link #convBackwardWeight} reuses
+     * @param columns scratch of {@link #convScratchSize} floats
      * @param bias may be null
      */
     void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns);
@@ -43,7 +47,7 @@ public interface Kernels {
      * Weight and bias gradient: {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
      *
      * @param x the input of the matching {@link #convForward}
-     * @param columns the im2col matrix that forward left (an implementation may use it or x)
+     * @param columns scratch of {@link #convScratchSize} floats
      * @param dbias may be null
      */
     void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias);
@@ -51,7 +55,7 @@ public interface Kernels {
     /**
      * Input gradient: {@code dx = dy ⋆ᵀ w} (overwritten, not accumulated).
      *
-     * @param columns scratch of {@link ConvGeometry#columnBufferSize()} floats (contents destroyed)
+     * @param columns scratch of {@link #convScratchSize} floats
      */
     void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns);
 

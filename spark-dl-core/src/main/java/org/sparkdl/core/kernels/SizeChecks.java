@@ -32,10 +32,9 @@ public final class SizeChecks {
         atLeast("gemm C", c, cOff + (long) m * n);
     }
 
-    public static void conv(ConvGeometry g, float[] x, float[] w, float[] y, float[] columns) {
+    public static void conv(ConvGeometry g, float[] x, float[] w, float[] y) {
         atLeast("convolution input", x, g.inputSize());
         atLeast("convolution weights", w, g.weightSize());
         atLeast("convolution output", y, g.outputSize());
-        atLeast("convolution column buffer", columns, g.columnBufferSize());
     }
 }

@@ -24,7 +24,7 @@ public final class Conv2d implements WeightedLayer {
     private final Param bias;
     private boolean inputGradient = true;
     private ConvGeometry geometry;
-    /** The im2col matrix of the last forward input (C·KH·KW × N·OH·OW), reused by backward. */
+    /** The kernels' convolution scratch (im2col blocks). */
     private float[] columns;
 
     private Tensor x;
@@ -76,7 +76,7 @@ public final class Conv2d implements WeightedLayer {
         }
         this.x = x;
         geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
-        columns = Buffers.reuse(columns, geometry.columnBufferSize());
+        columns = Buffers.reuse(columns, kernels.convScratchSize(geometry));
         y = Buffers.reuse(y, x.dim(0), filters, geometry.outH(), geometry.outW());
         kernels.convForward(geometry, x.data(), weight.data(), bias.data(), y.data(), columns);
         return y;
@@ -90,7 +90,6 @@ public final class Conv2d implements WeightedLayer {
             return null;
         }
         dx = Buffers.reuse(dx, g.batch(), inChannels, g.height(), g.width());
-        // The column matrix is no longer needed: reuse it as scratch for dcolumns.
         kernels.convBackwardInput(g, gradOut.data(), weight.data(), dx.data(), columns);
         return dx;
     }
