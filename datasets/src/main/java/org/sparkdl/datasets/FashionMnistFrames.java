@@ -60,8 +60,13 @@ public final class FashionMnistFrames {
 
     /** Writes both splits as Parquet under {@code out/train} and {@code out/test}. */
     public static void toParquet(SparkSession spark, Path dir, String out) throws IOException {
+        toParquet(spark, dir, out, 0);
+    }
+
+    /** As {@link #toParquet(SparkSession, Path, String)}, the first {@code limit} images of each split (0: all). */
+    public static void toParquet(SparkSession spark, Path dir, String out, int limit) throws IOException {
         for (FashionMnist.Split s : FashionMnist.Split.values()) {
-            load(spark, dir, s, 0)
+            load(spark, dir, s, limit)
                     .write()
                     .mode(SaveMode.Overwrite)
                     .parquet(out + "/" + s.name().toLowerCase(java.util.Locale.ROOT));

@@ -77,6 +77,36 @@ class SparkDlTest {
     }
 
     @Test
+    void trainsFromParquetConvertedFromIdx() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isDirectory(FashionMnist.DEBIAN_DIR),
+                "dataset-fashion-mnist is not installed (.ci/run installs it)");
+        String parquet = tmp.resolve("fmnist-parquet").toString();
+        org.sparkdl.datasets.FashionMnistFrames.toParquet(
+                SparkTestSession.get(), FashionMnist.DEBIAN_DIR, parquet, 600);
+        assertEquals(
+                600, SparkTestSession.get().read().parquet(parquet + "/train").count());
+        assertEquals(
+                600, SparkTestSession.get().read().parquet(parquet + "/test").count());
+        List<String> lines = run(
+                "train",
+                "--data",
+                parquet + "/train",
+                "--test",
+                parquet + "/test",
+                "--input-shape",
+                "1,28,28",
+                "--epochs",
+                "1",
+                "--spec",
+                "flatten dense(10)",
+                "--output",
+                tmp.resolve("pq").toString());
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.contains("\"test_accuracy\": 0.") && last.contains("\"epochs\": 1"), last);
+    }
+
+    @Test
     void badOptionsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(new String[] {"train", "--epoch", "3"}));
         assertTrue(e.getMessage().contains("--epoch"), e.getMessage());
