@@ -20,7 +20,7 @@ import org.sparkdl.spark.SparkErrors;
  * per-pixel: the usual preprocessing of CNN inputs.
  */
 public final class ChannelMeanSubtractor extends Estimator<ChannelMeanSubtractorModel>
-        implements ColumnParams, DefaultParamsWritable {
+        implements ColumnParams<ChannelMeanSubtractor>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     private String uid;
@@ -77,16 +77,6 @@ public final class ChannelMeanSubtractor extends Estimator<ChannelMeanSubtractor
 
     public boolean getWithStd() {
         return (Boolean) $(withStd);
-    }
-
-    public ChannelMeanSubtractor setInputCol(String v) {
-        set(inputCol, v);
-        return this;
-    }
-
-    public ChannelMeanSubtractor setOutputCol(String v) {
-        set(outputCol, v);
-        return this;
     }
 
     public ChannelMeanSubtractor setInputShape(String v) {

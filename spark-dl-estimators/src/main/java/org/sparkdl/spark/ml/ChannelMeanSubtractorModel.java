@@ -28,7 +28,7 @@ import scala.Option;
 
 /** Subtracts learned per-channel means (and divides by deviations) from C×H×W image vectors. */
 public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtractorModel>
-        implements ColumnParams, MLWritable {
+        implements ColumnParams<ChannelMeanSubtractorModel>, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private String uid;
@@ -75,16 +75,6 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
 
     public BooleanParam withStd() {
         return withStd;
-    }
-
-    public ChannelMeanSubtractorModel setInputCol(String v) {
-        set(inputCol, v);
-        return this;
-    }
-
-    public ChannelMeanSubtractorModel setOutputCol(String v) {
-        set(outputCol, v);
-        return this;
     }
 
     /** Per-channel means. */

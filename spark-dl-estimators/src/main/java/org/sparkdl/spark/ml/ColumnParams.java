@@ -9,10 +9,12 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.tensor.Shapes;
 
 /**
- * The input/output column and image-shape params of the preprocessing stages, declared once, and
- * the schema checks they share.
+ * The input/output column and image-shape params of the preprocessing stages, declared once, with
+ * their setters and the schema checks they share.
+ *
+ * @param <T> the stage itself, so that setters chain with its own type
  */
-public interface ColumnParams extends Params {
+public interface ColumnParams<T extends ColumnParams<T>> extends Params {
     Param<String> inputCol();
 
     Param<String> outputCol();
@@ -23,6 +25,18 @@ public interface ColumnParams extends Params {
 
     default String getOutputCol() {
         return $(outputCol());
+    }
+
+    @SuppressWarnings("unchecked")
+    default T setInputCol(String value) {
+        set(inputCol(), value);
+        return (T) this;
+    }
+
+    @SuppressWarnings("unchecked")
+    default T setOutputCol(String value) {
+        set(outputCol(), value);
+        return (T) this;
     }
 
     static Param<String> inputCol(Params p, String dflt) {

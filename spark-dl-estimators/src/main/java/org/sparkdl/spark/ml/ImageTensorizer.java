@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * with values in [0, 1]: the channel order is explicit ({@code RGB}, {@code BGR} or {@code GRAY}),
  * alpha is dropped, and images can be resized (bilinear) so that every row has the same shape.
  */
-public final class ImageTensorizer extends Transformer implements ColumnParams, DefaultParamsWritable {
+public final class ImageTensorizer extends Transformer implements ColumnParams<ImageTensorizer>, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     public static final List<String> ORDERS = List.of("rgb", "bgr", "gray");
 
@@ -88,16 +88,6 @@ public final class ImageTensorizer extends Transformer implements ColumnParams, 
 
     public IntParam width() {
         return width;
-    }
-
-    public ImageTensorizer setInputCol(String v) {
-        set(inputCol, v);
-        return this;
-    }
-
-    public ImageTensorizer setOutputCol(String v) {
-        set(outputCol, v);
-        return this;
     }
 
     public ImageTensorizer setChannelOrder(String v) {
