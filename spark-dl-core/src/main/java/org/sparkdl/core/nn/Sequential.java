@@ -185,7 +185,16 @@ public final class Sequential implements Layer {
             throw new IllegalArgumentException(
                     "model state has " + src.length + " values but this model needs " + stateSize());
         }
-        int off = 0;
+        loadState(src, 0);
+    }
+
+    /** Loads {@link #stateSize()} values from {@code src} starting at {@code offset}. */
+    public void loadState(float[] src, int offset) {
+        if (offset < 0 || src.length - offset < stateSize()) {
+            throw new IllegalArgumentException("model state needs " + stateSize() + " values from offset " + offset
+                    + " but the array has " + src.length);
+        }
+        int off = offset;
         for (Param p : params) {
             System.arraycopy(src, off, p.data(), 0, p.size());
             off += p.size();

@@ -133,8 +133,17 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(
                     name() + " state has " + in.length + " values but " + stateSize() + " are expected");
         }
-        steps = Math.round(in[0]);
-        int off = 1;
+        loadState(in, 0);
+    }
+
+    /** Loads {@link #stateSize()} values from {@code in} starting at {@code offset}. */
+    public void loadState(float[] in, int offset) {
+        if (offset < 0 || in.length - offset < stateSize()) {
+            throw new IllegalArgumentException(name() + " state needs " + stateSize() + " values from offset " + offset
+                    + " but the array has " + in.length);
+        }
+        steps = Math.round(in[offset]);
+        int off = offset + 1;
         for (float[][] s : slots) {
             for (float[] a : s) {
                 System.arraycopy(in, off, a, 0, a.length);

@@ -65,12 +65,8 @@ public final class LocalRounds {
             throw new IllegalArgumentException(
                     "training state has " + state.length + " values but this model needs " + stateSize());
         }
-        float[] m = new float[modelSize];
-        System.arraycopy(state, 0, m, 0, modelSize);
-        model.loadState(m);
-        float[] o = new float[optimizerSize];
-        System.arraycopy(state, modelSize, o, 0, optimizerSize);
-        optimizer.loadState(o);
+        model.loadState(state, 0);
+        optimizer.loadState(state, modelSize);
     }
 
     /** Batches per epoch for a block of {@code samples}. */
