@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -51,6 +50,7 @@ public final class SparkDl {
             System.out.println(usage());
             return;
         }
+        configureLogging();
         try {
             run(args);
         } catch (IllegalArgumentException e) {
@@ -114,10 +114,24 @@ public final class SparkDl {
                 "The last line of train and evaluate is one JSON object of metrics.");
     }
 
+    /**
+     * Progress on standard error, results on standard output: the CLI's own log4j2 configuration,
+     * unless the user gave one. Spark's INFO lines would drown the per-epoch progress.
+     */
+    static void configureLogging() {
+        if (System.getProperty("log4j2.configurationFile") != null
+                || System.getProperty("log4j.configurationFile") != null) {
+            return;
+        }
+        try {
+            Configurator.reconfigure(
+                    SparkDl.class.getResource("log4j2-cli.properties").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static SparkSession session(Options o) {
-        // Spark's own INFO lines drown the per-epoch progress; keep spark-dl's.
-        Configurator.setRootLevel(Level.WARN);
-        Configurator.setLevel("org.sparkdl", Level.INFO);
         SparkConf conf = new SparkConf();
         SparkSession.Builder b = SparkSession.builder().appName("spark-dl");
         if (o.has("master")) {
@@ -129,11 +143,7 @@ public final class SparkDl {
         if (!conf.contains("spark.task.maxDirectResultSize")) {
             b.config("spark.task.maxDirectResultSize", "64m");
         }
-        SparkSession spark = b.getOrCreate();
-        // Starting the SparkContext may reinitialise logging: set the levels again.
-        Configurator.setRootLevel(Level.WARN);
-        Configurator.setLevel("org.sparkdl", Level.INFO);
-        return spark;
+        return b.getOrCreate();
     }
 
     /** Training (and test) data: Fashion-MNIST by name, or Parquet with features and label. */
