@@ -19,7 +19,20 @@ final class OpenClDevices {
         }
     }
 
-    static Found find() {
+    private static Found found;
+
+    /**
+     * The device, found once per JVM. Synchronised: listing devices natively from two threads at
+     * once crashed the JVM (pocl through Aparapi, two Spark tasks starting together).
+     */
+    static synchronized Found find() {
+        if (found == null) {
+            found = list();
+        }
+        return found;
+    }
+
+    private static Found list() {
         try {
             List<OpenCLDevice> gpus = OpenCLDevice.listDevices(Device.TYPE.GPU);
             if (gpus != null && !gpus.isEmpty()) {

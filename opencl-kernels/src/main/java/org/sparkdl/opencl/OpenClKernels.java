@@ -43,6 +43,12 @@ public final class OpenClKernels implements Kernels {
         }
         this.device = found.device();
         this.deviceName = found.describe();
+        synchronized (OpenClDevices.class) { // compiling is not safe from two threads at once either
+            compileAll();
+        }
+    }
+
+    private void compileAll() {
         for (Kernel k : List.<Kernel>of(gemm, convInput, biasGrad, pool)) {
             k.setExplicit(true);
             KernelManager.instance().setPreferredDevices(k, new LinkedHashSet<Device>(List.of(device)));

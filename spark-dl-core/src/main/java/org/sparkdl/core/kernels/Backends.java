@@ -15,6 +15,11 @@ public final class Backends {
     public static final List<String> NAMES = List.of("auto", "cpu", "opencl");
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     private static final ConcurrentHashMap<String, String> LOGGED = new ConcurrentHashMap<>();
+    /**
+     * One probe per backend per JVM: probing lists native devices, which is slow and, in at least
+     * one OpenCL runtime (pocl through Aparapi), crashes the JVM when two tasks do it at once.
+     */
+    private static final ConcurrentHashMap<String, KernelsProvider.Probe> PROBES = new ConcurrentHashMap<>();
 
     private Backends() {}
 
@@ -42,7 +47,7 @@ public final class Backends {
                     throw new IllegalStateException("backend 'opencl' was requested but no OpenCL kernels are on the"
                             + " classpath (add the opencl-kernels module), or use backend=cpu or auto");
                 }
-                KernelsProvider.Probe probe = p.probe();
+                KernelsProvider.Probe probe = probe(p);
                 if (!probe.usable()) {
                     throw new IllegalStateException(
                             "backend 'opencl' was requested but cannot run here: " + probe.description());
@@ -52,7 +57,7 @@ public final class Backends {
             }
             case "auto": {
                 KernelsProvider p = provider("opencl");
-                KernelsProvider.Probe probe = p == null ? null : p.probe();
+                KernelsProvider.Probe probe = p == null ? null : probe(p);
                 if (probe != null && probe.usable() && probe.gpu()) {
                     c = new Choice("opencl", "auto: found GPU " + probe.description(), p::create);
                 } else {
@@ -74,6 +79,10 @@ public final class Backends {
             LOG.log(System.Logger.Level.INFO, line);
         }
         return c;
+    }
+
+    private static KernelsProvider.Probe probe(KernelsProvider p) {
+        return PROBES.computeIfAbsent(p.name(), n -> p.probe());
     }
 
     private static Choice cpu(String reason, int threads) {
