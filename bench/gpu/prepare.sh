@@ -12,8 +12,12 @@ rm -rf "$out" && mkdir -p "$out/lib" "$out/ocl"
 mvn -q -B install -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true -pl bench -am
 cp bench/target/bench-0.1.0-SNAPSHOT.jar "$out/lib/"
 tr ':' '\n' < bench/target/classpath.txt | while read -r j; do cp "$j" "$out/lib/"; done
+# aparapi-jni bundles its native library for every platform (19 MB): keep only linux x86_64.
+jni=$(ls "$out"/lib/aparapi-jni-*.jar)
+zip -q -d "$jni" 'win/*' 'osx/*' 'linux/libaparapi_armhf.so' 'linux/libaparapi_aarch64.so' 'linux/libaparapi_x86.so' \
+  'linux/libaparapi_ppc64*' >/dev/null || true
 # Only what Aparapi, netlib and the benchmark use; jdeps would miss reflective uses, so list them.
-jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.desktop,java.xml,jdk.incubator.vector \
+jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.xml \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
 (cd "$out/ocl" && apt-get download ocl-icd-libopencl1 >/dev/null && dpkg-deb -x ocl-icd-libopencl1_*.deb . \
   && rm ocl-icd-libopencl1_*.deb)

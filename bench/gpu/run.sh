@@ -1,26 +1,54 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the folder prepare.sh filled: registers NVIDIA's OpenCL library as
-# an ICD, then runs the OpenCL benchmark (GEMM 4096³, CNN-S convolutions at batch 256) and, in the
-# same run, torch.matmul for comparison. Writes everything to $OUT (or ./out).
+# an ICD, then, in one run: the OpenCL benchmark (a correctness check of every GEMM shape against
+# the CPU kernels, GEMM n³ and CNN-S's convolutions fwd+bwd at batch 256, per shape), a CNN-S
+# training-step profile on the OpenCL backend, and PyTorch (CUDA) doing the same GEMM and
+# convolutions for comparison. Writes everything to $OUT (or ./out).
+# Usage: run.sh [gemmSize=4096] [batch=256] [reps=5]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${OUT:-$here/out}"; mkdir -p "$out"
-nv=$(ls /usr/lib/x86_64-linux-gnu/libnvidia-opencl.so* /usr/lib64/libnvidia-opencl.so* /usr/local/nvidia/lib64/libnvidia-opencl.so* 2>/dev/null | head -n 1)
+size="${1:-4096}"; batch="${2:-256}"; reps="${3:-5}"
+nv=$( (ldconfig -p 2>/dev/null | awk '/libnvidia-opencl\.so/ {print $NF}';
+       find /usr/local/nvidia /usr/lib /usr/lib64 /lib -name 'libnvidia-opencl.so*' 2>/dev/null) | head -n 1)
 mkdir -p "$here/vendors"
-if [ -n "$nv" ]; then echo "$nv" > "$here/vendors/nvidia.icd"; fi
+if [ -n "$nv" ]; then
+  echo "$nv" > "$here/vendors/nvidia.icd"
+  export LD_LIBRARY_PATH="$(dirname "$nv"):${LD_LIBRARY_PATH:-}"
+fi
 export OCL_ICD_VENDORS="$here/vendors"
 export LD_LIBRARY_PATH="$here/ocl/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
-{ echo "nvidia OpenCL: ${nv:-not found}"; nvidia-smi -L 2>&1 | head -3; } | tee "$out/device.txt"
-"$here/jre/bin/java" -Xmx16g -cp "$here/lib/*" org.sparkdl.bench.OpenClBenchmark 4096 256 5 2>&1 | tee "$out/opencl.txt"
-python3 - <<'PY' 2>&1 | tee "$out/torch.txt"
-import time, torch
+{ echo "nvidia OpenCL: ${nv:-not found}"; nvidia-smi -L 2>&1 | head -3
+  [ -n "$nv" ] || ls /usr/local/nvidia/lib64 2>&1 | head -40; } | tee "$out/device.txt"
+java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*")
+timeout 240 "${java[@]}" org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 | grep -v '^WARNING' | tee "$out/opencl.txt"
+timeout 120 "${java[@]}" org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' \
+  | tee "$out/layertimes.txt"
+SIZE="$size" BATCH="$batch" timeout 120 python3 - <<'PY' 2>&1 | tee "$out/torch.txt"
+import os, time, torch
+import torch.nn.functional as F
 if not torch.cuda.is_available():
     print("torch: no CUDA device"); raise SystemExit
-a = torch.randn(4096, 4096, device="cuda"); b = torch.randn(4096, 4096, device="cuda")
-torch.backends.cuda.matmul.allow_tf32 = False
-for _ in range(3): a @ b
-torch.cuda.synchronize(); best = 1e9
-for _ in range(10):
-    t = time.perf_counter(); a @ b; torch.cuda.synchronize(); best = min(best, time.perf_counter() - t)
-print("torch.matmul fp32 4096^3: %.3f ms %.1f GFLOP/s" % (best * 1e3, 2 * 4096**3 / best / 1e9))
+torch.backends.cuda.matmul.allow_tf32 = False   # plain FP32, as the OpenCL kernels compute
+torch.backends.cudnn.allow_tf32 = False
+size, batch = int(os.environ["SIZE"]), int(os.environ["BATCH"])
+def best(f, reps=10):
+    for _ in range(3): f()
+    torch.cuda.synchronize(); b = 1e9
+    for _ in range(reps):
+        t = time.perf_counter(); f(); torch.cuda.synchronize(); b = min(b, time.perf_counter() - t)
+    return b
+a = torch.randn(size, size, device="cuda"); b = torch.randn(size, size, device="cuda")
+t = best(lambda: a @ b)
+print("torch.matmul fp32 %d^3: %.3f ms %.1f GFLOP/s" % (size, t * 1e3, 2 * size**3 / t / 1e9))
+for (c, h, f) in [(1, 28, 32), (32, 14, 64)]:
+    x = torch.randn(batch, c, h, h, device="cuda", requires_grad=True)
+    w = torch.randn(f, c, 5, 5, device="cuda", requires_grad=True)
+    bias = torch.randn(f, device="cuda", requires_grad=True)
+    dy = torch.randn(batch, f, h, h, device="cuda")
+    def step():
+        y = F.conv2d(x, w, bias, padding=2); y.backward(dy)
+    t = best(step)
+    flops = 2.0 * 3 * batch * f * h * h * c * 25
+    print("torch conv %d->%d %dx%d batch %d fwd+bwd: %.3f ms %.1f GFLOP/s" % (c, f, h, h, batch, t * 1e3, flops / t / 1e9))
 PY

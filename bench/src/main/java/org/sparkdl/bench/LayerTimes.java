@@ -1,8 +1,9 @@
 package org.sparkdl.bench;
 
 import java.util.Locale;
+import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.BlasThreads;
-import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Sequential;
@@ -14,7 +15,8 @@ import org.sparkdl.core.tensor.Tensor;
  * Where a CNN-S training step spends its time: forward and backward of each layer, the loss and
  * the optimizer, averaged over repeated steps after a warm-up. A profile, not a benchmark.
  *
- * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps]}
+ * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps] [backend=cpu]}
+ * (backend as the {@code backend} param: cpu, opencl, auto).
  */
 public final class LayerTimes {
     private LayerTimes() {}
@@ -23,8 +25,12 @@ public final class LayerTimes {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        String backend = args.length > 3 ? args[3] : "cpu";
         BlasThreads.set(threads);
-        Sequential model = CnnS.build(new CpuKernels(threads), 1);
+        Backends.Choice choice = Backends.choose(backend, threads);
+        Kernels kernels = choice.create();
+        System.out.println("kernels: " + kernels.name() + " (" + choice.reason() + ")");
+        Sequential model = CnnS.build(kernels, 1);
         Optimizer opt = OptimizerConfig.of("adam", 1e-3).create(model.params());
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         Tensor x = Tensor.of(KernelBenchmarks.random(batch * 784, 3), batch, 1, 28, 28);

@@ -2,13 +2,20 @@ package org.sparkdl.bench;
 
 import java.util.Locale;
 import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.opencl.OpenClKernels;
+import org.sparkdl.opencl.OpenClKernels.GemmShape;
 
 /**
- * GFLOP/s of the OpenCL kernels on whatever device Aparapi finds (a GPU first): sgemm n³ and
- * CNN-S's two convolutions forward + backward at a given batch. Each figure is the best of
- * several repetitions after a warm-up (the first launch compiles). Includes the host↔device copies
- * each call makes. Usage: {@code OpenClBenchmark [gemmSize=4096] [batch=256] [reps=5]}.
+ * GFLOP/s of the OpenCL kernels on whatever device Aparapi finds (a GPU first), for each GEMM
+ * shape: sgemm n³ and CNN-S's two convolutions forward + backward at a given batch. Each figure is
+ * the best of several repetitions after a warm-up (the first launch compiles), twice: on the
+ * device alone (time in kernel launches) and per call, with the host↔device copies each call
+ * makes. First checks every shape against the CPU kernels at sizes that are not multiples of the
+ * tiles, so a fast wrong kernel cannot report a figure.
+ *
+ * <p>Usage: {@code OpenClBenchmark [gemmSize=4096] [batch=256] [reps=5]}.
  */
 public final class OpenClBenchmark {
     private OpenClBenchmark() {}
@@ -17,49 +24,139 @@ public final class OpenClBenchmark {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        OpenClKernels cl = new OpenClKernels();
-        System.out.println("device: " + cl.deviceName());
+        GemmShape[] shapes = {GemmShape.SIMPLE, GemmShape.REGISTER_TILED, GemmShape.AUTO};
+        OpenClKernels[] kernels = new OpenClKernels[shapes.length];
+        for (int s = 0; s < shapes.length; s++) {
+            kernels[s] = new OpenClKernels(shapes[s], 0);
+        }
+        System.out.println("device: " + kernels[0].deviceName());
+        for (int s = 0; s < shapes.length; s++) {
+            check(shapes[s], kernels[s]);
+        }
         float[] a = KernelBenchmarks.random(size * size, 1);
         float[] b = KernelBenchmarks.random(size * size, 2);
         float[] c = new float[size * size];
-        double gemm = best(reps, () -> cl.sgemm(false, false, size, size, size, 1f, a, 0, b, 0, 0f, c, 0));
-        report("sgemm " + size + "^3", 2.0 * size * size * size, gemm);
-        for (ConvGeometry g : new ConvGeometry[] {CnnS.conv1(batch), CnnS.conv2(batch)}) {
-            float[] x = KernelBenchmarks.random(g.inputSize(), 3);
-            float[] w = KernelBenchmarks.random(g.weightSize(), 4);
-            float[] bias = new float[g.outChannels()];
-            float[] y = new float[g.outputSize()];
-            float[] dy = KernelBenchmarks.random(g.outputSize(), 5);
-            float[] dw = new float[g.weightSize()];
-            float[] db = new float[g.outChannels()];
-            float[] dx = new float[g.inputSize()];
-            float[] none = new float[0];
-            double t = best(reps, () -> {
-                cl.convForward(g, x, w, bias, y, none);
-                cl.convBackwardWeight(g, x, none, dy, dw, db);
-                cl.convBackwardInput(g, dy, w, dx, none);
-            });
-            report(
-                    "conv " + g.inChannels() + "->" + g.outChannels() + " " + g.height() + "x" + g.width() + " batch "
-                            + batch + " fwd+bwd",
-                    2.0 * 3 * g.forwardMacs(),
-                    t);
+        for (int s = 0; s < 2; s++) {
+            OpenClKernels cl = kernels[s];
+            Timing t = best(reps, cl, () -> cl.sgemm(false, false, size, size, size, 1f, a, 0, b, 0, 0f, c, 0));
+            report(shapes[s] + " sgemm " + size + "^3", 2.0 * size * size * size, t);
         }
-        System.out.println("launches on OpenCL: " + cl.launches());
+        for (ConvGeometry g : new ConvGeometry[] {CnnS.conv1(batch), CnnS.conv2(batch)}) {
+            ConvData d = new ConvData(g);
+            for (int s : new int[] {0, 2}) {
+                OpenClKernels cl = kernels[s];
+                Timing t = best(reps, cl, () -> d.forwardBackward(cl));
+                report(
+                        shapes[s] + " conv " + g.inChannels() + "->" + g.outChannels() + " " + g.height() + "x"
+                                + g.width() + " batch " + batch + " fwd+bwd",
+                        2.0 * 3 * g.forwardMacs(),
+                        t);
+            }
+        }
     }
 
-    private static double best(int reps, Runnable r) {
+    /** Every operation of one shape against the CPU kernels; exits non-zero on a mismatch. */
+    private static void check(GemmShape shape, OpenClKernels cl) {
+        CpuKernels cpu = new CpuKernels();
+        int m = 300;
+        int n = 1001;
+        int k = 999;
+        float[] a = KernelBenchmarks.random(m * k, 7);
+        float[] b = KernelBenchmarks.random(k * n, 8);
+        float[] c1 = new float[m * n];
+        float[] c2 = new float[m * n];
+        cpu.sgemm(true, false, m, n, k, 1f, a, 0, b, 0, 0f, c1, 0);
+        cl.sgemm(true, false, m, n, k, 1f, a, 0, b, 0, 0f, c2, 0);
+        double worst = maxError(c1, c2);
+        for (ConvGeometry g : new ConvGeometry[] {CnnS.conv1(9), CnnS.conv2(9)}) {
+            ConvData onCpu = new ConvData(g);
+            ConvData onCl = new ConvData(g);
+            onCpu.forwardBackward(cpu);
+            onCl.forwardBackward(cl);
+            worst = Math.max(worst, maxError(onCpu.y, onCl.y));
+            worst = Math.max(worst, maxError(onCpu.dw, onCl.dw));
+            worst = Math.max(worst, maxError(onCpu.dx, onCl.dx));
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "check %s against the CPU kernels: largest error %.2e of the largest magnitude%n",
+                shape,
+                worst);
+        if (!(worst < 1e-4)) {
+            System.out.println("MISMATCH: the " + shape + " kernels are wrong on this device");
+            System.exit(3);
+        }
+    }
+
+    /** Largest |expected − actual| relative to the largest |expected|. */
+    private static double maxError(float[] expected, float[] actual) {
+        double scale = 1e-30;
+        double err = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            err = Math.max(err, Math.abs((double) expected[i] - actual[i]));
+        }
+        return err / scale;
+    }
+
+    /** The operands of one convolution's forward and backward. */
+    private static final class ConvData {
+        final ConvGeometry g;
+        final float[] x;
+        final float[] w;
+        final float[] bias;
+        final float[] y;
+        final float[] dy;
+        final float[] dw;
+        final float[] db;
+        final float[] dx;
+
+        ConvData(ConvGeometry g) {
+            this.g = g;
+            x = KernelBenchmarks.random(g.inputSize(), 3);
+            w = KernelBenchmarks.random(g.weightSize(), 4);
+            bias = KernelBenchmarks.random(g.outChannels(), 6);
+            y = new float[g.outputSize()];
+            dy = KernelBenchmarks.random(g.outputSize(), 5);
+            dw = new float[g.weightSize()];
+            db = new float[g.outChannels()];
+            dx = new float[g.inputSize()];
+        }
+
+        void forwardBackward(Kernels kernels) {
+            float[] columns = new float[(int) kernels.convScratchSize(g)];
+            java.util.Arrays.fill(dw, 0f);
+            java.util.Arrays.fill(db, 0f);
+            kernels.convForward(g, x, w, bias, y, columns);
+            kernels.convBackwardWeight(g, x, columns, dy, dw, db);
+            kernels.convBackwardInput(g, dy, w, dx, columns);
+        }
+    }
+
+    private record Timing(double call, double device) {}
+
+    private static Timing best(int reps, OpenClKernels cl, Runnable r) {
         r.run(); // compile and warm up
-        double best = Double.MAX_VALUE;
+        double call = Double.MAX_VALUE;
+        double device = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
+            long d0 = cl.launchNanos();
             long t0 = System.nanoTime();
             r.run();
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            call = Math.min(call, (System.nanoTime() - t0) / 1e9);
+            device = Math.min(device, (cl.launchNanos() - d0) / 1e9);
         }
-        return best;
+        return new Timing(call, device);
     }
 
-    private static void report(String what, double flops, double seconds) {
-        System.out.printf(Locale.ROOT, "%-40s %9.3f ms %10.1f GFLOP/s%n", what, seconds * 1e3, flops / seconds / 1e9);
+    private static void report(String what, double flops, Timing t) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-56s device %9.3f ms %10.1f GFLOP/s | with copies %9.3f ms %10.1f GFLOP/s%n",
+                what,
+                t.device * 1e3,
+                flops / t.device / 1e9,
+                t.call * 1e3,
+                flops / t.call / 1e9);
     }
 }

@@ -3,9 +3,24 @@ package org.sparkdl.opencl;
 import com.aparapi.Kernel;
 
 /**
- * A tiled GEMM in OpenCL (through Aparapi): each 16×16 work-group computes a 16×16 block of C,
- * staging 16×16 tiles of A and B in local memory. Out-of-range tile elements load as zero and
- * out-of-range results are not stored, so any m, n, k work (the global range is rounded up).
+ * GEMM in OpenCL (through Aparapi), in two work-group shapes that share the operand addressing:
+ *
+ * <ul>
+ *   <li><b>register-tiled</b> ({@link #registerTiled} = 1): each 16×16 work-group computes a 128×128
+ *       block of C, each work-item an 8×8 sub-block held in private memory (registers); per step
+ *       a 128×16 slice of A and a 16×128 slice of B are staged in local memory, each value read
+ *       from there feeding 8 multiply-adds instead of one. Work-item (lc, lr) owns rows lr + 16·i
+ *       and columns lc + 16·j, so neighbouring work-items read neighbouring local-memory words and
+ *       store neighbouring columns. The groups along dimension 2 split k ({@link #kSlice} each)
+ *       when C is too small to occupy the device (a convolution's weight gradient: 64×800 outputs,
+ *       a reduction over N·H·W); they then write raw partial sums ({@link #partial}) that the host
+ *       adds.
+ *   <li><b>simple</b> (0): each 16×16 work-group computes a 16×16 block of C, one output per
+ *       work-item, for products too small to fill 128×128 blocks.
+ * </ul>
+ *
+ * Out-of-range operand elements load as zero and out-of-range results are not stored, so any m,
+ * n, k work (the global range is rounded up).
  *
  * <p>Operands have addressing modes, so that convolutions run as implicit GEMMs with the im2col
  * matrix computed on the fly instead of materialised and copied:
@@ -19,7 +34,17 @@ import com.aparapi.Kernel;
  * </ul>
  */
 final class GemmKernel extends Kernel {
+    /** Work-group side (both shapes) and the simple shape's tile. */
     static final int TS = 16;
+    /** Side of the block of C each work-item of the register-tiled shape computes. */
+    static final int RT = 8;
+    /** Side of the block of C a register-tiled work-group computes. */
+    static final int BT = TS * RT;
+    /** k-depth of the A and B slices staged per step by the register-tiled shape. */
+    static final int BK = 16;
+    /** Row pitch of the staged slices: one word of padding, so column-wise stores hit distinct banks. */
+    static final int BTP = BT + 1;
+
     static final int A_PLAIN = 0;
     static final int A_DY_CHANNEL_MAJOR = 1;
     static final int B_PLAIN = 0;
@@ -45,6 +70,9 @@ final class GemmKernel extends Kernel {
     int aMode;
     int bMode;
     int cMode;
+    int registerTiled;
+    int kSlice;
+    int partial;
     // Convolution geometry for the implicit modes.
     int inChannels;
     int height;
@@ -58,18 +86,106 @@ final class GemmKernel extends Kernel {
     int outW;
 
     @Local
-    final float[] tileA = new float[TS * TS];
+    final float[] tileA = new float[BK * BTP];
 
     @Local
-    final float[] tileB = new float[TS * TS];
+    final float[] tileB = new float[BK * BTP];
+
+    @PrivateMemorySpace(RT * RT)
+    final float[] acc = new float[RT * RT];
+
+    @PrivateMemorySpace(RT)
+    final float[] fragA = new float[RT];
+
+    @PrivateMemorySpace(RT)
+    final float[] fragB = new float[RT];
 
     @Override
     public void run() {
+        if (registerTiled == 1) {
+            runRegisterTiled();
+        } else {
+            runSimple();
+        }
+    }
+
+    private void runRegisterTiled() {
+        int lc = getLocalId(0);
+        int lr = getLocalId(1);
+        int tid = lr * TS + lc;
+        int col0 = getGroupId(0) * BT;
+        int row0 = getGroupId(1) * BT;
+        int kBegin = getGroupId(2) * kSlice;
+        int kEnd = Math.min(k, kBegin + kSlice);
+        for (int i = 0; i < RT * RT; i++) {
+            acc[i] = 0f;
+        }
+        // Which index varies fastest between neighbouring work-items when loading, so that global
+        // reads are contiguous: k for row-major A, the row for transposed A, and so on.
+        int aKFast = (aMode == A_DY_CHANNEL_MAJOR || transA == 0) ? 1 : 0;
+        int bKFast = (bMode == B_IM2COL_T || (bMode == B_PLAIN && transB == 1)) ? 1 : 0;
+        for (int t = kBegin; t < kEnd; t += BK) {
+            // A[row0 .. row0+BT, t .. t+BK] -> tileA[kk][r]; B[t .. t+BK, col0 .. col0+BT] -> tileB[kk][c]
+            for (int l = 0; l < BT * BK / (TS * TS); l++) {
+                int e = l * TS * TS + tid;
+                int r = e / BK;
+                int kk = e - r * BK;
+                if (aKFast == 0) {
+                    kk = e / BT;
+                    r = e - kk * BT;
+                }
+                float va = 0f;
+                if (row0 + r < m && t + kk < kEnd) {
+                    va = loadA(row0 + r, t + kk);
+                }
+                tileA[kk * BTP + r] = va;
+                int cb = e / BK;
+                int kb = e - cb * BK;
+                if (bKFast == 0) {
+                    kb = e / BT;
+                    cb = e - kb * BT;
+                }
+                float vb = 0f;
+                if (col0 + cb < n && t + kb < kEnd) {
+                    vb = loadB(t + kb, col0 + cb);
+                }
+                tileB[kb * BTP + cb] = vb;
+            }
+            localBarrier();
+            for (int kk = 0; kk < BK; kk++) {
+                for (int i = 0; i < RT; i++) {
+                    fragA[i] = tileA[kk * BTP + lr + i * TS];
+                    fragB[i] = tileB[kk * BTP + lc + i * TS];
+                }
+                for (int i = 0; i < RT; i++) {
+                    for (int j = 0; j < RT; j++) {
+                        acc[i * RT + j] += fragA[i] * fragB[j];
+                    }
+                }
+            }
+            localBarrier();
+        }
+        for (int i = 0; i < RT; i++) {
+            int row = row0 + lr + i * TS;
+            for (int j = 0; j < RT; j++) {
+                int col = col0 + lc + j * TS;
+                if (row < m && col < n) {
+                    if (partial == 1) {
+                        c[(getGroupId(2) * m + row) * n + col] = acc[i * RT + j];
+                    } else {
+                        store(row, col, acc[i * RT + j]);
+                    }
+                }
+            }
+        }
+    }
+
+    private void runSimple() {
         int col = getGlobalId(0);
         int row = getGlobalId(1);
         int lc = getLocalId(0);
         int lr = getLocalId(1);
-        float acc = 0f;
+        float sum = 0f;
         int tiles = (k + TS - 1) / TS;
         for (int t = 0; t < tiles; t++) {
             int ka = t * TS + lc;
@@ -86,12 +202,12 @@ final class GemmKernel extends Kernel {
             tileB[lr * TS + lc] = vb;
             localBarrier();
             for (int q = 0; q < TS; q++) {
-                acc += tileA[lr * TS + q] * tileB[q * TS + lc];
+                sum += tileA[lr * TS + q] * tileB[q * TS + lc];
             }
             localBarrier();
         }
         if (row < m && col < n) {
-            store(row, col, acc);
+            store(row, col, sum);
         }
     }
 
@@ -145,18 +261,18 @@ final class GemmKernel extends Kernel {
         return v;
     }
 
-    private void store(int row, int col, float acc) {
+    private void store(int row, int col, float value) {
         if (cMode == C_CONV_OUT) {
             int pixels = outH * outW;
             int img = col / pixels;
             int p = col - img * pixels;
-            c[(img * filters + row) * pixels + p] = acc + bias[row];
+            c[(img * filters + row) * pixels + p] = value + bias[row];
         } else {
             int i = cOffset + row * n + col;
             if (beta == 0f) {
-                c[i] = alpha * acc; // C may hold garbage (even NaN) when beta is 0: never read it
+                c[i] = alpha * value; // C may hold garbage (even NaN) when beta is 0: never read it
             } else {
-                c[i] = alpha * acc + beta * c[i];
+                c[i] = alpha * value + beta * c[i];
             }
         }
     }

@@ -30,19 +30,44 @@ public final class OpenClKernels implements Kernels {
     private final ConvInputGradKernel convInput = new ConvInputGradKernel();
     private final BiasGradKernel biasGrad = new BiasGradKernel();
     private final PoolKernel pool = new PoolKernel();
+    private final GemmShape gemmShape;
+    private final int minWorkGroups;
+    private float[] partialSums = new float[1];
     private long launches;
+    private long launchNanos;
+
+    /** How products are laid out on work-groups; {@link #AUTO} except to compare or test the others. */
+    public enum GemmShape {
+        /** Register-tiled where C is at least 32×32, simple otherwise. */
+        AUTO,
+        /** Always one output per work-item from 16×16 tiles. */
+        SIMPLE,
+        /** Always 8×8 outputs per work-item, 128×128 per work-group. */
+        REGISTER_TILED
+    }
 
     /** Kernels on the first GPU, else the first CPU OpenCL device; throws if there is none. */
     public OpenClKernels() {
-        this(OpenClDevices.find());
+        this(GemmShape.AUTO, 0);
     }
 
-    private OpenClKernels(OpenClDevices.Found found) {
+    /**
+     * Kernels with a chosen GEMM shape; k is split across work-groups whenever a register-tiled
+     * product would otherwise give fewer than {@code minWorkGroups} of them (0: twice the device's
+     * compute units, enough to occupy it).
+     */
+    public OpenClKernels(GemmShape gemmShape, int minWorkGroups) {
+        this(OpenClDevices.find(), gemmShape, minWorkGroups);
+    }
+
+    private OpenClKernels(OpenClDevices.Found found, GemmShape gemmShape, int minWorkGroups) {
         if (found.device() == null) {
             throw new IllegalStateException("backend 'opencl' cannot run here: " + found.problem());
         }
         this.device = found.device();
         this.deviceName = found.describe();
+        this.gemmShape = gemmShape;
+        this.minWorkGroups = minWorkGroups > 0 ? minWorkGroups : 2 * Math.max(1, device.getMaxComputeUnits());
         synchronized (OpenClDevices.class) { // compiling is not safe from two threads at once either
             compileAll();
         }
@@ -70,6 +95,11 @@ public final class OpenClKernels implements Kernels {
     /** Kernel launches so far, all of which ran on OpenCL (otherwise they would have thrown). */
     public long launches() {
         return launches;
+    }
+
+    /** Wall time spent in kernel launches so far: the device's compute without the host↔device copies. */
+    public long launchNanos() {
+        return launchNanos;
     }
 
     @Override
@@ -119,9 +149,8 @@ public final class OpenClKernels implements Kernels {
         g.aMode = GemmKernel.A_PLAIN;
         g.bMode = GemmKernel.B_PLAIN;
         g.cMode = GemmKernel.C_PLAIN;
-        g.put(a).put(b).put(c);
-        launch(g, gemmRange(m, n));
-        g.get(c);
+        g.put(a).put(b);
+        runGemm(g);
     }
 
     @Override
@@ -146,9 +175,8 @@ public final class OpenClKernels implements Kernels {
         g.aMode = GemmKernel.A_PLAIN;
         g.bMode = GemmKernel.B_IM2COL;
         g.cMode = GemmKernel.C_CONV_OUT;
-        g.put(w).put(x).put(b).put(y);
-        launch(g, gemmRange(g.m, g.n));
-        g.get(y);
+        g.put(w).put(x).put(b);
+        runGemm(g);
     }
 
     @Override
@@ -167,14 +195,14 @@ public final class OpenClKernels implements Kernels {
         g.n = geo.patchSize();
         g.k = geo.columns();
         g.cOffset = 0;
+        g.transA = 0;
         g.alpha = 1f;
         g.beta = 1f;
         g.aMode = GemmKernel.A_DY_CHANNEL_MAJOR;
         g.bMode = GemmKernel.B_IM2COL_T;
         g.cMode = GemmKernel.C_PLAIN;
-        g.put(dy).put(x).put(dw);
-        launch(g, gemmRange(g.m, g.n));
-        g.get(dw);
+        g.put(dy).put(x);
+        runGemm(g);
         if (dbias != null) {
             SizeChecks.atLeast("convolution bias gradient", dbias, geo.outChannels());
             BiasGradKernel bk = biasGrad;
@@ -281,9 +309,81 @@ public final class OpenClKernels implements Kernels {
         g.transB = 0;
     }
 
-    private Range gemmRange(int m, int n) {
-        return Range.create2D(
-                device, roundUp(n, GemmKernel.TS), roundUp(m, GemmKernel.TS), GemmKernel.TS, GemmKernel.TS);
+    /**
+     * Launches the product whose operands are set and on the device, and brings C back. A
+     * register-tiled product with too few 128×128 blocks to occupy the device splits k across
+     * work-groups, which write partial sums that are added here (only for plain C: a convolution's
+     * forward has a short k and never splits).
+     */
+    private void runGemm(GemmKernel g) {
+        float[] out = g.c;
+        boolean tiled =
+                gemmShape == GemmShape.REGISTER_TILED || (gemmShape == GemmShape.AUTO && g.m >= 32 && g.n >= 32);
+        if (!tiled) {
+            g.registerTiled = 0;
+            g.put(out);
+            launch(
+                    g,
+                    Range.create2D(
+                            device,
+                            roundUp(g.n, GemmKernel.TS),
+                            roundUp(g.m, GemmKernel.TS),
+                            GemmKernel.TS,
+                            GemmKernel.TS));
+            g.get(out);
+            return;
+        }
+        int blocksN = ceilDiv(g.n, GemmKernel.BT);
+        int blocksM = ceilDiv(g.m, GemmKernel.BT);
+        int slices = 1;
+        if (g.cMode == GemmKernel.C_PLAIN && blocksN * blocksM < minWorkGroups) {
+            // each slice keeps at least 16 staging steps, so partial sums stay a small extra cost
+            int most = Math.max(1, g.k / (16 * GemmKernel.BK));
+            slices = Math.min(most, ceilDiv(minWorkGroups, blocksN * blocksM));
+        }
+        g.registerTiled = 1;
+        g.kSlice = roundUp(ceilDiv(g.k, slices), GemmKernel.BK);
+        slices = ceilDiv(g.k, g.kSlice);
+        g.partial = slices > 1 ? 1 : 0;
+        if (slices > 1) {
+            long size = (long) slices * g.m * g.n;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("gemm partial sums too large: " + size);
+            }
+            if (partialSums.length < size) {
+                partialSums = new float[(int) size];
+            }
+            g.c = partialSums;
+        }
+        g.put(g.c);
+        launch(
+                g,
+                Range.create3D(
+                        device,
+                        blocksN * GemmKernel.TS,
+                        blocksM * GemmKernel.TS,
+                        slices,
+                        GemmKernel.TS,
+                        GemmKernel.TS,
+                        1));
+        g.get(g.c);
+        if (slices > 1) {
+            g.c = out;
+            addPartialSums(g, slices, out);
+        }
+    }
+
+    /** C = alpha·Σ partials + beta·C, the store of {@link GemmKernel#C_PLAIN} after a split k. */
+    private void addPartialSums(GemmKernel g, int slices, float[] out) {
+        int mn = g.m * g.n;
+        for (int i = 0; i < mn; i++) {
+            float sum = 0f;
+            for (int s = 0; s < slices; s++) {
+                sum += partialSums[s * mn + i];
+            }
+            int o = g.cOffset + i;
+            out[o] = g.beta == 0f ? g.alpha * sum : g.alpha * sum + g.beta * out[o];
+        }
     }
 
     private Range linear(int total) {
@@ -291,12 +391,18 @@ public final class OpenClKernels implements Kernels {
     }
 
     private void launch(Kernel k, Range range) {
+        long t0 = System.nanoTime();
         k.execute(range);
+        launchNanos += System.nanoTime() - t0;
         if (!k.isRunningCL()) {
             throw new IllegalStateException(k.getClass().getSimpleName() + " did not run on OpenCL ("
                     + k.getExecutionMode() + "); refusing a silent Java fall-back");
         }
         launches++;
+    }
+
+    private static int ceilDiv(int v, int d) {
+        return (v + d - 1) / d;
     }
 
     private static int roundUp(int v, int multiple) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdl.core.testing.Close.assertClose;
 
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.testing.GradientCheck;
 import org.sparkdl.core.train.Trainer;
+import org.sparkdl.opencl.OpenClKernels.GemmShape;
 
 /**
  * Every OpenCL kernel against the CPU implementation at sizes that are not multiples of the tile,
@@ -28,16 +30,26 @@ import org.sparkdl.core.train.Trainer;
  */
 class OpenClKernelsTest {
     static OpenClKernels cl;
+    static List<OpenClKernels> gemmShapes;
     static final CpuKernels CPU = new CpuKernels();
 
     @BeforeAll
     static void device() {
         cl = new OpenClKernels(); // throws, failing the class, when no OpenCL device exists
         System.out.println("OpenCL device: " + cl.deviceName());
+        gemmShapes = List.of(
+                new OpenClKernels(GemmShape.SIMPLE, 0),
+                new OpenClKernels(GemmShape.REGISTER_TILED, 0),
+                // asks for more work-groups than these small products have 128×128 blocks: k is split
+                new OpenClKernels(GemmShape.REGISTER_TILED, 64));
     }
 
     private void ranOnOpenCl(long before, int expected) {
-        assertEquals(before + expected, cl.launches(), "launches that ran on OpenCL");
+        ranOnOpenCl(cl, before, expected);
+    }
+
+    private static void ranOnOpenCl(OpenClKernels kernels, long before, int expected) {
+        assertEquals(before + expected, kernels.launches(), "launches that ran on OpenCL");
     }
 
     @ParameterizedTest(name = "gemm transA={0} transB={1} {2}x{3}x{4} beta={5}")
@@ -46,23 +58,45 @@ class OpenClKernelsTest {
         "true,false,17,19,23,0.5",
         "false,true,33,7,40,1",
         "true,true,5,31,18,0",
-        "false,false,1,1,1,0"
+        "false,false,1,1,1,0",
+        "false,false,131,150,600,0",
+        "true,false,140,33,700,1",
+        "false,true,33,257,530,0.5",
+        "true,true,129,129,17,0"
     })
     void gemm(boolean ta, boolean tb, int m, int n, int k, float beta) {
         float[] a = GradientCheck.randn(1, m * k + 3).data();
         float[] b = GradientCheck.randn(2, k * n + 2).data();
         float[] c1 = GradientCheck.randn(3, m * n + 1).data();
-        float[] c2 = c1.clone();
         CPU.sgemm(ta, tb, m, n, k, 0.7f, a, 3, b, 2, beta, c1, 1);
-        long before = cl.launches();
-        cl.sgemm(ta, tb, m, n, k, 0.7f, a, 3, b, 2, beta, c2, 1);
-        ranOnOpenCl(before, 1);
-        assertClose("C", c1, c2, 1e-4);
+        // float32 sums of k products in another order differ by ~sqrt(k) roundings
+        double rtol = 1e-4 * Math.max(1, Math.sqrt(k / 64.0));
+        for (OpenClKernels shape : gemmShapes) {
+            float[] c2 = GradientCheck.randn(3, m * n + 1).data();
+            long before = shape.launches();
+            shape.sgemm(ta, tb, m, n, k, 0.7f, a, 3, b, 2, beta, c2, 1);
+            ranOnOpenCl(shape, before, 1);
+            assertClose("C", c1, c2, rtol);
+        }
     }
 
     @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7}")
-    @CsvSource({"2,3,9,7,5,3,1,1", "2,2,8,8,4,5,1,2", "1,3,11,10,3,3,2,1", "2,2,8,7,3,2,3,0", "3,1,12,12,17,5,1,2"})
+    @CsvSource({
+        "2,3,9,7,5,3,1,1",
+        "2,2,8,8,4,5,1,2",
+        "1,3,11,10,3,3,2,1",
+        "2,2,8,7,3,2,3,0",
+        "3,1,12,12,17,5,1,2",
+        "5,3,17,15,37,3,1,1"
+    })
     void convolution(int n, int c, int h, int w, int f, int k, int s, int p) {
+        for (OpenClKernels shape : gemmShapes) {
+            convolutionMatchesTheCpu(shape, n, c, h, w, f, k, s, p);
+        }
+    }
+
+    private static void convolutionMatchesTheCpu(
+            OpenClKernels cl, int n, int c, int h, int w, int f, int k, int s, int p) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
         float[] x = GradientCheck.randn(4, g.inputSize()).data();
         float[] wt = GradientCheck.randn(5, g.weightSize()).data();
@@ -75,7 +109,7 @@ class OpenClKernelsTest {
         CPU.convForward(g, x, wt, bias, y1, cols);
         long before = cl.launches();
         cl.convForward(g, x, wt, bias, y2, cols);
-        ranOnOpenCl(before, 1);
+        ranOnOpenCl(cl, before, 1);
         assertClose("y", y1, y2, 1e-4);
 
         float[] dw1 = GradientCheck.randn(8, g.weightSize()).data();
@@ -86,7 +120,7 @@ class OpenClKernelsTest {
         CPU.convBackwardWeight(g, x, cols, dy, dw1, db1);
         before = cl.launches();
         cl.convBackwardWeight(g, x, cols, dy, dw2, db2);
-        ranOnOpenCl(before, 2);
+        ranOnOpenCl(cl, before, 2);
         assertClose("dw (accumulated)", dw1, dw2, 1e-4);
         assertClose("db", db1, db2, 1e-4);
 
@@ -95,7 +129,7 @@ class OpenClKernelsTest {
         CPU.convBackwardInput(g, dy, wt, dx1, cols);
         before = cl.launches();
         cl.convBackwardInput(g, dy, wt, dx2, cols);
-        ranOnOpenCl(before, 1);
+        ranOnOpenCl(cl, before, 1);
         assertClose("dx", dx1, dx2, 1e-4);
     }
 
