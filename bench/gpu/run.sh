@@ -22,6 +22,9 @@ export LD_LIBRARY_PATH="$here/ocl/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
   [ -n "$nv" ] || ls /usr/local/nvidia/lib64 2>&1 | head -40; } | tee "$out/device.txt"
 java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*")
 timeout 240 "${java[@]}" org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 | grep -v '^WARNING' | tee "$out/opencl.txt"
+echo "--- the same without prefetching the next slices (-Dsparkdl.opencl.prefetch=false)" | tee -a "$out/opencl.txt"
+timeout 240 "${java[@]}" -Dsparkdl.opencl.prefetch=false org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 \
+  | grep -v '^WARNING' | grep 'sgemm\|conv' | tee -a "$out/opencl.txt"
 timeout 120 "${java[@]}" org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' \
   | tee "$out/layertimes.txt"
 SIZE="$size" BATCH="$batch" timeout 120 python3 - <<'PY' 2>&1 | tee "$out/torch.txt"
@@ -51,4 +54,15 @@ for (c, h, f) in [(1, 28, 32), (32, 14, 64)]:
     t = best(step)
     flops = 2.0 * 3 * batch * f * h * h * c * 25
     print("torch conv %d->%d %dx%d batch %d fwd+bwd: %.3f ms %.1f GFLOP/s" % (c, f, h, h, batch, t * 1e3, flops / t / 1e9))
+# CNN-S training step (Adam), as LayerTimes measures it for spark-dl
+net = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 32, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(32, 64, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+    torch.nn.Linear(3136, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10)).cuda()
+opt = torch.optim.Adam(net.parameters(), 1e-3)
+xb = torch.randn(batch, 1, 28, 28, device="cuda"); yb = torch.randint(0, 10, (batch,), device="cuda")
+def train_step():
+    opt.zero_grad(); torch.nn.functional.cross_entropy(net(xb), yb).backward(); opt.step()
+t = best(train_step, 20)
+print("torch CNN-S training step batch %d: %.3f ms, %.0f images/s" % (batch, t * 1e3, batch / t))
 PY

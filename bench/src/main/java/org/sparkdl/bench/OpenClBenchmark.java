@@ -52,6 +52,10 @@ public final class OpenClBenchmark {
                         2.0 * 3 * g.forwardMacs(),
                         t);
             }
+            OpenClKernels auto = kernels[2];
+            report("  of which forward", 2.0 * g.forwardMacs(), best(reps, auto, () -> d.forward(auto)));
+            report("  of which weight gradient", 2.0 * g.forwardMacs(), best(reps, auto, () -> d.backwardWeight(auto)));
+            report("  of which input gradient", 2.0 * g.forwardMacs(), best(reps, auto, () -> d.backwardInput(auto)));
         }
     }
 
@@ -124,12 +128,23 @@ public final class OpenClBenchmark {
         }
 
         void forwardBackward(Kernels kernels) {
-            float[] columns = new float[(int) kernels.convScratchSize(g)];
+            forward(kernels);
+            backwardWeight(kernels);
+            backwardInput(kernels);
+        }
+
+        void forward(Kernels kernels) {
+            kernels.convForward(g, x, w, bias, y, new float[(int) kernels.convScratchSize(g)]);
+        }
+
+        void backwardWeight(Kernels kernels) {
             java.util.Arrays.fill(dw, 0f);
             java.util.Arrays.fill(db, 0f);
-            kernels.convForward(g, x, w, bias, y, columns);
-            kernels.convBackwardWeight(g, x, columns, dy, dw, db);
-            kernels.convBackwardInput(g, dy, w, dx, columns);
+            kernels.convBackwardWeight(g, x, new float[(int) kernels.convScratchSize(g)], dy, dw, db);
+        }
+
+        void backwardInput(Kernels kernels) {
+            kernels.convBackwardInput(g, dy, w, dx, new float[(int) kernels.convScratchSize(g)]);
         }
     }
 

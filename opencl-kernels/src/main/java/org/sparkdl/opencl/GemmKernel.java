@@ -73,6 +73,7 @@ final class GemmKernel extends Kernel {
     int registerTiled;
     int kSlice;
     int partial;
+    int prefetch;
     // Convolution geometry for the implicit modes.
     int inChannels;
     int height;
@@ -100,6 +101,12 @@ final class GemmKernel extends Kernel {
     @PrivateMemorySpace(RT)
     final float[] fragB = new float[RT];
 
+    @PrivateMemorySpace(BT * BK / (TS * TS))
+    final float[] nextA = new float[BT * BK / (TS * TS)];
+
+    @PrivateMemorySpace(BT * BK / (TS * TS))
+    final float[] nextB = new float[BT * BK / (TS * TS)];
+
     @Override
     public void run() {
         if (registerTiled == 1) {
@@ -124,34 +131,16 @@ final class GemmKernel extends Kernel {
         // reads are contiguous: k for row-major A, the row for transposed A, and so on.
         int aKFast = (aMode == A_DY_CHANNEL_MAJOR || transA == 0) ? 1 : 0;
         int bKFast = (bMode == B_IM2COL_T || (bMode == B_PLAIN && transB == 1)) ? 1 : 0;
+        if (kBegin < kEnd) {
+            fetchSlices(kBegin, kEnd, row0, col0, tid, aKFast, bKFast);
+        }
         for (int t = kBegin; t < kEnd; t += BK) {
-            // A[row0 .. row0+BT, t .. t+BK] -> tileA[kk][r]; B[t .. t+BK, col0 .. col0+BT] -> tileB[kk][c]
-            for (int l = 0; l < BT * BK / (TS * TS); l++) {
-                int e = l * TS * TS + tid;
-                int r = e / BK;
-                int kk = e - r * BK;
-                if (aKFast == 0) {
-                    kk = e / BT;
-                    r = e - kk * BT;
-                }
-                float va = 0f;
-                if (row0 + r < m && t + kk < kEnd) {
-                    va = loadA(row0 + r, t + kk);
-                }
-                tileA[kk * BTP + r] = va;
-                int cb = e / BK;
-                int kb = e - cb * BK;
-                if (bKFast == 0) {
-                    kb = e / BT;
-                    cb = e - kb * BT;
-                }
-                float vb = 0f;
-                if (col0 + cb < n && t + kb < kEnd) {
-                    vb = loadB(t + kb, col0 + cb);
-                }
-                tileB[kb * BTP + cb] = vb;
-            }
+            stageSlices(tid, aKFast, bKFast);
             localBarrier();
+            if (prefetch == 1 && t + BK < kEnd) {
+                // the next slices' global reads are in flight while this step multiplies
+                fetchSlices(t + BK, kEnd, row0, col0, tid, aKFast, bKFast);
+            }
             for (int kk = 0; kk < BK; kk++) {
                 for (int i = 0; i < RT; i++) {
                     fragA[i] = tileA[kk * BTP + lr + i * TS];
@@ -164,6 +153,9 @@ final class GemmKernel extends Kernel {
                 }
             }
             localBarrier();
+            if (prefetch == 0 && t + BK < kEnd) {
+                fetchSlices(t + BK, kEnd, row0, col0, tid, aKFast, bKFast);
+            }
         }
         for (int i = 0; i < RT; i++) {
             int row = row0 + lr + i * TS;
@@ -177,6 +169,58 @@ final class GemmKernel extends Kernel {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Reads this work-item's share of A[row0 .. row0+BT, t .. t+BK] and B[t .. t+BK, col0 .. col0+BT]
+     * into {@link #nextA} and {@link #nextB}: {@code BT·BK / TS²} elements of each, neighbouring
+     * work-items taking neighbouring addresses (k for row-major A, the row for transposed A, ...).
+     */
+    private void fetchSlices(int t, int kEnd, int row0, int col0, int tid, int aKFast, int bKFast) {
+        for (int l = 0; l < BT * BK / (TS * TS); l++) {
+            int e = l * TS * TS + tid;
+            int r = sliceOffset(e, aKFast);
+            int ka = sliceDepth(e, aKFast);
+            float va = 0f;
+            if (row0 + r < m && t + ka < kEnd) {
+                va = loadA(row0 + r, t + ka);
+            }
+            nextA[l] = va;
+            int cb = sliceOffset(e, bKFast);
+            int kb = sliceDepth(e, bKFast);
+            float vb = 0f;
+            if (col0 + cb < n && t + kb < kEnd) {
+                vb = loadB(t + kb, col0 + cb);
+            }
+            nextB[l] = vb;
+        }
+    }
+
+    /** Row (of A) or column (of B) within the block of the e-th element a work-group stages. */
+    private int sliceOffset(int e, int kFast) {
+        int offset = e % BT;
+        if (kFast == 1) {
+            offset = e / BK;
+        }
+        return offset;
+    }
+
+    /** Depth (k within the slice) of the e-th element a work-group stages. */
+    private int sliceDepth(int e, int kFast) {
+        int depth = e / BT;
+        if (kFast == 1) {
+            depth = e % BK;
+        }
+        return depth;
+    }
+
+    /** Writes what {@link #fetchSlices} read to tileA[k][row] and tileB[k][column]. */
+    private void stageSlices(int tid, int aKFast, int bKFast) {
+        for (int l = 0; l < BT * BK / (TS * TS); l++) {
+            int e = l * TS * TS + tid;
+            tileA[sliceDepth(e, aKFast) * BTP + sliceOffset(e, aKFast)] = nextA[l];
+            tileB[sliceDepth(e, bKFast) * BTP + sliceOffset(e, bKFast)] = nextB[l];
         }
     }
 

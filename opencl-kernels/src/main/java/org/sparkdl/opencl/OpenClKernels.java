@@ -30,6 +30,9 @@ public final class OpenClKernels implements Kernels {
     private final ConvInputGradKernel convInput = new ConvInputGradKernel();
     private final BiasGradKernel biasGrad = new BiasGradKernel();
     private final PoolKernel pool = new PoolKernel();
+    /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
+    private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
+
     private final GemmShape gemmShape;
     private final int minWorkGroups;
     private float[] partialSums = new float[1];
@@ -38,7 +41,7 @@ public final class OpenClKernels implements Kernels {
 
     /** How products are laid out on work-groups; {@link #AUTO} except to compare or test the others. */
     public enum GemmShape {
-        /** Register-tiled where C is at least 32×32, simple otherwise. */
+        /** Register-tiled where C is at least 32×32 or k at least 4096, simple otherwise. */
         AUTO,
         /** Always one output per work-item from 16×16 tiles. */
         SIMPLE,
@@ -205,15 +208,34 @@ public final class OpenClKernels implements Kernels {
         runGemm(g);
         if (dbias != null) {
             SizeChecks.atLeast("convolution bias gradient", dbias, geo.outChannels());
-            BiasGradKernel bk = biasGrad;
-            bk.dy = dy;
-            bk.db = dbias;
-            bk.batch = geo.batch();
-            bk.filters = geo.outChannels();
-            bk.pixels = geo.outPixels();
-            bk.put(dy).put(dbias);
-            launch(bk, Range.create(device, roundUp(geo.outChannels(), 64), 64));
-            bk.get(dbias);
+            biasGradient(geo, dy, dbias);
+        }
+    }
+
+    /** dbias[f] += Σ dy[n,f,p], from per-chunk partial sums computed on the device. */
+    private void biasGradient(ConvGeometry geo, float[] dy, float[] dbias) {
+        BiasGradKernel bk = biasGrad;
+        int terms = geo.batch() * geo.outPixels();
+        int filters = geo.outChannels();
+        // enough work-groups to occupy the device, each summing at least 8 terms per work-item
+        int chunks = Math.max(1, Math.min(ceilDiv(minWorkGroups, filters), terms / (8 * BiasGradKernel.WG)));
+        if (bk.partial.length < filters * chunks) {
+            bk.partial = new float[filters * chunks];
+        }
+        bk.dy = dy;
+        bk.batch = geo.batch();
+        bk.filters = filters;
+        bk.pixels = geo.outPixels();
+        bk.chunks = chunks;
+        bk.put(dy).put(bk.partial);
+        launch(bk, Range.create2D(device, chunks * BiasGradKernel.WG, filters, BiasGradKernel.WG, 1));
+        bk.get(bk.partial);
+        for (int f = 0; f < filters; f++) {
+            float sum = 0f;
+            for (int c = 0; c < chunks; c++) {
+                sum += bk.partial[f * chunks + c];
+            }
+            dbias[f] += sum;
         }
     }
 
@@ -342,6 +364,7 @@ public final class OpenClKernels implements Kernels {
             slices = Math.min(most, ceilDiv(minWorkGroups, blocksN * blocksM));
         }
         g.registerTiled = 1;
+        g.prefetch = PREFETCH ? 1 : 0;
         g.kSlice = roundUp(ceilDiv(g.k, slices), GemmKernel.BK);
         slices = ceilDiv(g.k, g.kSlice);
         g.partial = slices > 1 ? 1 : 0;
