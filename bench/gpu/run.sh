@@ -21,9 +21,9 @@ export LD_LIBRARY_PATH="$here/ocl/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 { echo "nvidia OpenCL: ${nv:-not found}"; nvidia-smi -L 2>&1 | head -3
   [ -n "$nv" ] || ls /usr/local/nvidia/lib64 2>&1 | head -40; } | tee "$out/device.txt"
 java=("$here/jre/bin/java" -Xmx24g -cp "$here/lib/*")
-timeout 240 "${java[@]}" org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 | grep -v '^WARNING' | tee "$out/opencl.txt"
+timeout 240 "${java[@]}" -Dcom.aparapi.enableProfiling=true org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 | grep -v '^WARNING' | tee "$out/opencl.txt"
 echo "--- the same without prefetching the next slices (-Dsparkdl.opencl.prefetch=false)" | tee -a "$out/opencl.txt"
-timeout 240 "${java[@]}" -Dsparkdl.opencl.prefetch=false org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 \
+timeout 240 "${java[@]}" -Dcom.aparapi.enableProfiling=true -Dsparkdl.opencl.prefetch=false org.sparkdl.bench.OpenClBenchmark "$size" "$batch" "$reps" 2>&1 \
   | grep -v '^WARNING' | grep 'sgemm\|conv' | tee -a "$out/opencl.txt"
 timeout 120 "${java[@]}" org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' \
   | tee "$out/layertimes.txt"

@@ -10,9 +10,10 @@ import org.sparkdl.opencl.OpenClKernels.GemmShape;
 /**
  * GFLOP/s of the OpenCL kernels on whatever device Aparapi finds (a GPU first), for each GEMM
  * shape: sgemm n³ and CNN-S's two convolutions forward + backward at a given batch. Each figure is
- * the best of several repetitions after a warm-up (the first launch compiles), twice: on the
- * device alone (time in kernel launches) and per call, with the host↔device copies each call
- * makes. First checks every shape against the CPU kernels at sizes that are not multiples of the
+ * the best of several repetitions after a warm-up (the first launch compiles), three ways: the
+ * kernels alone (OpenCL event times; run with {@code -Dcom.aparapi.enableProfiling=true}, else
+ * NaN), the launches (which include the uploads Aparapi makes at launch), and whole calls (which
+ * add the downloads of the results). First checks every shape against the CPU kernels at sizes that are not multiples of the
  * tiles, so a fast wrong kernel cannot report a figure.
  *
  * <p>Usage: {@code OpenClBenchmark [gemmSize=4096] [batch=256] [reps=5]}.
@@ -148,29 +149,35 @@ public final class OpenClBenchmark {
         }
     }
 
-    private record Timing(double call, double device) {}
+    /** Best seconds of: the kernels alone (OpenCL events), the launches with uploads, whole calls. */
+    private record Timing(double kernel, double launch, double call) {}
 
     private static Timing best(int reps, OpenClKernels cl, Runnable r) {
         r.run(); // compile and warm up
+        double kernel = Double.MAX_VALUE;
+        double launch = Double.MAX_VALUE;
         double call = Double.MAX_VALUE;
-        double device = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
-            long d0 = cl.launchNanos();
+            long k0 = cl.kernelNanos();
+            long l0 = cl.launchNanos();
             long t0 = System.nanoTime();
             r.run();
             call = Math.min(call, (System.nanoTime() - t0) / 1e9);
-            device = Math.min(device, (cl.launchNanos() - d0) / 1e9);
+            launch = Math.min(launch, (cl.launchNanos() - l0) / 1e9);
+            kernel = Math.min(kernel, (cl.kernelNanos() - k0) / 1e9);
         }
-        return new Timing(call, device);
+        return new Timing(kernel, launch, call);
     }
 
     private static void report(String what, double flops, Timing t) {
         System.out.printf(
                 Locale.ROOT,
-                "%-56s device %9.3f ms %10.1f GFLOP/s | with copies %9.3f ms %10.1f GFLOP/s%n",
+                "%-50s kernels %8.3f ms %8.0f GFLOP/s | +uploads %8.3f ms %8.0f | +downloads %8.3f ms %8.0f%n",
                 what,
-                t.device * 1e3,
-                flops / t.device / 1e9,
+                t.kernel * 1e3,
+                t.kernel > 0 ? flops / t.kernel / 1e9 : Double.NaN,
+                t.launch * 1e3,
+                flops / t.launch / 1e9,
                 t.call * 1e3,
                 flops / t.call / 1e9);
     }

@@ -1,6 +1,7 @@
 package org.sparkdl.opencl;
 
 import com.aparapi.Kernel;
+import com.aparapi.ProfileInfo;
 import com.aparapi.Range;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
@@ -31,6 +32,8 @@ public final class OpenClKernels implements Kernels {
     private final BiasGradKernel biasGrad = new BiasGradKernel();
     private final PoolKernel pool = new PoolKernel();
     /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
+    private static final boolean PROFILING = Boolean.getBoolean("com.aparapi.enableProfiling");
+
     private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
 
     private final GemmShape gemmShape;
@@ -38,6 +41,7 @@ public final class OpenClKernels implements Kernels {
     private float[] partialSums = new float[1];
     private long launches;
     private long launchNanos;
+    private long kernelNanos;
 
     /** How products are laid out on work-groups; {@link #AUTO} except to compare or test the others. */
     public enum GemmShape {
@@ -100,9 +104,21 @@ public final class OpenClKernels implements Kernels {
         return launches;
     }
 
-    /** Wall time spent in kernel launches so far: the device's compute without the host↔device copies. */
+    /**
+     * Wall time spent in kernel launches so far. Aparapi copies what {@code put} marked at the next
+     * launch, so this includes the uploads of each call's inputs, not the downloads of its results.
+     */
     public long launchNanos() {
         return launchNanos;
+    }
+
+    /**
+     * Time the device spent executing kernels so far, from OpenCL's event timestamps, without any
+     * copies; only counted when Aparapi profiling is on ({@code -Dcom.aparapi.enableProfiling=true}),
+     * else 0.
+     */
+    public long kernelNanos() {
+        return kernelNanos;
     }
 
     @Override
@@ -417,6 +433,14 @@ public final class OpenClKernels implements Kernels {
         long t0 = System.nanoTime();
         k.execute(range);
         launchNanos += System.nanoTime() - t0;
+        if (PROFILING) {
+            for (ProfileInfo info : k.getProfileInfo()) {
+                Object type = info.getType();
+                if ("X".equals(String.valueOf(type))) { // an execution, not a read or write
+                    kernelNanos += info.getEnd() - info.getStart();
+                }
+            }
+        }
         if (!k.isRunningCL()) {
             throw new IllegalStateException(k.getClass().getSimpleName() + " did not run on OpenCL ("
                     + k.getExecutionMode() + "); refusing a silent Java fall-back");
