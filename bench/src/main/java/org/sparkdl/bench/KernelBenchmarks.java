@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.sparkdl.core.kernels.BlasThreads;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
@@ -61,7 +60,6 @@ public class KernelBenchmarks {
 
     @Setup(Level.Trial)
     public void setup() {
-        BlasThreads.set(threads);
         kernels = new CpuKernels(threads);
         a = random(1024 * 1024, 1);
         b = random(1024 * 1024, 2);
@@ -86,13 +84,13 @@ public class KernelBenchmarks {
     }
 
     /** x, w, bias, y, columns, dy, dw, dbias, dx */
-    private static float[][] buffers(ConvGeometry g) {
+    private float[][] buffers(ConvGeometry g) {
         return new float[][] {
             random(g.inputSize(), 4),
             random(g.weightSize(), 5),
             new float[g.outChannels()],
             new float[g.outputSize()],
-            new float[(int) g.columnBufferSize()],
+            new float[(int) kernels.convScratchSize(g)],
             random(g.outputSize(), 6),
             new float[g.weightSize()],
             new float[g.outChannels()],

@@ -2,7 +2,6 @@ package org.sparkdl.bench;
 
 import java.util.Locale;
 import org.sparkdl.core.kernels.Backends;
-import org.sparkdl.core.kernels.BlasThreads;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Layer;
@@ -26,7 +25,6 @@ public final class LayerTimes {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         String backend = args.length > 3 ? args[3] : "cpu";
-        BlasThreads.set(threads);
         Backends.Choice choice = Backends.choose(backend, threads);
         Kernels kernels = choice.create();
         System.out.println("kernels: " + kernels.name() + " (" + choice.reason() + ")");

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.sparkdl.core.kernels.Blas;
-import org.sparkdl.core.kernels.BlasThreads;
 import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Sequential;
@@ -36,7 +35,6 @@ public final class TrainFashionMnist {
 
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
-        BlasThreads.set(o.threads);
         FashionMnist.Images train =
                 FashionMnist.load(o.data, FashionMnist.Split.TRAIN).head(o.limit);
         FashionMnist.Images test = FashionMnist.load(o.data, FashionMnist.Split.TEST);

@@ -1,21 +1,35 @@
 package org.sparkdl.core.kernels;
 
 import dev.ludovic.netlib.blas.BLAS;
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 /**
- * The CPU implementation: GEMM through netlib BLAS, convolution as batched im2col + one GEMM,
- * pooling in plain loops. The data-movement loops (im2col, col2im, pooling) split across
- * {@code threads} workers when a task owns more than one core; GEMM threads are BLAS's own.
+ * The CPU implementation: GEMM through netlib BLAS, convolution as im2col + GEMM on cache-sized
+ * blocks of images, pooling in plain loops.
+ *
+ * <p>With {@code threads} workers, the work is split here, not inside BLAS: each worker takes a
+ * share of the batch's images (or of a GEMM's rows) and runs single-threaded BLAS on its own
+ * scratch. That keeps each worker's im2col block in its own core's cache, and avoids OpenBLAS's
+ * threads, which spin between calls and took a core away from the loops around the GEMMs (two
+ * threads gained 1.14× over one before, measured in docs/PERFORMANCE.md). So constructing one sets
+ * OpenBLAS to one thread per calling thread, process-wide (a Spark task's kernels need that too).
  */
 public final class CpuKernels implements Kernels {
+    private static final AtomicBoolean SINGLE_THREADED_BLAS = new AtomicBoolean();
+
     private final BLAS blas = Blas.get();
     private final int threads;
     private final ForkJoinPool pool;
     private final long chunkFloats;
-    /** F × N·OH·OW staging area between the GEMM's layout and NCHW; grows, never shrinks. */
-    private float[] staging = new float[0];
+    /** Per worker: F × n·OH·OW staging between the GEMMs' layout and NCHW; grows, never shrinks. */
+    private final float[][] staging;
+    /** Per worker but the first: partial weight and bias gradients, added in worker order. */
+    private final float[][] partialWeightGrad;
+
+    private final float[][] partialBiasGrad;
 
     /** Single-threaded loops: what a Spark task that owns one core should use. */
     public CpuKernels() {
@@ -28,7 +42,13 @@ public final class CpuKernels implements Kernels {
         }
         this.threads = threads;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
-        this.chunkFloats = defaultChunkFloats(threads);
+        this.chunkFloats = Long.getLong("sparkdl.conv.chunkFloats", 1 << 18);
+        this.staging = new float[threads][0];
+        this.partialWeightGrad = new float[threads][0];
+        this.partialBiasGrad = new float[threads][0];
+        if (SINGLE_THREADED_BLAS.compareAndSet(false, true)) {
+            BlasThreads.set(1);
+        }
     }
 
     @Override
@@ -59,9 +79,52 @@ public final class CpuKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands.
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
+        if (pool == null || m < 2 * threads || (long) m * n * k < (1L << 20)) {
+            gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
+            return;
+        }
+        // Each worker computes a block of C's rows: op(A)'s rows r0..r1 start at row r0 of A, or
+        // at column r0 of a transposed A.
+        parallelParts(
+                m,
+                (part, r0, r1) -> gemm(
+                        transA,
+                        transB,
+                        r1 - r0,
+                        n,
+                        k,
+                        alpha,
+                        a,
+                        aOffset + (transA ? r0 : r0 * lda),
+                        lda,
+                        b,
+                        bOffset,
+                        ldb,
+                        beta,
+                        c,
+                        cOffset + r0 * n));
+    }
+
+    /** Row-major C[m×n] (leading dimension n) = alpha·op(A)·op(B) + beta·C on the calling thread. */
+    private void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float alpha,
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float beta,
+            float[] c,
+            int cOffset) {
+        // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands.
         blas.sgemm(
                 transB ? "T" : "N",
                 transA ? "T" : "N",
@@ -81,30 +144,49 @@ public final class CpuKernels implements Kernels {
                 Math.max(1, n));
     }
 
+    /** Serial GEMM with the leading dimensions of dense, untransposed-layout operands. */
+    private void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOffset,
+            float[] b,
+            int bOffset,
+            float beta,
+            float[] c,
+            int cOffset) {
+        gemm(transA, transB, m, n, k, 1f, a, aOffset, transA ? m : k, b, bOffset, transB ? k : n, beta, c, cOffset);
+    }
+
     /**
-     * Images per convolution chunk: the batch is processed a chunk at a time so that its im2col
-     * block stays small (see {@link #defaultChunkFloats}) stays in cache between being written and
-     * being read by the GEMM, instead of a whole-batch matrix (40 MB for CNN-S's second
-     * convolution at batch 64) making several round trips through memory.
+     * Images per convolution chunk: each worker processes its images a chunk at a time so that the
+     * chunk's im2col block (about 1 MB; {@code -Dsparkdl.conv.chunkFloats=N}) stays in cache between
+     * being written and being read by the GEMM, instead of a whole-batch matrix (40 MB for CNN-S's
+     * second convolution at batch 64) making several round trips through memory.
      */
     int chunkImages(ConvGeometry g) {
+        int perWorker = (g.batch() + workers(g) - 1) / workers(g);
         long perImage = (long) g.patchSize() * g.outPixels();
-        int most = (int) Math.max(1, Math.min(g.batch(), chunkFloats / perImage));
-        int chunks = (g.batch() + most - 1) / most;
-        return (g.batch() + chunks - 1) / chunks; // balanced: no small last chunk
+        int most = (int) Math.max(1, Math.min(perWorker, chunkFloats / perImage));
+        int chunks = (perWorker + most - 1) / most;
+        return (perWorker + chunks - 1) / chunks; // balanced: no small last chunk
     }
 
-    /**
-     * One thread (a Spark task): 1 MB blocks. Several threads: 32 MB blocks, because small GEMMs
-     * split over threads lose more to synchronisation than they gain in cache (measured in
-     * docs/PERFORMANCE.md). Tunable with {@code -Dsparkdl.conv.chunkFloats=N}.
-     */
-    private static long defaultChunkFloats(int threads) {
-        return Long.getLong("sparkdl.conv.chunkFloats", threads == 1 ? 1 << 18 : 1 << 23);
+    /** Workers a convolution of this batch is split across (see {@link #parallelParts}). */
+    private int workers(ConvGeometry g) {
+        return pool == null ? 1 : Math.max(1, Math.min(threads, g.batch()));
     }
 
+    /** One chunk's im2col block per worker. */
     @Override
     public long convScratchSize(ConvGeometry g) {
+        return workerScratch(g) * workers(g);
+    }
+
+    private long workerScratch(ConvGeometry g) {
         return (long) g.patchSize() * g.outPixels() * chunkImages(g);
     }
 
@@ -116,33 +198,36 @@ public final class CpuKernels implements Kernels {
     public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns) {
         SizeChecks.conv(g, x, w, y);
         checkScratch(g, columns);
-        int rows = g.patchSize();
-        int pixels = g.outPixels();
-        int f = g.outChannels();
-        int chunk = chunkImages(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
-            int n0 = first;
-            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
-            parallel(rows, (r0, r1) -> Im2col.im2col(cg, x, n0, columns, r0, r1));
-            float[] out = staging(cg.outputSize());
-            // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
-            sgemm(false, false, f, cg.columns(), rows, 1f, w, 0, columns, 0, 0f, out, 0);
-            parallel(cg.batch(), (i0, i1) -> {
-                for (int n = i0; n < i1; n++) {
+        int scratch = (int) workerScratch(g);
+        parallelParts(g.batch(), (part, from, to) -> {
+            int colBase = part * scratch;
+            int pixels = g.outPixels();
+            int f = g.outChannels();
+            for (int first = from; first < to; first += chunkImages(g)) {
+                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
+                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch());
+                float[] out = staging(part, cg.outputSize());
+                // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
+                gemm(false, false, f, cg.columns(), g.patchSize(), w, 0, columns, colBase, 0f, out, 0);
+                for (int n = 0; n < cg.batch(); n++) {
                     for (int o = 0; o < f; o++) {
                         float bo = bias == null ? 0f : bias[o];
                         int src = o * cg.columns() + n * pixels;
-                        int dst = ((n0 + n) * f + o) * pixels;
+                        int dst = ((first + n) * f + o) * pixels;
                         for (int p = 0; p < pixels; p++) {
                             y[dst + p] = out[src + p] + bo;
                         }
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
-    /** Recomputes each chunk's im2col block (cheap, in cache) rather than keeping the whole batch's. */
+    /**
+     * Recomputes each chunk's im2col block (cheap, in cache) rather than keeping the whole batch's.
+     * Worker 0 accumulates into dw and dbias, the others into their own partial sums, added in
+     * worker order afterwards: the same threads give the same result.
+     */
     @Override
     public void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias) {
         SizeChecks.atLeast("convolution input", x, g.inputSize());
@@ -152,23 +237,37 @@ public final class CpuKernels implements Kernels {
         if (dbias != null) {
             SizeChecks.atLeast("convolution bias gradient", dbias, g.outChannels());
         }
-        int chunk = chunkImages(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
-            int n0 = first;
-            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
-            parallel(g.patchSize(), (r0, r1) -> Im2col.im2col(cg, x, n0, columns, r0, r1));
-            float[] dyT = toChannelMajor(cg, dy, n0);
-            // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
-            sgemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), 1f, dyT, 0, columns, 0, 1f, dw, 0);
-            if (dbias != null) {
-                int cols = cg.columns();
-                for (int o = 0; o < g.outChannels(); o++) {
-                    double s = 0;
-                    for (int i = o * cols, end = i + cols; i < end; i++) {
-                        s += dyT[i];
+        int scratch = (int) workerScratch(g);
+        int parts = parallelParts(g.batch(), (part, from, to) -> {
+            float[] pdw = dw;
+            float[] pdb = dbias;
+            if (part > 0) {
+                pdw = partial(partialWeightGrad, part, g.weightSize());
+                pdb = dbias == null ? null : partial(partialBiasGrad, part, g.outChannels());
+            }
+            int colBase = part * scratch;
+            for (int first = from; first < to; first += chunkImages(g)) {
+                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
+                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch());
+                float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
+                // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
+                gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
+                if (pdb != null) {
+                    int cols = cg.columns();
+                    for (int o = 0; o < g.outChannels(); o++) {
+                        double sum = 0;
+                        for (int i = o * cols, end = i + cols; i < end; i++) {
+                            sum += dyT[i];
+                        }
+                        pdb[o] += (float) sum;
                     }
-                    dbias[o] += (float) s;
                 }
+            }
+        });
+        for (int part = 1; part < parts; part++) {
+            addInto(dw, partialWeightGrad[part], g.weightSize());
+            if (dbias != null) {
+                addInto(dbias, partialBiasGrad[part], g.outChannels());
             }
         }
     }
@@ -177,32 +276,46 @@ public final class CpuKernels implements Kernels {
     public void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns) {
         SizeChecks.conv(g, dx, w, dy);
         checkScratch(g, columns);
-        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
-        int chunk = chunkImages(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
-            int n0 = first;
-            ConvGeometry cg = g.withBatch(Math.min(chunk, g.batch() - first));
-            float[] dyT = toChannelMajor(cg, dy, n0);
-            // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then scattered back into this chunk's images
-            sgemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), 1f, w, 0, dyT, 0, 0f, columns, 0);
-            parallel(g.inChannels(), (c0, c1) -> Im2col.col2im(cg, columns, dx, n0, c0, c1));
-        }
+        int scratch = (int) workerScratch(g);
+        parallelParts(g.batch(), (part, from, to) -> {
+            int colBase = part * scratch;
+            for (int first = from; first < to; first += chunkImages(g)) {
+                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
+                float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
+                // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
+                gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
+                Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch());
+            }
+        });
     }
 
-    /** dy[n0 + n, F, P] for the chunk's images → staging[F, n·P], the layout the GEMMs want. */
-    private float[] toChannelMajor(ConvGeometry cg, float[] dy, int firstImage) {
-        float[] t = staging(cg.outputSize());
+    /** dy[firstImage + n, F, P] for the chunk's images → t[F, n·P], the layout the GEMMs want. */
+    private static float[] toChannelMajor(ConvGeometry cg, float[] dy, int firstImage, float[] t) {
         int pixels = cg.outPixels();
         int f = cg.outChannels();
         int cols = cg.columns();
-        parallel(f, (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
-                for (int n = 0; n < cg.batch(); n++) {
-                    System.arraycopy(dy, ((firstImage + n) * f + o) * pixels, t, o * cols + n * pixels, pixels);
-                }
+        for (int o = 0; o < f; o++) {
+            for (int n = 0; n < cg.batch(); n++) {
+                System.arraycopy(dy, ((firstImage + n) * f + o) * pixels, t, o * cols + n * pixels, pixels);
             }
-        });
+        }
         return t;
+    }
+
+    /** Worker {@code part}'s zeroed partial-sum buffer of at least {@code size}. */
+    private static float[] partial(float[][] buffers, int part, int size) {
+        if (buffers[part].length < size) {
+            buffers[part] = new float[size];
+        } else {
+            Arrays.fill(buffers[part], 0, size, 0f);
+        }
+        return buffers[part];
+    }
+
+    private static void addInto(float[] target, float[] source, int size) {
+        for (int i = 0; i < size; i++) {
+            target[i] += source[i];
+        }
     }
 
     @Override
@@ -210,34 +323,11 @@ public final class CpuKernels implements Kernels {
         SizeChecks.atLeast("pooling input", x, g.inputSize());
         SizeChecks.atLeast("pooling output", y, g.outputSize());
         SizeChecks.atLeast("pooling argmax", argmax, g.outputSize());
-        int oh = g.outH();
-        int ow = g.outW();
-        parallel(g.batch() * g.channels(), (p0, p1) -> {
-            for (int plane = p0; plane < p1; plane++) {
-                int in = plane * g.height() * g.width();
-                int out = plane * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int best = in + oy * g.stride() * g.width() + ox * g.stride();
-                        float bestValue = x[best];
-                        for (int ki = 0; ki < g.kernel(); ki++) {
-                            int rowStart = in + (oy * g.stride() + ki) * g.width() + ox * g.stride();
-                            for (int kj = 0; kj < g.kernel(); kj++) {
-                                float v = x[rowStart + kj];
-                                // Branch-free: which element wins is random, so a branch mispredicts
-                                // half the time. m is all ones when v > bestValue (their difference
-                                // is negative); a NaN propagates through Math.max as in PyTorch.
-                                int m = Float.floatToRawIntBits(bestValue - v) >> 31;
-                                best = (best & ~m) | ((rowStart + kj) & m);
-                                bestValue = Math.max(bestValue, v);
-                            }
-                        }
-                        y[out + oy * ow + ox] = bestValue;
-                        argmax[out + oy * ow + ox] = best;
-                    }
-                }
-            }
-        });
+        if (g.kernel() == 2 && g.stride() == 2) {
+            parallel(g.batch() * g.channels(), (p0, p1) -> MaxPool.forward2x2(g, x, y, argmax, p0, p1));
+        } else {
+            parallel(g.batch() * g.channels(), (p0, p1) -> MaxPool.forward(g, x, y, argmax, p0, p1));
+        }
     }
 
     @Override
@@ -245,7 +335,7 @@ public final class CpuKernels implements Kernels {
         SizeChecks.atLeast("pooling output gradient", dy, g.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, g.inputSize());
         SizeChecks.atLeast("pooling argmax", argmax, g.outputSize());
-        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+        Arrays.fill(dx, 0, g.inputSize(), 0f);
         int outPlane = g.outH() * g.outW();
         int inPlane = g.height() * g.width();
         parallel(g.batch() * g.channels(), (p0, p1) -> {
@@ -289,7 +379,7 @@ public final class CpuKernels implements Kernels {
     public void avgPoolBackward(PoolGeometry g, float[] dy, float[] dx) {
         SizeChecks.atLeast("pooling output gradient", dy, g.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, g.inputSize());
-        java.util.Arrays.fill(dx, 0, g.inputSize(), 0f);
+        Arrays.fill(dx, 0, g.inputSize(), 0f);
         int oh = g.outH();
         int ow = g.outW();
         float scale = 1f / (g.kernel() * g.kernel());
@@ -311,11 +401,11 @@ public final class CpuKernels implements Kernels {
         });
     }
 
-    private float[] staging(int size) {
-        if (staging.length < size) {
-            staging = new float[size];
+    private float[] staging(int part, int size) {
+        if (staging[part].length < size) {
+            staging[part] = new float[size];
         }
-        return staging;
+        return staging[part];
     }
 
     /** A range body: processes items {@code [from, to)}. */
@@ -323,16 +413,29 @@ public final class CpuKernels implements Kernels {
         void run(int from, int to);
     }
 
-    /** Splits {@code [0, count)} into one contiguous range per thread. */
+    /** A part body: worker {@code part} processes items {@code [from, to)}. */
+    private interface PartBody {
+        void run(int part, int from, int to);
+    }
+
     private void parallel(int count, RangeBody body) {
+        parallelParts(count, (part, from, to) -> body.run(from, to));
+    }
+
+    /**
+     * Splits {@code [0, count)} into contiguous parts, one per worker (at most {@code threads}),
+     * runs them and returns how many there were.
+     */
+    private int parallelParts(int count, PartBody body) {
         if (pool == null || count < 2) {
-            body.run(0, count);
-            return;
+            body.run(0, 0, count);
+            return 1;
         }
         int parts = Math.min(threads, count);
         pool.submit(() -> IntStream.range(0, parts).parallel().forEach(p -> {
-                    body.run((int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts));
+                    body.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts));
                 }))
                 .join();
+        return parts;
     }
 }

@@ -1,89 +1,75 @@
 package org.sparkdl.core.kernels;
 
-import java.util.Arrays;
-
 /**
  * The batched im2col layout: row {@code (c·KH + ki)·KW + kj}, column {@code n·OH·OW + oy·OW + ox}
  * holds {@code x[n, c, oy·stride − pad + ki, ox·stride − pad + kj]} (zero outside the image). One
- * GEMM with the F×(C·KH·KW) weights then convolves the whole batch.
+ * GEMM with the F×(C·KH·KW) weights then convolves a block of images.
+ *
+ * <p>Both directions go through a zero-bordered copy of one image plane ({@link Plane}), so every
+ * row segment is one plain copy (stride 1: {@code System.arraycopy}) with no padding cases: the
+ * bounds arithmetic and the one- or two-element fills it needed took a fifth of the Java-side time
+ * of a training step (JFR, docs/PERFORMANCE.md).
  */
 final class Im2col {
     private Im2col() {}
 
-    /**
-     * Fills the rows {@code [rowFrom, rowTo)} of the column matrix of {@code g.batch()} images
-     * starting at image {@code firstImage} of {@code x}.
-     */
-    static void im2col(ConvGeometry g, float[] x, int firstImage, float[] col, int rowFrom, int rowTo) {
-        int kk = g.kernelH() * g.kernelW();
-        int oh = g.outH();
-        int ow = g.outW();
-        int plane = g.height() * g.width();
-        int cols = g.columns();
-        for (int row = rowFrom; row < rowTo; row++) {
-            int c = row / kk;
-            int ki = (row % kk) / g.kernelW();
-            int kj = row % g.kernelW();
-            // Output columns ox whose input column ix = ox·s − p + kj lies inside [0, W).
-            int oxFrom = firstInside(kj, g.pad(), g.stride());
-            int oxTo = Math.min(ow, lastInside(kj, g.pad(), g.stride(), g.width()) + 1);
-            for (int n = 0; n < g.batch(); n++) {
-                int xBase = ((firstImage + n) * g.inChannels() + c) * plane;
-                int colBase = row * cols + n * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int iy = oy * g.stride() - g.pad() + ki;
-                    int dst = colBase + oy * ow;
-                    if (iy < 0 || iy >= g.height() || oxFrom >= oxTo) {
-                        Arrays.fill(col, dst, dst + ow, 0f);
-                        continue;
-                    }
-                    Arrays.fill(col, dst, dst + oxFrom, 0f);
-                    int src = xBase + iy * g.width() + oxFrom * g.stride() - g.pad() + kj;
-                    if (g.stride() == 1) {
-                        System.arraycopy(x, src, col, dst + oxFrom, oxTo - oxFrom);
-                    } else {
-                        for (int ox = oxFrom; ox < oxTo; ox++, src += g.stride()) {
-                            col[dst + ox] = x[src];
-                        }
-                    }
-                    Arrays.fill(col, dst + oxTo, dst + ow, 0f);
-                }
+    /** A plane of {@code (H + 2·pad) × (W + 2·pad)} floats whose border stays zero. */
+    private static final class Plane {
+        final int pad;
+        final int width;
+        final float[] data;
+
+        Plane(ConvGeometry g) {
+            pad = g.pad();
+            width = g.width() + 2 * pad;
+            data = new float[(g.height() + 2 * pad) * width];
+        }
+
+        /** Copies the image plane starting at {@code x[base]} into the interior. */
+        void load(ConvGeometry g, float[] x, int base) {
+            for (int iy = 0; iy < g.height(); iy++) {
+                System.arraycopy(x, base + iy * g.width(), data, (iy + pad) * width + pad, g.width());
+            }
+        }
+
+        /** Copies the interior out to the image plane starting at {@code dx[base]} (overwriting it). */
+        void store(ConvGeometry g, float[] dx, int base) {
+            for (int iy = 0; iy < g.height(); iy++) {
+                System.arraycopy(data, (iy + pad) * width + pad, dx, base + iy * g.width(), g.width());
             }
         }
     }
 
     /**
-     * Adds the rows of channels {@code [cFrom, cTo)} back into {@code dx} (which the caller zeroed),
-     * for the {@code g.batch()} images starting at image {@code firstImage}.
+     * Fills the columns of images {@code [imageFrom, imageTo)} of the column matrix (at
+     * {@code col[colBase]}) of {@code g.batch()} images that start at image {@code firstImage} of
+     * {@code x}.
      */
-    static void col2im(ConvGeometry g, float[] col, float[] dx, int firstImage, int cFrom, int cTo) {
-        int kk = g.kernelH() * g.kernelW();
+    static void im2col(
+            ConvGeometry g, float[] x, int firstImage, float[] col, int colBase, int imageFrom, int imageTo) {
+        Plane plane = new Plane(g);
+        int kh = g.kernelH();
+        int kw = g.kernelW();
         int oh = g.outH();
         int ow = g.outW();
-        int plane = g.height() * g.width();
+        int s = g.stride();
         int cols = g.columns();
-        for (int c = cFrom; c < cTo; c++) {
-            for (int r = 0; r < kk; r++) {
-                int row = c * kk + r;
-                int ki = r / g.kernelW();
-                int kj = r % g.kernelW();
-                int oxFrom = firstInside(kj, g.pad(), g.stride());
-                int oxTo = Math.min(ow, lastInside(kj, g.pad(), g.stride(), g.width()) + 1);
-                if (oxFrom >= oxTo) {
-                    continue;
-                }
-                for (int n = 0; n < g.batch(); n++) {
-                    int xBase = ((firstImage + n) * g.inChannels() + c) * plane;
-                    int colBase = row * cols + n * oh * ow;
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * g.stride() - g.pad() + ki;
-                        if (iy < 0 || iy >= g.height()) {
-                            continue;
-                        }
-                        int src = colBase + oy * ow + oxFrom;
-                        int dst = xBase + iy * g.width() + oxFrom * g.stride() - g.pad() + kj;
-                        for (int ox = oxFrom; ox < oxTo; ox++, src++, dst += g.stride()) {
-                            dx[dst] += col[src];
+        for (int n = imageFrom; n < imageTo; n++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                plane.load(g, x, ((firstImage + n) * g.inChannels() + c) * g.height() * g.width());
+                float[] src = plane.data;
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        int dst = colBase + ((c * kh + ki) * kw + kj) * cols + n * oh * ow;
+                        for (int oy = 0; oy < oh; oy++, dst += ow) {
+                            int from = (oy * s + ki) * plane.width + kj;
+                            if (s == 1) {
+                                System.arraycopy(src, from, col, dst, ow);
+                            } else {
+                                for (int ox = 0; ox < ow; ox++) {
+                                    col[dst + ox] = src[from + ox * s];
+                                }
+                            }
                         }
                     }
                 }
@@ -91,15 +77,37 @@ final class Im2col {
         }
     }
 
-    /** Smallest ox with ox·s − p + k ≥ 0. */
-    private static int firstInside(int k, int pad, int stride) {
-        int need = pad - k;
-        return need <= 0 ? 0 : (need + stride - 1) / stride;
-    }
-
-    /** Largest ox with ox·s − p + k ≤ W − 1. */
-    private static int lastInside(int k, int pad, int stride, int width) {
-        int limit = width - 1 + pad - k;
-        return limit < 0 ? -1 : limit / stride;
+    /**
+     * Sums the columns of images {@code [imageFrom, imageTo)} back into their input gradients in
+     * {@code dx} (the images start at {@code firstImage}), overwriting them: each image plane is
+     * accumulated in a zeroed padded plane and copied out, so the caller need not zero dx.
+     */
+    static void col2im(
+            ConvGeometry g, float[] col, int colBase, float[] dx, int firstImage, int imageFrom, int imageTo) {
+        Plane plane = new Plane(g);
+        float[] acc = plane.data;
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int oh = g.outH();
+        int ow = g.outW();
+        int s = g.stride();
+        int cols = g.columns();
+        for (int n = imageFrom; n < imageTo; n++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                java.util.Arrays.fill(acc, 0f);
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        int src = colBase + ((c * kh + ki) * kw + kj) * cols + n * oh * ow;
+                        for (int oy = 0; oy < oh; oy++, src += ow) {
+                            int to = (oy * s + ki) * plane.width + kj;
+                            for (int ox = 0; ox < ow; ox++) {
+                                acc[to + ox * s] += col[src + ox];
+                            }
+                        }
+                    }
+                }
+                plane.store(g, dx, ((firstImage + n) * g.inChannels() + c) * g.height() * g.width());
+            }
+        }
     }
 }

@@ -58,7 +58,7 @@ class CpuKernelsTest {
         float[] bias = GradientCheck.randn(6, f).data();
         float[] dy = GradientCheck.randn(7, g.outputSize()).data();
         CpuKernels kernels = new CpuKernels(threads);
-        float[] cols = new float[(int) g.columnBufferSize()];
+        float[] cols = new float[(int) kernels.convScratchSize(g)];
         float[] y = new float[g.outputSize()];
         kernels.convForward(g, x, wt, bias, y, cols);
         float[] dw = new float[g.weightSize()];

@@ -4,10 +4,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.sparkdl.core.kernels.Backends;
-import org.sparkdl.core.kernels.BlasThreads;
 import org.sparkdl.core.train.LocalRounds;
 import org.sparkdl.core.train.TrainingConfig;
 
@@ -17,16 +15,11 @@ import org.sparkdl.core.train.TrainingConfig;
  */
 final class ReplicaPool {
     private static final Map<String, Queue<LocalRounds>> IDLE = new ConcurrentHashMap<>();
-    private static final AtomicBoolean BLAS_THREADS_SET = new AtomicBoolean();
 
     private ReplicaPool() {}
 
     static LocalRounds borrow(TrainingConfig config, String backend) {
         int cpus = taskCpus();
-        if (BLAS_THREADS_SET.compareAndSet(false, true)) {
-            // One BLAS thread per task: Spark already runs one task per core.
-            BlasThreads.set(cpus);
-        }
         LocalRounds r = IDLE.computeIfAbsent(key(config, backend), k -> new ConcurrentLinkedQueue<>())
                 .poll();
         return r != null
