@@ -16,3 +16,6 @@ run() {
 }
 for k in 1 4 16 64; do run "$k" 2; done
 for p in 1 4; do run 16 "$p"; done
+CP="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
+java -Djava.awt.headless=true -cp "$CP" org.sparkdl.bench.ScalingChart "$out/table.txt" "$out/scaling.png"
+echo "chart: $out/scaling.png"
