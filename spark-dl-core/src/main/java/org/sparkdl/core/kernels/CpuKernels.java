@@ -30,6 +30,8 @@ public final class CpuKernels implements Kernels {
     private final float[][] partialWeightGrad;
 
     private final float[][] partialBiasGrad;
+    /** Per worker: one zero-bordered image plane for im2col and col2im. */
+    private final float[][] planes;
 
     /** Single-threaded loops: what a Spark task that owns one core should use. */
     public CpuKernels() {
@@ -46,6 +48,7 @@ public final class CpuKernels implements Kernels {
         this.staging = new float[threads][0];
         this.partialWeightGrad = new float[threads][0];
         this.partialBiasGrad = new float[threads][0];
+        this.planes = new float[threads][0];
         if (SINGLE_THREADED_BLAS.compareAndSet(false, true)) {
             BlasThreads.set(1);
         }
@@ -205,7 +208,7 @@ public final class CpuKernels implements Kernels {
             int f = g.outChannels();
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch());
+                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch(), plane(part, g));
                 float[] out = staging(part, cg.outputSize());
                 // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
                 gemm(false, false, f, cg.columns(), g.patchSize(), w, 0, columns, colBase, 0f, out, 0);
@@ -248,7 +251,7 @@ public final class CpuKernels implements Kernels {
             int colBase = part * scratch;
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch());
+                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch(), plane(part, g));
                 float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
                 // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
                 gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
@@ -284,7 +287,7 @@ public final class CpuKernels implements Kernels {
                 float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
                 // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
                 gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
-                Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch());
+                Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch(), plane(part, g));
             }
         });
     }
@@ -399,6 +402,14 @@ public final class CpuKernels implements Kernels {
                 }
             }
         });
+    }
+
+    /** Worker {@code part}'s scratch for one zero-bordered image plane. */
+    private float[] plane(int part, ConvGeometry g) {
+        if (planes[part].length < Im2col.planeSize(g)) {
+            planes[part] = new float[Im2col.planeSize(g)];
+        }
+        return planes[part];
     }
 
     private float[] staging(int part, int size) {

@@ -1,5 +1,7 @@
 package org.sparkdl.core.kernels;
 
+import java.util.Arrays;
+
 /**
  * The batched im2col layout: row {@code (c·KH + ki)·KW + kj}, column {@code n·OH·OW + oy·OW + ox}
  * holds {@code x[n, c, oy·stride − pad + ki, ox·stride − pad + kj]} (zero outside the image). One
@@ -13,16 +15,22 @@ package org.sparkdl.core.kernels;
 final class Im2col {
     private Im2col() {}
 
-    /** A plane of {@code (H + 2·pad) × (W + 2·pad)} floats whose border stays zero. */
+    /** Floats in the zero-bordered copy of one image plane: (H + 2·pad) × (W + 2·pad). */
+    static int planeSize(ConvGeometry g) {
+        return (g.height() + 2 * g.pad()) * (g.width() + 2 * g.pad());
+    }
+
+    /** A zero-bordered plane in the caller's scratch (at least {@link #planeSize} floats). */
     private static final class Plane {
         final int pad;
         final int width;
         final float[] data;
 
-        Plane(ConvGeometry g) {
+        Plane(ConvGeometry g, float[] scratch) {
             pad = g.pad();
             width = g.width() + 2 * pad;
-            data = new float[(g.height() + 2 * pad) * width];
+            data = scratch;
+            Arrays.fill(data, 0, planeSize(g), 0f); // the border; load() only writes the interior
         }
 
         /** Copies the image plane starting at {@code x[base]} into the interior. */
@@ -46,8 +54,15 @@ final class Im2col {
      * {@code x}.
      */
     static void im2col(
-            ConvGeometry g, float[] x, int firstImage, float[] col, int colBase, int imageFrom, int imageTo) {
-        Plane plane = new Plane(g);
+            ConvGeometry g,
+            float[] x,
+            int firstImage,
+            float[] col,
+            int colBase,
+            int imageFrom,
+            int imageTo,
+            float[] planeScratch) {
+        Plane plane = new Plane(g, planeScratch);
         int kh = g.kernelH();
         int kw = g.kernelW();
         int oh = g.outH();
@@ -83,8 +98,15 @@ final class Im2col {
      * accumulated in a zeroed padded plane and copied out, so the caller need not zero dx.
      */
     static void col2im(
-            ConvGeometry g, float[] col, int colBase, float[] dx, int firstImage, int imageFrom, int imageTo) {
-        Plane plane = new Plane(g);
+            ConvGeometry g,
+            float[] col,
+            int colBase,
+            float[] dx,
+            int firstImage,
+            int imageFrom,
+            int imageTo,
+            float[] planeScratch) {
+        Plane plane = new Plane(g, planeScratch);
         float[] acc = plane.data;
         int kh = g.kernelH();
         int kw = g.kernelW();
@@ -94,7 +116,7 @@ final class Im2col {
         int cols = g.columns();
         for (int n = imageFrom; n < imageTo; n++) {
             for (int c = 0; c < g.inChannels(); c++) {
-                java.util.Arrays.fill(acc, 0f);
+                Arrays.fill(acc, 0, planeSize(g), 0f);
                 for (int ki = 0; ki < kh; ki++) {
                     for (int kj = 0; kj < kw; kj++) {
                         int src = colBase + ((c * kh + ki) * kw + kj) * cols + n * oh * ow;
