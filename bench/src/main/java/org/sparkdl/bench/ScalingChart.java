@@ -4,16 +4,14 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.sparkdl.core.train.PngCanvas;
 
 /**
  * Draws {@code bench/scaling.sh}'s table as stacked bars: the epoch's seconds split into local
@@ -46,20 +44,13 @@ public final class ScalingChart {
             }
         }
         byPartitions.sort((a, b) -> Integer.compare(a.partitions(), b.partitions()));
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("CNNClassifier epoch time on local[2]: local compute vs broadcast + aggregation", 20, 24);
+        PngCanvas canvas =
+                new PngCanvas(W, H, "CNNClassifier epoch time on local[2]: local compute vs broadcast + aggregation");
         double max = points.stream().mapToDouble(Point::seconds).max().orElse(1) * 1.15;
-        panel(g, 0, "averagingFrequency (2 partitions)", byAveraging, true, max);
-        panel(g, W / 2, "partitions (averagingFrequency 16)", byPartitions, false, max);
-        g.dispose();
-        if (!ImageIO.write(img, "png", new File(args[1]))) {
-            throw new IOException("no PNG writer available");
+        panel(canvas.graphics(), 0, "averagingFrequency (2 partitions)", byAveraging, true, max);
+        panel(canvas.graphics(), W / 2, "partitions (averagingFrequency 16)", byPartitions, false, max);
+        try (OutputStream out = Files.newOutputStream(Path.of(args[1]))) {
+            canvas.writePng(out);
         }
     }
 

@@ -4,15 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Training curves as a PNG: two panels side by side, loss on the left and accuracy on the right,
@@ -44,21 +41,10 @@ public final class CurvesChart {
     }
 
     public void writePng(OutputStream out) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, 20, 24);
-        panel(g, 0, "loss", loss);
-        panel(g, W / 2, "accuracy", accuracy);
-        g.dispose();
-        if (!ImageIO.write(img, "png", out)) {
-            throw new IOException("no PNG writer available");
-        }
+        PngCanvas canvas = new PngCanvas(W, H, title);
+        panel(canvas.graphics(), 0, "loss", loss);
+        panel(canvas.graphics(), W / 2, "accuracy", accuracy);
+        canvas.writePng(out);
     }
 
     private static void panel(Graphics2D g, int x0, String label, Map<String, List<Double>> series) {
