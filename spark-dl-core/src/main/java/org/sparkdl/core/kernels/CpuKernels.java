@@ -338,10 +338,10 @@ public final class CpuKernels implements Kernels {
         SizeChecks.atLeast("pooling output gradient", dy, g.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, g.inputSize());
         SizeChecks.atLeast("pooling argmax", argmax, g.outputSize());
-        Arrays.fill(dx, 0, g.inputSize(), 0f);
         int outPlane = g.outH() * g.outW();
         int inPlane = g.height() * g.width();
         parallel(g.batch() * g.channels(), (p0, p1) -> {
+            Arrays.fill(dx, p0 * inPlane, p1 * inPlane, 0f); // each worker zeroes the planes it fills
             for (int i = p0 * outPlane; i < p1 * outPlane; i++) {
                 int target = argmax[i];
                 if (target < p0 * inPlane || target >= p1 * inPlane) {

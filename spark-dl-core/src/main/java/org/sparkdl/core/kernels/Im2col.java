@@ -122,8 +122,14 @@ final class Im2col {
                         int src = colBase + ((c * kh + ki) * kw + kj) * cols + n * oh * ow;
                         for (int oy = 0; oy < oh; oy++, src += ow) {
                             int to = (oy * s + ki) * plane.width + kj;
-                            for (int ox = 0; ox < ow; ox++) {
-                                acc[to + ox * s] += col[src + ox];
+                            if (s == 1) { // a unit-stride loop the JIT vectorises
+                                for (int ox = 0; ox < ow; ox++) {
+                                    acc[to + ox] += col[src + ox];
+                                }
+                            } else {
+                                for (int ox = 0; ox < ow; ox++) {
+                                    acc[to + ox * s] += col[src + ox];
+                                }
                             }
                         }
                     }
