@@ -419,14 +419,21 @@ public final class CpuKernels implements Kernels {
         return staging[part];
     }
 
-    /** A range body: processes items {@code [from, to)}. */
-    private interface RangeBody {
-        void run(int from, int to);
-    }
-
     /** A part body: worker {@code part} processes items {@code [from, to)}. */
     private interface PartBody {
         void run(int part, int from, int to);
+    }
+
+    /** Element loops split across the workers from this many elements on (below, a hand-off costs more). */
+    private static final int PARALLEL_ELEMENTS = 1 << 15;
+
+    @Override
+    public void forRanges(int count, RangeBody body) {
+        if (count < PARALLEL_ELEMENTS) {
+            body.run(0, count);
+        } else {
+            parallel(count, body);
+        }
     }
 
     private void parallel(int count, RangeBody body) {

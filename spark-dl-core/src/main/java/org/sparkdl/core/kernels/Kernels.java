@@ -31,6 +31,19 @@ public interface Kernels {
             int cOffset);
 
     /** Floats of the {@code columns} scratch that the convolution calls need for {@code g}. */
+    /** A body over items {@code [from, to)}. */
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, count)}, split into contiguous ranges run in parallel where
+     * the implementation has workers (element-wise layers use it); by default on the calling thread.
+     */
+    default void forRanges(int count, RangeBody body) {
+        body.run(0, count);
+    }
+
     default long convScratchSize(ConvGeometry g) {
         return g.columnBufferSize();
     }

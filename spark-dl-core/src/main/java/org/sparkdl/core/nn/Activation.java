@@ -1,5 +1,6 @@
 package org.sparkdl.core.nn;
 
+import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.tensor.Tensor;
 
 /**
@@ -7,9 +8,19 @@ import org.sparkdl.core.tensor.Tensor;
  * derivative written from whichever of x or y makes it cheapest.
  */
 public abstract class Activation implements Layer {
+    private Kernels kernels;
     private Tensor x;
     private Tensor y;
     private Tensor dx;
+
+    /**
+     * Splits the element loops across the kernels' workers (a model built from a spec does this);
+     * without it they run on the calling thread.
+     */
+    public Activation on(Kernels kernels) {
+        this.kernels = kernels;
+        return this;
+    }
 
     /** f(x) */
     protected abstract float apply(float x);
@@ -17,16 +28,19 @@ public abstract class Activation implements Layer {
     /** f'(x), given x and y = f(x) */
     protected abstract float derivative(float x, float y);
 
-    /** y = f(x) over whole arrays; activations override it with branch-free loops the JIT vectorises. */
-    protected void applyAll(float[] x, float[] y) {
-        for (int i = 0; i < x.length; i++) {
+    /**
+     * y = f(x) over elements {@code [from, to)}; activations override it with branch-free loops the
+     * JIT vectorises.
+     */
+    protected void applyRange(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             y[i] = apply(x[i]);
         }
     }
 
-    /** d = g·f'(x) over whole arrays. */
-    protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
-        for (int i = 0; i < g.length; i++) {
+    /** d = g·f'(x) over elements {@code [from, to)}. */
+    protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
             d[i] = g[i] * derivative(x[i], y[i]);
         }
     }
@@ -44,15 +58,29 @@ public abstract class Activation implements Layer {
     public final Tensor forward(Tensor input, boolean training) {
         x = input;
         y = Buffers.reuse(y, input.shape());
-        applyAll(input.data(), y.data());
+        float[] in = input.data();
+        float[] out = y.data();
+        ranges(in.length, (from, to) -> applyRange(in, out, from, to));
         return y;
     }
 
     @Override
     public final Tensor backward(Tensor gradOut) {
         dx = Buffers.reuse(dx, gradOut.shape());
-        backwardAll(x.data(), y.data(), gradOut.data(), dx.data());
+        float[] in = x.data();
+        float[] out = y.data();
+        float[] g = gradOut.data();
+        float[] d = dx.data();
+        ranges(g.length, (from, to) -> backwardRange(in, out, g, d, from, to));
         return dx;
+    }
+
+    private void ranges(int count, Kernels.RangeBody body) {
+        if (kernels == null) {
+            body.run(0, count);
+        } else {
+            kernels.forRanges(count, body);
+        }
     }
 
     @Override
@@ -72,15 +100,15 @@ public abstract class Activation implements Layer {
         }
 
         @Override
-        protected void applyAll(float[] x, float[] y) {
-            for (int i = 0; i < x.length; i++) {
+        protected void applyRange(float[] x, float[] y, int from, int to) {
+            for (int i = from; i < to; i++) {
                 y[i] = Math.max(x[i], 0f);
             }
         }
 
         @Override
-        protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
-            for (int i = 0; i < g.length; i++) {
+        protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
+            for (int i = from; i < to; i++) {
                 d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positiveMask(x[i]));
             }
         }
@@ -109,16 +137,16 @@ public abstract class Activation implements Layer {
         }
 
         @Override
-        protected void applyAll(float[] x, float[] y) {
-            for (int i = 0; i < x.length; i++) {
+        protected void applyRange(float[] x, float[] y, int from, int to) {
+            for (int i = from; i < to; i++) {
                 y[i] = Math.max(x[i], 0f) + slope * Math.min(x[i], 0f);
             }
         }
 
         @Override
-        protected void backwardAll(float[] x, float[] y, float[] g, float[] d) {
+        protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
             float rest = 1f - slope;
-            for (int i = 0; i < g.length; i++) {
+            for (int i = from; i < to; i++) {
                 float one = Float.intBitsToFloat(0x3f800000 & positiveMask(x[i])); // 1 where x > 0, else 0
                 d[i] = g[i] * (slope + rest * one);
             }

@@ -96,16 +96,16 @@ public final class ModelSpec {
                 List.of("eps"),
                 "layernorm",
                 "ln");
-        register((a, in, c) -> new Activation.ReLU(), List.of(), "relu");
-        register((a, in, c) -> new Activation.Sigmoid(), List.of(), "sigmoid");
-        register((a, in, c) -> new Activation.Tanh(), List.of(), "tanh");
-        register((a, in, c) -> new Activation.GELU(), List.of(), "gelu");
+        register((a, in, c) -> new Activation.ReLU().on(c.kernels()), List.of(), "relu");
+        register((a, in, c) -> new Activation.Sigmoid().on(c.kernels()), List.of(), "sigmoid");
+        register((a, in, c) -> new Activation.Tanh().on(c.kernels()), List.of(), "tanh");
+        register((a, in, c) -> new Activation.GELU().on(c.kernels()), List.of(), "gelu");
         register(
-                (a, in, c) -> new Activation.LeakyReLU(a.number("slope", 0.01f, 0f, 1f, true)),
+                (a, in, c) -> new Activation.LeakyReLU(a.number("slope", 0.01f, 0f, 1f, true)).on(c.kernels()),
                 List.of("slope"),
                 "leakyrelu");
         register(
-                (a, in, c) -> new Activation.ELU(a.number("alpha", 1f, 0f, Float.MAX_VALUE, true)),
+                (a, in, c) -> new Activation.ELU(a.number("alpha", 1f, 0f, Float.MAX_VALUE, true)).on(c.kernels()),
                 List.of("alpha"),
                 "elu");
     }
