@@ -13,14 +13,22 @@ import org.sparkdl.core.kernels.Blas;
  * Runs {@link KernelBenchmarks} and prints GFLOP/s (and images/s for the training step) against
  * this machine's measured OpenBLAS peak: ~100 GFLOP/s on one thread, ~190 on two.
  *
- * <p>Usage: {@code bench/run-kernels.sh [jmh regexp]}.
+ * <p>Usage: {@code bench/run-kernels.sh [jmh regexp] [batches, e.g. 64,256] [threads, e.g. 2]}.
  */
 public final class KernelReport {
     private KernelReport() {}
 
     public static void main(String[] args) throws RunnerException {
         String include = args.length > 0 ? args[0] : KernelBenchmarks.class.getSimpleName();
-        Options opts = new OptionsBuilder().include(include).build();
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.include(include);
+        if (args.length > 1) {
+            builder.param("batch", args[1].split(","));
+        }
+        if (args.length > 2) {
+            builder.param("threads", args[2].split(","));
+        }
+        Options opts = builder.build();
         Collection<RunResult> results = new Runner(opts).run();
         System.out.println();
         System.out.println("BLAS: " + Blas.implementation() + "; peak reference: 100 GFLOP/s (1 thread), 190 (2)");
