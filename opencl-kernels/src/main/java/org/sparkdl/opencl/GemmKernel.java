@@ -1,6 +1,7 @@
 package org.sparkdl.opencl;
 
 import com.aparapi.Kernel;
+import org.sparkdl.core.kernels.ConvGeometry;
 
 /**
  * GEMM in OpenCL (through Aparapi), in two work-group shapes that share the operand addressing:
@@ -57,6 +58,9 @@ final class GemmKernel extends Kernel {
     float[] b = new float[1];
     float[] c = new float[1];
     float[] bias = new float[1];
+    /** What {@link #bias} holds when a product has none: Aparapi cannot bind a null array. */
+    private final float[] noBias = bias;
+
     int m;
     int n;
     int k;
@@ -106,6 +110,54 @@ final class GemmKernel extends Kernel {
 
     @PrivateMemorySpace(BT * BK / (TS * TS))
     final float[] nextB = new float[BT * BK / (TS * TS)];
+
+    // Host-side binding (Aparapi translates only what run() reaches). Each product sets all four
+    // parts, so no launch inherits an operand, mode or geometry from the one before.
+
+    /** A: the array, where it starts, whether it is transposed, and its addressing mode. */
+    void operandA(float[] array, int offset, boolean transposed, int mode) {
+        a = array;
+        aOffset = offset;
+        transA = transposed ? 1 : 0;
+        aMode = mode;
+    }
+
+    /** B, as {@link #operandA}; the im2col modes read x through the convolution geometry. */
+    void operandB(float[] array, int offset, boolean transposed, int mode) {
+        b = array;
+        bOffset = offset;
+        transB = transposed ? 1 : 0;
+        bMode = mode;
+    }
+
+    /** C = alpha·A·B + beta·C ({@link #C_PLAIN}) or y = A·B + bias ({@link #C_CONV_OUT}). */
+    void result(float[] array, int offset, int mode, float alphaValue, float betaValue, float[] biasArray) {
+        c = array;
+        cOffset = offset;
+        cMode = mode;
+        alpha = alphaValue;
+        beta = betaValue;
+        bias = biasArray != null ? biasArray : noBias;
+    }
+
+    /** m×k times k×n, and the convolution the implicit modes address (null for plain products). */
+    void shape(int rows, int columns, int depth, ConvGeometry conv) {
+        m = rows;
+        n = columns;
+        k = depth;
+        if (conv != null) {
+            inChannels = conv.inChannels();
+            height = conv.height();
+            width = conv.width();
+            filters = conv.outChannels();
+            kernelH = conv.kernelH();
+            kernelW = conv.kernelW();
+            stride = conv.stride();
+            pad = conv.pad();
+            outH = conv.outH();
+            outW = conv.outW();
+        }
+    }
 
     @Override
     public void run() {

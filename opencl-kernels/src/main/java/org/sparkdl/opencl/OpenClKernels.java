@@ -152,22 +152,10 @@ public final class OpenClKernels implements Kernels {
             return;
         }
         GemmKernel g = gemm;
-        g.a = a;
-        g.b = b;
-        g.c = c;
-        g.m = m;
-        g.n = n;
-        g.k = k;
-        g.aOffset = aOffset;
-        g.bOffset = bOffset;
-        g.cOffset = cOffset;
-        g.transA = transA ? 1 : 0;
-        g.transB = transB ? 1 : 0;
-        g.alpha = alpha;
-        g.beta = beta;
-        g.aMode = GemmKernel.A_PLAIN;
-        g.bMode = GemmKernel.B_PLAIN;
-        g.cMode = GemmKernel.C_PLAIN;
+        g.operandA(a, aOffset, transA, GemmKernel.A_PLAIN);
+        g.operandB(b, bOffset, transB, GemmKernel.B_PLAIN);
+        g.result(c, cOffset, GemmKernel.C_PLAIN, alpha, beta, null);
+        g.shape(m, n, k, null);
         g.put(a).put(b);
         runGemm(g);
     }
@@ -180,20 +168,11 @@ public final class OpenClKernels implements Kernels {
         float[] b = bias != null ? bias : new float[geo.outChannels()];
         SizeChecks.atLeast("convolution bias", b, geo.outChannels());
         GemmKernel g = gemm;
-        setConv(g, geo);
         // y[F, N·P] = w[F, C·KH·KW] · im2col(x), written straight into NCHW with the bias.
-        g.a = w;
-        g.b = x;
-        g.c = y;
-        g.bias = b;
-        g.m = geo.outChannels();
-        g.n = geo.columns();
-        g.k = geo.patchSize();
-        g.aOffset = 0;
-        g.transA = 0;
-        g.aMode = GemmKernel.A_PLAIN;
-        g.bMode = GemmKernel.B_IM2COL;
-        g.cMode = GemmKernel.C_CONV_OUT;
+        g.operandA(w, 0, false, GemmKernel.A_PLAIN);
+        g.operandB(x, 0, false, GemmKernel.B_IM2COL);
+        g.result(y, 0, GemmKernel.C_CONV_OUT, 1f, 0f, b);
+        g.shape(geo.outChannels(), geo.columns(), geo.patchSize(), geo);
         g.put(w).put(x).put(b);
         runGemm(g);
     }
@@ -205,21 +184,11 @@ public final class OpenClKernels implements Kernels {
         SizeChecks.atLeast("convolution output gradient", dy, geo.outputSize());
         SizeChecks.atLeast("convolution weight gradient", dw, geo.weightSize());
         GemmKernel g = gemm;
-        setConv(g, geo);
         // dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW]
-        g.a = dy;
-        g.b = x;
-        g.c = dw;
-        g.m = geo.outChannels();
-        g.n = geo.patchSize();
-        g.k = geo.columns();
-        g.cOffset = 0;
-        g.transA = 0;
-        g.alpha = 1f;
-        g.beta = 1f;
-        g.aMode = GemmKernel.A_DY_CHANNEL_MAJOR;
-        g.bMode = GemmKernel.B_IM2COL_T;
-        g.cMode = GemmKernel.C_PLAIN;
+        g.operandA(dy, 0, false, GemmKernel.A_DY_CHANNEL_MAJOR);
+        g.operandB(x, 0, false, GemmKernel.B_IM2COL_T);
+        g.result(dw, 0, GemmKernel.C_PLAIN, 1f, 1f, null);
+        g.shape(geo.outChannels(), geo.patchSize(), geo.columns(), geo);
         g.put(dy).put(x);
         runGemm(g);
         if (dbias != null) {
@@ -330,21 +299,6 @@ public final class OpenClKernels implements Kernels {
         k.total = total;
         k.put(x).put(y).put(argmax);
         launch(k, linear(total));
-    }
-
-    private static void setConv(GemmKernel g, ConvGeometry geo) {
-        g.inChannels = geo.inChannels();
-        g.height = geo.height();
-        g.width = geo.width();
-        g.filters = geo.outChannels();
-        g.kernelH = geo.kernelH();
-        g.kernelW = geo.kernelW();
-        g.stride = geo.stride();
-        g.pad = geo.pad();
-        g.outH = geo.outH();
-        g.outW = geo.outW();
-        g.bOffset = 0;
-        g.transB = 0;
     }
 
     /**
