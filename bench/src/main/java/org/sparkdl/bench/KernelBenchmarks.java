@@ -113,22 +113,24 @@ public class KernelBenchmarks {
         return c;
     }
 
-    /** conv1 forward and weight gradient (a model's first layer needs no input gradient). */
+    /**
+     * conv1 forward (with CNN-S's ReLU fused) and weight gradient (a model's first layer needs no
+     * input gradient).
+     */
     @Benchmark
     public void conv1ForwardBackward(Blackhole bh) {
         float[][] t = conv1;
-        kernels.convForward(g1, t[0], t[1], t[2], t[3], t[4]);
-        kernels.convBackwardWeight(g1, t[0], t[4], t[5], t[6], t[7]);
+        kernels.convForward(g1, t[0], t[1], t[2], true, t[3], t[4]);
+        kernels.convBackward(g1, t[0], t[1], t[3], t[5], t[6], t[7], null, t[4]);
         bh.consume(t[6]);
     }
 
-    /** conv2 forward, weight gradient and input gradient. */
+    /** conv2 forward (ReLU fused), weight gradient and input gradient. */
     @Benchmark
     public void conv2ForwardBackward(Blackhole bh) {
         float[][] t = conv2;
-        kernels.convForward(g2, t[0], t[1], t[2], t[3], t[4]);
-        kernels.convBackwardWeight(g2, t[0], t[4], t[5], t[6], t[7]);
-        kernels.convBackwardInput(g2, t[5], t[1], t[8], t[4]);
+        kernels.convForward(g2, t[0], t[1], t[2], true, t[3], t[4]);
+        kernels.convBackward(g2, t[0], t[1], t[3], t[5], t[6], t[7], t[8], t[4]);
         bh.consume(t[8]);
     }
 

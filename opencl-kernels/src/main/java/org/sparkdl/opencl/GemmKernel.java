@@ -31,7 +31,8 @@ import org.sparkdl.core.kernels.ConvGeometry;
  *       output gradient dy[N,F,P] read as dyᵀ[F, N·P].
  *   <li>B: {@link #B_PLAIN}; {@link #B_IM2COL} im2col(x)[C·KH·KW, N·P]; {@link #B_IM2COL_T} its
  *       transpose.
- *   <li>C: {@link #C_PLAIN} {@code alpha·acc + beta·C}; {@link #C_CONV_OUT} y[N,F,P] = acc + bias[f].
+ *   <li>C: {@link #C_PLAIN} {@code alpha·acc + beta·C}; {@link #C_CONV_OUT} y[N,F,P] = acc + bias[f];
+ *       {@link #C_CONV_OUT_RELU} the same rectified (a fused ReLU, so y needs no pass on the host).
  * </ul>
  */
 final class GemmKernel extends Kernel {
@@ -53,6 +54,7 @@ final class GemmKernel extends Kernel {
     static final int B_IM2COL_T = 2;
     static final int C_PLAIN = 0;
     static final int C_CONV_OUT = 1;
+    static final int C_CONV_OUT_RELU = 2;
 
     float[] a = new float[1];
     float[] b = new float[1];
@@ -130,7 +132,7 @@ final class GemmKernel extends Kernel {
         bMode = mode;
     }
 
-    /** C = alpha·A·B + beta·C ({@link #C_PLAIN}) or y = A·B + bias ({@link #C_CONV_OUT}). */
+    /** C = alpha·A·B + beta·C ({@link #C_PLAIN}) or y = A·B + bias (the convolution-output modes). */
     void result(float[] array, int offset, int mode, float alphaValue, float betaValue, float[] biasArray) {
         c = array;
         cOffset = offset;
@@ -358,11 +360,15 @@ final class GemmKernel extends Kernel {
     }
 
     private void store(int row, int col, float value) {
-        if (cMode == C_CONV_OUT) {
+        if (cMode != C_PLAIN) {
             int pixels = outH * outW;
             int img = col / pixels;
             int p = col - img * pixels;
-            c[(img * filters + row) * pixels + p] = value + bias[row];
+            float v = value + bias[row];
+            if (cMode == C_CONV_OUT_RELU && v < 0f) {
+                v = 0f; // as Math.max(v, 0f) on the CPU but for the sign of a zero: NaN stays NaN
+            }
+            c[(img * filters + row) * pixels + p] = v;
         } else {
             int i = cOffset + row * n + col;
             if (beta == 0f) {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.kernels.PoolGeometry;
+import org.sparkdl.core.kernels.SignMask;
 import org.sparkdl.core.kernels.SizeChecks;
 
 /**
@@ -31,14 +32,18 @@ public final class OpenClKernels implements Kernels {
     private final ConvInputGradKernel convInput = new ConvInputGradKernel();
     private final BiasGradKernel biasGrad = new BiasGradKernel();
     private final PoolKernel pool = new PoolKernel();
-    /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
+    /** Aparapi's own switch: collect OpenCL event times for {@link #kernelNanos()}. */
     private static final boolean PROFILING = Boolean.getBoolean("com.aparapi.enableProfiling");
 
+    /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
     private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
 
     private final GemmShape gemmShape;
     private final int minWorkGroups;
     private float[] partialSums = new float[1];
+    /** dy masked by a fused ReLU's output (grows, never shrinks). */
+    private float[] maskedDy = new float[0];
+
     private long launches;
     private long launchNanos;
     private long kernelNanos;
@@ -161,40 +166,75 @@ public final class OpenClKernels implements Kernels {
     }
 
     @Override
-    public void convForward(ConvGeometry geo, float[] x, float[] w, float[] bias, float[] y, float[] columns) {
+    public void convForward(
+            ConvGeometry geo, float[] x, float[] w, float[] bias, boolean relu, float[] y, float[] columns) {
         SizeChecks.atLeast("convolution input", x, geo.inputSize());
         SizeChecks.atLeast("convolution weights", w, geo.weightSize());
         SizeChecks.atLeast("convolution output", y, geo.outputSize());
         float[] b = bias != null ? bias : new float[geo.outChannels()];
         SizeChecks.atLeast("convolution bias", b, geo.outChannels());
         GemmKernel g = gemm;
-        // y[F, N·P] = w[F, C·KH·KW] · im2col(x), written straight into NCHW with the bias.
+        // y[F, N·P] = w[F, C·KH·KW] · im2col(x), written straight into NCHW with the bias (and the
+        // fused ReLU) on the device.
         g.operandA(w, 0, false, GemmKernel.A_PLAIN);
         g.operandB(x, 0, false, GemmKernel.B_IM2COL);
-        g.result(y, 0, GemmKernel.C_CONV_OUT, 1f, 0f, b);
+        g.result(y, 0, relu ? GemmKernel.C_CONV_OUT_RELU : GemmKernel.C_CONV_OUT, 1f, 0f, b);
         g.shape(geo.outChannels(), geo.columns(), geo.patchSize(), geo);
         g.put(w).put(x).put(b);
         runGemm(g);
     }
 
     @Override
-    public void convBackwardWeight(
-            ConvGeometry geo, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias) {
+    public void convBackward(
+            ConvGeometry geo,
+            float[] x,
+            float[] w,
+            float[] rectifiedY,
+            float[] dy,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
         SizeChecks.atLeast("convolution input", x, geo.inputSize());
+        SizeChecks.atLeast("convolution weights", w, geo.weightSize());
         SizeChecks.atLeast("convolution output gradient", dy, geo.outputSize());
         SizeChecks.atLeast("convolution weight gradient", dw, geo.weightSize());
+        if (dbias != null) {
+            SizeChecks.atLeast("convolution bias gradient", dbias, geo.outChannels());
+        }
+        if (dx != null) {
+            SizeChecks.atLeast("convolution input gradient", dx, geo.inputSize());
+        }
+        float[] grad = dy;
+        if (rectifiedY != null) {
+            // The fused ReLU's backward, on the host: masking on the device would upload y as well.
+            SizeChecks.atLeast("convolution rectified output", rectifiedY, geo.outputSize());
+            if (maskedDy.length < geo.outputSize()) {
+                maskedDy = new float[geo.outputSize()];
+            }
+            grad = maskedDy;
+            for (int i = 0; i < geo.outputSize(); i++) {
+                grad[i] = SignMask.passWherePositive(dy[i], rectifiedY[i]);
+            }
+        }
+        weightGradient(geo, x, grad, dw);
+        if (dbias != null) {
+            biasGradient(geo, grad, dbias);
+        }
+        if (dx != null) {
+            inputGradient(geo, grad, w, dx);
+        }
+    }
+
+    /** dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW] */
+    private void weightGradient(ConvGeometry geo, float[] x, float[] dy, float[] dw) {
         GemmKernel g = gemm;
-        // dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW]
         g.operandA(dy, 0, false, GemmKernel.A_DY_CHANNEL_MAJOR);
         g.operandB(x, 0, false, GemmKernel.B_IM2COL_T);
         g.result(dw, 0, GemmKernel.C_PLAIN, 1f, 1f, null);
         g.shape(geo.outChannels(), geo.patchSize(), geo.columns(), geo);
         g.put(dy).put(x);
         runGemm(g);
-        if (dbias != null) {
-            SizeChecks.atLeast("convolution bias gradient", dbias, geo.outChannels());
-            biasGradient(geo, dy, dbias);
-        }
     }
 
     /** dbias[f] += Σ dy[n,f,p], from per-chunk partial sums computed on the device. */
@@ -224,11 +264,8 @@ public final class OpenClKernels implements Kernels {
         }
     }
 
-    @Override
-    public void convBackwardInput(ConvGeometry geo, float[] dy, float[] w, float[] dx, float[] columns) {
-        SizeChecks.atLeast("convolution output gradient", dy, geo.outputSize());
-        SizeChecks.atLeast("convolution weights", w, geo.weightSize());
-        SizeChecks.atLeast("convolution input gradient", dx, geo.inputSize());
+    /** dx = dy ⋆ᵀ w, one work-item per input element. */
+    private void inputGradient(ConvGeometry geo, float[] dy, float[] w, float[] dx) {
         ConvInputGradKernel k = convInput;
         k.dy = dy;
         k.w = w;

@@ -109,34 +109,40 @@ class OpenClKernelsTest {
         float[] dy = GradientCheck.randn(7, g.outputSize()).data();
         float[] cols = new float[(int) g.columnBufferSize()];
 
-        float[] y1 = new float[g.outputSize()];
-        float[] y2 = new float[g.outputSize()];
-        CPU.convForward(g, x, wt, bias, y1, cols);
-        long before = cl.launches();
-        cl.convForward(g, x, wt, bias, y2, cols);
-        ranOnOpenCl(cl, before, 1);
-        assertClose("y", y1, y2, 1e-4);
+        for (boolean relu : new boolean[] {false, true}) {
+            String what = relu ? " (ReLU fused)" : "";
+            float[] y1 = new float[g.outputSize()];
+            float[] y2 = new float[g.outputSize()];
+            CPU.convForward(g, x, wt, bias, relu, y1, cols);
+            long before = cl.launches();
+            cl.convForward(g, x, wt, bias, relu, y2, cols);
+            ranOnOpenCl(cl, before, 1);
+            assertClose("y" + what, y1, y2, 1e-4);
+            float[] mask = relu ? y1 : null; // the same rectified output on both sides
 
-        float[] dw1 = GradientCheck.randn(8, g.weightSize()).data();
-        float[] dw2 = dw1.clone();
-        float[] db1 = new float[f];
-        float[] db2 = new float[f];
-        CPU.convForward(g, x, wt, bias, y1, cols);
-        CPU.convBackwardWeight(g, x, cols, dy, dw1, db1);
-        before = cl.launches();
-        cl.convBackwardWeight(g, x, cols, dy, dw2, db2);
-        ranOnOpenCl(cl, before, 2);
-        double sumTol = sumTolerance(g.columns()); // dw and db sum N·P products
-        assertClose("dw (accumulated)", dw1, dw2, sumTol);
-        assertClose("db", db1, db2, sumTol);
+            // Weight and bias gradients alone (a first layer), accumulated into what dw holds.
+            float[] dw1 = GradientCheck.randn(8, g.weightSize()).data();
+            float[] dw2 = dw1.clone();
+            float[] db1 = new float[f];
+            float[] db2 = new float[f];
+            CPU.convBackward(g, x, wt, mask, dy, dw1, db1, null, cols);
+            before = cl.launches();
+            cl.convBackward(g, x, wt, mask, dy, dw2, db2, null, cols);
+            ranOnOpenCl(cl, before, 2);
+            double sumTol = sumTolerance(g.columns()); // dw and db sum N·P products
+            assertClose("dw (accumulated)" + what, dw1, dw2, sumTol);
+            assertClose("db" + what, db1, db2, sumTol);
 
-        float[] dx1 = new float[g.inputSize()];
-        float[] dx2 = new float[g.inputSize()];
-        CPU.convBackwardInput(g, dy, wt, dx1, cols);
-        before = cl.launches();
-        cl.convBackwardInput(g, dy, wt, dx2, cols);
-        ranOnOpenCl(cl, before, 1);
-        assertClose("dx", dx1, dx2, 1e-4);
+            // All three.
+            float[] dx1 = new float[g.inputSize()];
+            float[] dx2 = new float[g.inputSize()];
+            CPU.convBackward(g, x, wt, mask, dy, dw1, db1, dx1, cols);
+            before = cl.launches();
+            cl.convBackward(g, x, wt, mask, dy, dw2, db2, dx2, cols);
+            ranOnOpenCl(cl, before, 3);
+            assertClose("dw, twice accumulated" + what, dw1, dw2, sumTol);
+            assertClose("dx" + what, dx1, dx2, 1e-4);
+        }
     }
 
     @ParameterizedTest(name = "pool N={0} C={1} {2}x{3} k={4} s={5}")
@@ -183,6 +189,7 @@ class OpenClKernelsTest {
                         new float[g.inputSize() - 1],
                         new float[g.weightSize()],
                         null,
+                        false,
                         new float[g.outputSize()],
                         new float[0]));
         assertEquals(before, cl.launches(), "nothing may be launched with a wrong size");

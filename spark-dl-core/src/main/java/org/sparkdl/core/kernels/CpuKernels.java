@@ -198,7 +198,8 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns) {
+    public void convForward(
+            ConvGeometry g, float[] x, float[] w, float[] bias, boolean relu, float[] y, float[] columns) {
         SizeChecks.conv(g, x, w, y);
         checkScratch(g, columns);
         int scratch = (int) workerScratch(g);
@@ -217,8 +218,14 @@ public final class CpuKernels implements Kernels {
                         float bo = bias == null ? 0f : bias[o];
                         int src = o * cg.columns() + n * pixels;
                         int dst = ((first + n) * f + o) * pixels;
-                        for (int p = 0; p < pixels; p++) {
-                            y[dst + p] = out[src + p] + bo;
+                        if (relu) {
+                            for (int p = 0; p < pixels; p++) {
+                                y[dst + p] = Math.max(out[src + p] + bo, 0f);
+                            }
+                        } else {
+                            for (int p = 0; p < pixels; p++) {
+                                y[dst + p] = out[src + p] + bo;
+                            }
                         }
                     }
                 }
@@ -227,18 +234,36 @@ public final class CpuKernels implements Kernels {
     }
 
     /**
-     * Recomputes each chunk's im2col block (cheap, in cache) rather than keeping the whole batch's.
-     * Worker 0 accumulates into dw and dbias, the others into their own partial sums, added in
-     * worker order afterwards: the same threads give the same result.
+     * Per chunk of images: dy (masked by the fused ReLU) to channel-major once, the chunk's im2col
+     * block recomputed (cheap, in cache) rather than kept from the forward pass, the weight
+     * gradient, then the input gradient through the same block of scratch. Worker 0 accumulates
+     * into dw and dbias, the others into their own partial sums, added in worker order afterwards:
+     * the same threads give the same result.
      */
     @Override
-    public void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias) {
+    public void convBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] rectifiedY,
+            float[] dy,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
         SizeChecks.atLeast("convolution input", x, g.inputSize());
+        SizeChecks.atLeast("convolution weights", w, g.weightSize());
         SizeChecks.atLeast("convolution output gradient", dy, g.outputSize());
         SizeChecks.atLeast("convolution weight gradient", dw, g.weightSize());
         checkScratch(g, columns);
+        if (rectifiedY != null) {
+            SizeChecks.atLeast("convolution rectified output", rectifiedY, g.outputSize());
+        }
         if (dbias != null) {
             SizeChecks.atLeast("convolution bias gradient", dbias, g.outChannels());
+        }
+        if (dx != null) {
+            SizeChecks.atLeast("convolution input gradient", dx, g.inputSize());
         }
         int scratch = (int) workerScratch(g);
         int parts = parallelParts(g.batch(), (part, from, to) -> {
@@ -251,19 +276,17 @@ public final class CpuKernels implements Kernels {
             int colBase = part * scratch;
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
+                float[] dyT = toChannelMajor(cg, dy, rectifiedY, first, staging(part, cg.outputSize()));
                 Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch(), plane(part, g));
-                float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
                 // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
                 gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
                 if (pdb != null) {
-                    int cols = cg.columns();
-                    for (int o = 0; o < g.outChannels(); o++) {
-                        double sum = 0;
-                        for (int i = o * cols, end = i + cols; i < end; i++) {
-                            sum += dyT[i];
-                        }
-                        pdb[o] += (float) sum;
-                    }
+                    addRowSums(dyT, g.outChannels(), cg.columns(), pdb);
+                }
+                if (dx != null) {
+                    // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
+                    gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
+                    Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch(), plane(part, g));
                 }
             }
         });
@@ -275,31 +298,51 @@ public final class CpuKernels implements Kernels {
         }
     }
 
-    @Override
-    public void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns) {
-        SizeChecks.conv(g, dx, w, dy);
-        checkScratch(g, columns);
-        int scratch = (int) workerScratch(g);
-        parallelParts(g.batch(), (part, from, to) -> {
-            int colBase = part * scratch;
-            for (int first = from; first < to; first += chunkImages(g)) {
-                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                float[] dyT = toChannelMajor(cg, dy, first, staging(part, cg.outputSize()));
-                // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
-                gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
-                Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch(), plane(part, g));
+    /**
+     * sums[r] += Σ of row r of the rows × cols matrix t, in double (a chunk has thousands of terms)
+     * and in four interleaved partial sums: one running sum is a chain of dependent additions, which
+     * took as long as the first convolution's weight-gradient GEMM.
+     */
+    static void addRowSums(float[] t, int rows, int cols, float[] sums) {
+        for (int r = 0; r < rows; r++) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int i = r * cols;
+            int end = i + cols;
+            for (; i + 3 < end; i += 4) {
+                s0 += t[i];
+                s1 += t[i + 1];
+                s2 += t[i + 2];
+                s3 += t[i + 3];
             }
-        });
+            for (; i < end; i++) {
+                s0 += t[i];
+            }
+            sums[r] += (float) ((s0 + s1) + (s2 + s3));
+        }
     }
 
-    /** dy[firstImage + n, F, P] for the chunk's images → t[F, n·P], the layout the GEMMs want. */
-    private static float[] toChannelMajor(ConvGeometry cg, float[] dy, int firstImage, float[] t) {
+    /**
+     * dy[firstImage + n, F, P] for the chunk's images → t[F, n·P], the layout the GEMMs want; zero
+     * where {@code rectifiedY ≤ 0} when it is given (the backward of a ReLU fused into the forward).
+     */
+    private static float[] toChannelMajor(ConvGeometry cg, float[] dy, float[] rectifiedY, int firstImage, float[] t) {
         int pixels = cg.outPixels();
         int f = cg.outChannels();
         int cols = cg.columns();
         for (int o = 0; o < f; o++) {
             for (int n = 0; n < cg.batch(); n++) {
-                System.arraycopy(dy, ((firstImage + n) * f + o) * pixels, t, o * cols + n * pixels, pixels);
+                int src = ((firstImage + n) * f + o) * pixels;
+                int dst = o * cols + n * pixels;
+                if (rectifiedY == null) {
+                    System.arraycopy(dy, src, t, dst, pixels);
+                } else {
+                    for (int p = 0; p < pixels; p++) {
+                        t[dst + p] = SignMask.passWherePositive(dy[src + p], rectifiedY[src + p]);
+                    }
+                }
             }
         }
         return t;

@@ -30,7 +30,6 @@ public interface Kernels {
             float[] c,
             int cOffset);
 
-    /** Floats of the {@code columns} scratch that the convolution calls need for {@code g}. */
     /** A body over items {@code [from, to)}. */
     interface RangeBody {
         void run(int from, int to);
@@ -44,33 +43,44 @@ public interface Kernels {
         body.run(0, count);
     }
 
+    /** Floats of the {@code columns} scratch that the convolution calls need for {@code g}. */
     default long convScratchSize(ConvGeometry g) {
         return g.columnBufferSize();
     }
 
     /**
-     * Convolution forward: {@code y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]}.
+     * Convolution forward: {@code y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]}, and with
+     * {@code relu} rectified, {@code y = max(·, 0)}: a ReLU that follows a convolution runs in the
+     * convolution's output pass instead of another pass over y (and its backward in
+     * {@link #convBackward}'s copy of dy).
      *
      * @param columns scratch of {@link #convScratchSize} floats
      * @param bias may be null
      */
-    void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] columns);
+    void convForward(ConvGeometry g, float[] x, float[] w, float[] bias, boolean relu, float[] y, float[] columns);
 
     /**
-     * Weight and bias gradient: {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
+     * Both gradients of a convolution, one pass over dy: {@code dw += dy' ⋆ x}, {@code dbias += Σ
+     * dy'} and, when {@code dx} is not null, {@code dx = dy' ⋆ᵀ w} (overwritten, not accumulated).
+     * {@code dy'} is dy, or where {@code rectifiedY} is given (the y of a {@code relu}
+     * {@link #convForward}) dy zeroed where {@code rectifiedY ≤ 0}: the fused ReLU's backward.
      *
      * @param x the input of the matching {@link #convForward}
-     * @param columns scratch of {@link #convScratchSize} floats
+     * @param rectifiedY may be null: no ReLU was fused
      * @param dbias may be null
-     */
-    void convBackwardWeight(ConvGeometry g, float[] x, float[] columns, float[] dy, float[] dw, float[] dbias);
-
-    /**
-     * Input gradient: {@code dx = dy ⋆ᵀ w} (overwritten, not accumulated).
-     *
+     * @param dx may be null: the input gradient is not needed (a model's first layer)
      * @param columns scratch of {@link #convScratchSize} floats
      */
-    void convBackwardInput(ConvGeometry g, float[] dy, float[] w, float[] dx, float[] columns);
+    void convBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] rectifiedY,
+            float[] dy,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns);
 
     /** Max pooling forward; {@code argmax[i]} receives the input index that produced {@code y[i]}. */
     void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax);

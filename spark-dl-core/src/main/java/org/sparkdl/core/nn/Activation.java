@@ -1,6 +1,7 @@
 package org.sparkdl.core.nn;
 
 import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.kernels.SignMask;
 import org.sparkdl.core.tensor.Tensor;
 
 /**
@@ -12,6 +13,8 @@ public abstract class Activation implements Layer {
     private Tensor x;
     private Tensor y;
     private Tensor dx;
+    /** The layer before computes this activation (see {@link Conv2d#fuse}): pass through. */
+    private boolean fused;
 
     /**
      * Splits the element loops across the kernels' workers (a model built from a spec does this);
@@ -45,17 +48,15 @@ public abstract class Activation implements Layer {
         }
     }
 
-    /**
-     * All ones where {@code x > 0}, else zero, without a branch: ReLU's sign pattern is random, and a
-     * mispredicted branch per element made these layers 10× slower than the memory allows.
-     */
-    static int positiveMask(float x) {
-        int bits = Float.floatToRawIntBits(x);
-        return (-bits >> 31) & ~(bits >> 31); // bits > 0 exactly when x > 0 (−0.0 and +0.0 give 0)
+    void fusedIntoPrevious() {
+        fused = true;
     }
 
     @Override
     public final Tensor forward(Tensor input, boolean training) {
+        if (fused) {
+            return input;
+        }
         x = input;
         y = Buffers.reuse(y, input.shape());
         float[] in = input.data();
@@ -66,6 +67,9 @@ public abstract class Activation implements Layer {
 
     @Override
     public final Tensor backward(Tensor gradOut) {
+        if (fused) {
+            return gradOut;
+        }
         dx = Buffers.reuse(dx, gradOut.shape());
         float[] in = x.data();
         float[] out = y.data();
@@ -109,7 +113,7 @@ public abstract class Activation implements Layer {
         @Override
         protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
             for (int i = from; i < to; i++) {
-                d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positiveMask(x[i]));
+                d[i] = SignMask.passWherePositive(g[i], x[i]);
             }
         }
 
@@ -147,7 +151,7 @@ public abstract class Activation implements Layer {
         protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
             float rest = 1f - slope;
             for (int i = from; i < to; i++) {
-                float one = Float.intBitsToFloat(0x3f800000 & positiveMask(x[i])); // 1 where x > 0, else 0
+                float one = Float.intBitsToFloat(0x3f800000 & SignMask.positive(x[i])); // 1 where x > 0, else 0
                 d[i] = g[i] * (slope + rest * one);
             }
         }

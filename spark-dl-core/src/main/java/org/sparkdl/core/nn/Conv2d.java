@@ -23,6 +23,9 @@ public final class Conv2d implements WeightedLayer {
     private final Param weight;
     private final Param bias;
     private boolean inputGradient = true;
+    /** A ReLU after this layer runs in the kernels' output pass ({@link #fuse}). */
+    private boolean relu;
+
     private ConvGeometry geometry;
     /** The kernels' convolution scratch (im2col blocks). */
     private float[] columns;
@@ -68,6 +71,17 @@ public final class Conv2d implements WeightedLayer {
         inputGradient = false;
     }
 
+    /**
+     * Takes over the work of the ReLU that follows: the output is rectified in the convolution's
+     * output pass and the ReLU's backward happens while the kernels copy dy, two passes over the
+     * largest activations fewer per step. The ReLU then passes its input and gradient through.
+     * {@link Sequential} does this for every convolution followed by a ReLU.
+     */
+    void fuse(Activation.ReLU next) {
+        relu = true;
+        next.fusedIntoPrevious();
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (x.rank() != 4 || x.dim(1) != inChannels) {
@@ -78,20 +92,27 @@ public final class Conv2d implements WeightedLayer {
         geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
         columns = Buffers.reuse(columns, kernels.convScratchSize(geometry));
         y = Buffers.reuse(y, x.dim(0), filters, geometry.outH(), geometry.outW());
-        kernels.convForward(geometry, x.data(), weight.data(), bias.data(), y.data(), columns);
+        kernels.convForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor gradOut) {
         ConvGeometry g = geometry;
-        kernels.convBackwardWeight(g, x.data(), columns, gradOut.data(), weight.gradData(), bias.gradData());
-        if (!inputGradient) {
-            return null;
+        if (inputGradient) {
+            dx = Buffers.reuse(dx, g.batch(), inChannels, g.height(), g.width());
         }
-        dx = Buffers.reuse(dx, g.batch(), inChannels, g.height(), g.width());
-        kernels.convBackwardInput(g, gradOut.data(), weight.data(), dx.data(), columns);
-        return dx;
+        kernels.convBackward(
+                g,
+                x.data(),
+                weight.data(),
+                relu ? y.data() : null,
+                gradOut.data(),
+                weight.gradData(),
+                bias.gradData(),
+                inputGradient ? dx.data() : null,
+                columns);
+        return inputGradient ? dx : null;
     }
 
     @Override

@@ -9,6 +9,9 @@ import org.sparkdl.core.tensor.Tensor;
 /**
  * Layers applied in order, with a known per-sample input shape. Backward runs them in reverse.
  *
+ * <p>A convolution followed by a ReLU computes both ({@link Conv2d#fuse}); the ReLU layer stays
+ * in the list and passes through, so the convolution's output is already rectified.
+ *
  * <p>The model's whole state — every parameter, then every buffer (BatchNorm running statistics),
  * in layer order — flattens to one {@code float[]}: what data-parallel training averages and what
  * persistence writes.
@@ -36,6 +39,11 @@ public final class Sequential implements Layer {
         }
         if (this.layers.get(0) instanceof WeightedLayer w) {
             w.skipInputGradient();
+        }
+        for (int i = 0; i + 1 < this.layers.size(); i++) {
+            if (this.layers.get(i) instanceof Conv2d conv && this.layers.get(i + 1) instanceof Activation.ReLU relu) {
+                conv.fuse(relu);
+            }
         }
     }
 

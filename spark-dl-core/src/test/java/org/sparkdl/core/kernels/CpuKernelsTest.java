@@ -1,5 +1,6 @@
 package org.sparkdl.core.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,52 +60,94 @@ class CpuKernelsTest {
         float[] dy = GradientCheck.randn(7, g.outputSize()).data();
         CpuKernels kernels = new CpuKernels(threads);
         float[] cols = new float[(int) kernels.convScratchSize(g)];
-        float[] y = new float[g.outputSize()];
-        kernels.convForward(g, x, wt, bias, y, cols);
-        float[] dw = new float[g.weightSize()];
-        float[] db = new float[f];
-        kernels.convBackwardWeight(g, x, cols, dy, dw, db);
-        float[] dx = new float[g.inputSize()];
-        kernels.convBackwardInput(g, dy, wt, dx, cols);
+        float[] pre = directConvolution(g, x, wt, bias);
+        for (boolean relu : new boolean[] {false, true}) {
+            String what = relu ? " (ReLU fused)" : "";
+            float[] y = new float[g.outputSize()];
+            kernels.convForward(g, x, wt, bias, relu, y, cols);
+            float[] dw = new float[g.weightSize()];
+            float[] db = new float[f];
+            float[] dx = new float[g.inputSize()];
+            kernels.convBackward(g, x, wt, relu ? y : null, dy, dw, db, dx, cols);
+            float[] dwAlone = new float[g.weightSize()];
+            float[] dbAlone = new float[f];
+            kernels.convBackward(g, x, wt, relu ? y : null, dy, dwAlone, dbAlone, null, cols);
 
-        float[] ey = new float[y.length];
-        float[] edx = new float[dx.length];
-        float[] edw = new float[dw.length];
-        float[] edb = new float[f];
-        int oh = g.outH();
-        int ow = g.outW();
-        for (int b = 0; b < n; b++) {
-            for (int o = 0; o < f; o++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int yi = ((b * f + o) * oh + oy) * ow + ox;
-                        double acc = bias[o];
-                        edb[o] += dy[yi];
+            float[] ey = pre.clone();
+            float[] g2 = dy.clone(); // dy, masked where the fused ReLU's output is zero
+            for (int i = 0; i < ey.length; i++) {
+                if (relu && ey[i] <= 0f) {
+                    ey[i] = 0f;
+                    g2[i] = 0f;
+                }
+            }
+            float[] edx = new float[dx.length];
+            float[] edw = new float[dw.length];
+            float[] edb = new float[f];
+            directGradients(g, x, wt, g2, edx, edw, edb);
+            assertClose("y" + what, ey, y, 1e-4);
+            assertClose("dx" + what, edx, dx, 1e-4);
+            assertClose("dw" + what, edw, dw, 1e-4);
+            assertClose("db" + what, edb, db, 1e-4);
+            assertArrayEquals(dw, dwAlone, "dw without the input gradient" + what);
+            assertArrayEquals(db, dbAlone, "db without the input gradient" + what);
+        }
+    }
+
+    /** y = conv(x, w) + bias by the definition. */
+    private static float[] directConvolution(ConvGeometry g, float[] x, float[] wt, float[] bias) {
+        float[] y = new float[g.outputSize()];
+        forEachTap(g, (yi, xi, wi) -> y[yi] += x[xi] * wt[wi]);
+        int pixels = g.outPixels();
+        for (int i = 0; i < y.length; i++) {
+            y[i] += bias[(i / pixels) % g.outChannels()];
+        }
+        return y;
+    }
+
+    /** dx, dw and db of dy by the definition. */
+    private static void directGradients(
+            ConvGeometry g, float[] x, float[] wt, float[] dy, float[] dx, float[] dw, float[] db) {
+        forEachTap(g, (yi, xi, wi) -> {
+            dx[xi] += dy[yi] * wt[wi];
+            dw[wi] += dy[yi] * x[xi];
+        });
+        int pixels = g.outPixels();
+        for (int i = 0; i < dy.length; i++) {
+            db[(i / pixels) % g.outChannels()] += dy[i];
+        }
+    }
+
+    private interface Tap {
+        void at(int yi, int xi, int wi);
+    }
+
+    /** Every (output, input, weight) index triple of the convolution inside the image. */
+    private static void forEachTap(ConvGeometry g, Tap tap) {
+        int c = g.inChannels();
+        int h = g.height();
+        int w = g.width();
+        int k = g.kernelH();
+        for (int b = 0; b < g.batch(); b++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int yi = ((b * g.outChannels() + o) * g.outH() + oy) * g.outW() + ox;
                         for (int ci = 0; ci < c; ci++) {
                             for (int ki = 0; ki < k; ki++) {
                                 for (int kj = 0; kj < k; kj++) {
-                                    int iy = oy * s - p + ki;
-                                    int ix = ox * s - p + kj;
-                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                                        continue;
+                                    int iy = oy * g.stride() - g.pad() + ki;
+                                    int ix = ox * g.stride() - g.pad() + kj;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                        tap.at(yi, ((b * c + ci) * h + iy) * w + ix, ((o * c + ci) * k + ki) * k + kj);
                                     }
-                                    int xi = ((b * c + ci) * h + iy) * w + ix;
-                                    int wi = ((o * c + ci) * k + ki) * k + kj;
-                                    acc += x[xi] * wt[wi];
-                                    edx[xi] += dy[yi] * wt[wi];
-                                    edw[wi] += dy[yi] * x[xi];
                                 }
                             }
                         }
-                        ey[yi] = (float) acc;
                     }
                 }
             }
         }
-        assertClose("y", ey, y, 1e-4);
-        assertClose("dx", edx, dx, 1e-4);
-        assertClose("dw", edw, dw, 1e-4);
-        assertClose("db", edb, db, 1e-4);
     }
 
     @Test
@@ -118,6 +161,7 @@ class CpuKernelsTest {
                                 new float[g.inputSize()],
                                 new float[g.weightSize()],
                                 null,
+                                false,
                                 new float[g.outputSize()],
                                 new float[10]));
         assertTrue(e.getMessage().contains("column buffer"), e.getMessage());

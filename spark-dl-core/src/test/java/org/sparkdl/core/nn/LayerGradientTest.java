@@ -1,9 +1,11 @@
 package org.sparkdl.core.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.sparkdl.core.testing.GradientCheck.awayFromZero;
 import static org.sparkdl.core.testing.GradientCheck.distinct;
 import static org.sparkdl.core.testing.GradientCheck.randn;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +109,50 @@ class LayerGradientTest {
         // The first layer skips its input gradient inside a model; check the parameters.
         Tensor x = randn(22, 4, 2, 6, 6);
         GradientCheck.check(new ParamsOnly(model), x);
+    }
+
+    @Test
+    void convolutionsWithFusedRelusThroughTheChain() {
+        var model = ModelSpec.parse("conv(3,3,pad=1) relu conv(4,3,stride=2,pad=1) relu flatten dense(3)")
+                .build(new int[] {2, 6, 6}, kernels, 23);
+        GradientCheck.check(new ParamsOnly(model), randn(24, 3, 2, 6, 6));
+    }
+
+    /** Sequential fuses a convolution's ReLU; the pair must compute what the two layers do apart. */
+    @Test
+    void fusedConvolutionAndReluMatchTheTwoLayers() {
+        Layer[] fused = convReluAfterTanh();
+        Layer[] apart = convReluAfterTanh();
+        Sequential model = new Sequential(new int[] {2, 7, 6}, List.of(fused));
+        Tensor x = randn(25, 3, 2, 7, 6);
+        Tensor dy = randn(26, 3, 4, 7, 6);
+        Tensor h = x;
+        for (Layer l : apart) {
+            h = l.forward(h, true);
+        }
+        float[] out = model.forward(x, true).data().clone();
+        assertArrayEquals(h.data(), out, "forward");
+        Tensor g = dy;
+        for (int i = apart.length - 1; i >= 0; i--) {
+            g = apart[i].backward(g);
+        }
+        Tensor dx = model.backward(dy);
+        assertArrayEquals(g.data(), dx.data(), 1e-6f, "input gradient");
+        Conv2d a = (Conv2d) apart[1];
+        Conv2d f = (Conv2d) fused[1];
+        assertArrayEquals(a.weight().gradData(), f.weight().gradData(), 1e-6f, "dw");
+        assertArrayEquals(a.bias().gradData(), f.bias().gradData(), 1e-6f, "db");
+    }
+
+    /** tanh (so the convolution is not the first layer and computes its input gradient), conv, relu. */
+    private Layer[] convReluAfterTanh() {
+        Conv2d conv = new Conv2d(kernels, 2, 4, 3, 3, 1, 1);
+        conv.initialize(Initializer.HE_NORMAL, new SplittableRandom(27));
+        float[] b = conv.bias().data();
+        for (int i = 0; i < b.length; i++) {
+            b[i] = 0.2f * (i - 1.5f); // some filters mostly negative, so the mask matters
+        }
+        return new Layer[] {new Activation.Tanh(), conv, new Activation.ReLU()};
     }
 
     private static void randomizeAffine(Param gamma, Param beta) {
