@@ -10,9 +10,9 @@ import com.aparapi.internal.kernel.KernelManager;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.Heaviside;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.kernels.PoolGeometry;
-import org.sparkdl.core.kernels.SignMask;
 import org.sparkdl.core.kernels.SizeChecks;
 
 /**
@@ -205,18 +205,7 @@ public final class OpenClKernels implements Kernels {
         if (dx != null) {
             SizeChecks.atLeast("convolution input gradient", dx, geo.inputSize());
         }
-        float[] grad = dy;
-        if (rectifiedY != null) {
-            // The fused ReLU's backward, on the host: masking on the device would upload y as well.
-            SizeChecks.atLeast("convolution rectified output", rectifiedY, geo.outputSize());
-            if (maskedDy.length < geo.outputSize()) {
-                maskedDy = new float[geo.outputSize()];
-            }
-            grad = maskedDy;
-            for (int i = 0; i < geo.outputSize(); i++) {
-                grad[i] = SignMask.passWherePositive(dy[i], rectifiedY[i]);
-            }
-        }
+        float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
         weightGradient(geo, x, grad, dw);
         if (dbias != null) {
             biasGradient(geo, grad, dbias);
@@ -235,6 +224,21 @@ public final class OpenClKernels implements Kernels {
         g.shape(geo.outChannels(), geo.patchSize(), geo.columns(), geo);
         g.put(dy).put(x);
         runGemm(g);
+    }
+
+    /**
+     * dy where {@code rectifiedY > 0}, else 0, in a scratch array: the backward of a ReLU fused into
+     * the layer, on the host (masking on the device would upload y as well).
+     */
+    private float[] masked(float[] dy, float[] rectifiedY, int size) {
+        SizeChecks.atLeast("rectified output", rectifiedY, size);
+        if (maskedDy.length < size) {
+            maskedDy = new float[size];
+        }
+        for (int i = 0; i < size; i++) {
+            maskedDy[i] = dy[i] * Heaviside.step(rectifiedY[i]);
+        }
+        return maskedDy;
     }
 
     /** dbias[f] += Σ dy[n,f,p], from per-chunk partial sums computed on the device. */
@@ -296,11 +300,12 @@ public final class OpenClKernels implements Kernels {
     }
 
     @Override
-    public void maxPoolBackward(PoolGeometry geo, float[] dy, int[] argmax, float[] dx) {
+    public void maxPoolBackward(PoolGeometry geo, float[] dy, int[] argmax, float[] rectifiedY, float[] dx) {
         SizeChecks.atLeast("pooling output gradient", dy, geo.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, geo.inputSize());
         SizeChecks.atLeast("pooling argmax", argmax, geo.outputSize());
-        runPool(PoolKernel.MAX_BACKWARD, geo, dx, dy, argmax, geo.inputSize());
+        float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
+        runPool(PoolKernel.MAX_BACKWARD, geo, dx, grad, argmax, geo.inputSize());
         pool.get(dx);
     }
 

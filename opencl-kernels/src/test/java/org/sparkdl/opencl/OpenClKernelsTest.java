@@ -162,16 +162,23 @@ class OpenClKernelsTest {
         assertEquals(java.util.Arrays.toString(a1), java.util.Arrays.toString(a2));
         float[] dx1 = new float[g.inputSize()];
         float[] dx2 = new float[g.inputSize()];
-        CPU.maxPoolBackward(g, dy, a1, dx1);
-        cl.maxPoolBackward(g, dy, a2, dx2);
+        CPU.maxPoolBackward(g, dy, a1, null, dx1);
+        cl.maxPoolBackward(g, dy, a2, null, dx2);
         assertClose("max backward", dx1, dx2, 1e-5);
+        float[] rectified = y1.clone(); // as if a ReLU came first: zero out some maxima
+        for (int i = 0; i < rectified.length; i += 3) {
+            rectified[i] = 0f;
+        }
+        CPU.maxPoolBackward(g, dy, a1, rectified, dx1);
+        cl.maxPoolBackward(g, dy, a2, rectified, dx2);
+        assertClose("max backward, ReLU's mask", dx1, dx2, 1e-5);
         CPU.avgPoolForward(g, x, y1);
         cl.avgPoolForward(g, x, y2);
         assertClose("avg", y1, y2, 1e-5);
         CPU.avgPoolBackward(g, dy, dx1);
         cl.avgPoolBackward(g, dy, dx2);
         assertClose("avg backward", dx1, dx2, 1e-5);
-        ranOnOpenCl(before, 4);
+        ranOnOpenCl(before, 5);
     }
 
     @Test

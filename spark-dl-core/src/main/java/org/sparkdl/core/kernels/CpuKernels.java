@@ -340,7 +340,7 @@ public final class CpuKernels implements Kernels {
                     System.arraycopy(dy, src, t, dst, pixels);
                 } else {
                     for (int p = 0; p < pixels; p++) {
-                        t[dst + p] = SignMask.passWherePositive(dy[src + p], rectifiedY[src + p]);
+                        t[dst + p] = Heaviside.pass(dy[src + p], rectifiedY[src + p]);
                     }
                 }
             }
@@ -377,10 +377,13 @@ public final class CpuKernels implements Kernels {
     }
 
     @Override
-    public void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] dx) {
+    public void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] rectifiedY, float[] dx) {
         SizeChecks.atLeast("pooling output gradient", dy, g.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, g.inputSize());
         SizeChecks.atLeast("pooling argmax", argmax, g.outputSize());
+        if (rectifiedY != null) {
+            SizeChecks.atLeast("pooling rectified output", rectifiedY, g.outputSize());
+        }
         int outPlane = g.outH() * g.outW();
         int inPlane = g.height() * g.width();
         parallel(g.batch() * g.channels(), (p0, p1) -> {
@@ -390,7 +393,7 @@ public final class CpuKernels implements Kernels {
                 if (target < p0 * inPlane || target >= p1 * inPlane) {
                     throw new IllegalArgumentException("argmax " + target + " at " + i + " lies outside its plane");
                 }
-                dx[target] += dy[i];
+                dx[target] += rectifiedY == null ? dy[i] : Heaviside.pass(dy[i], rectifiedY[i]);
             }
         });
     }

@@ -85,8 +85,16 @@ public interface Kernels {
     /** Max pooling forward; {@code argmax[i]} receives the input index that produced {@code y[i]}. */
     void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax);
 
-    /** Max pooling backward: {@code dx} is overwritten, each {@code dy[i]} added at {@code argmax[i]}. */
-    void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] dx);
+    /**
+     * Max pooling backward: {@code dx} is overwritten, each {@code dy[i]} added at {@code
+     * argmax[i]}. Where the pooled input is a ReLU's output, {@code rectifiedY} (the pooling's own
+     * output {@code y}) takes the ReLU's backward over: {@code dy[i]} goes through only where {@code
+     * y[i] > 0}, which is where the ReLU passed its input at {@code argmax[i]}; a quarter of the
+     * elements of a pass over the ReLU's whole output.
+     *
+     * @param rectifiedY may be null: no ReLU before the pooling to mask for
+     */
+    void maxPoolBackward(PoolGeometry g, float[] dy, int[] argmax, float[] rectifiedY, float[] dx);
 
     /** Average pooling forward. */
     void avgPoolForward(PoolGeometry g, float[] x, float[] y);

@@ -1,7 +1,7 @@
 package org.sparkdl.core.nn;
 
+import org.sparkdl.core.kernels.Heaviside;
 import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.kernels.SignMask;
 import org.sparkdl.core.tensor.Tensor;
 
 /**
@@ -113,7 +113,7 @@ public abstract class Activation implements Layer {
         @Override
         protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
             for (int i = from; i < to; i++) {
-                d[i] = SignMask.passWherePositive(g[i], x[i]);
+                d[i] = g[i] * Heaviside.step(x[i]);
             }
         }
 
@@ -151,7 +151,7 @@ public abstract class Activation implements Layer {
         protected void backwardRange(float[] x, float[] y, float[] g, float[] d, int from, int to) {
             float rest = 1f - slope;
             for (int i = from; i < to; i++) {
-                float one = Float.intBitsToFloat(0x3f800000 & SignMask.positive(x[i])); // 1 where x > 0, else 0
+                float one = Heaviside.step(x[i]); // 1 where x > 0, else 0
                 d[i] = g[i] * (slope + rest * one);
             }
         }

@@ -25,6 +25,8 @@ public final class Conv2d implements WeightedLayer {
     private boolean inputGradient = true;
     /** A ReLU after this layer runs in the kernels' output pass ({@link #fuse}). */
     private boolean relu;
+    /** The fused ReLU's backward is done by the max pooling after it. */
+    private boolean reluBackwardDownstream;
 
     private ConvGeometry geometry;
     /** The kernels' convolution scratch (im2col blocks). */
@@ -75,11 +77,19 @@ public final class Conv2d implements WeightedLayer {
      * Takes over the work of the ReLU that follows: the output is rectified in the convolution's
      * output pass and the ReLU's backward happens while the kernels copy dy, two passes over the
      * largest activations fewer per step. The ReLU then passes its input and gradient through.
-     * {@link Sequential} does this for every convolution followed by a ReLU.
+     * When a max pooling follows the ReLU, the pooling masks the gradients it routes instead (a
+     * quarter of the elements, during a scatter it does anyway). {@link Sequential} fuses every
+     * convolution followed by a ReLU.
+     *
+     * @param maxPool the max pooling after the ReLU, or null
      */
-    void fuse(Activation.ReLU next) {
+    void fuse(Activation.ReLU next, Pool2d maxPool) {
         relu = true;
         next.fusedIntoPrevious();
+        if (maxPool != null) {
+            maxPool.takeReluBackward();
+            reluBackwardDownstream = true;
+        }
     }
 
     @Override
@@ -106,7 +116,7 @@ public final class Conv2d implements WeightedLayer {
                 g,
                 x.data(),
                 weight.data(),
-                relu ? y.data() : null,
+                relu && !reluBackwardDownstream ? y.data() : null,
                 gradOut.data(),
                 weight.gradData(),
                 bias.gradData(),

@@ -25,6 +25,9 @@ public final class Pool2d implements Layer {
     private final int stride;
     private PoolGeometry geometry;
     private int[] argmax;
+    /** The input is a fused ReLU's output, whose backward this max pooling does ({@link Conv2d#fuse}). */
+    private boolean rectifiedInput;
+
     private Tensor y;
     private Tensor dx;
 
@@ -37,6 +40,19 @@ public final class Pool2d implements Layer {
         this.kind = kind;
         this.kernel = kernel;
         this.stride = stride;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Takes over the backward of the ReLU before it: gradients go only to positive maxima. */
+    void takeReluBackward() {
+        if (kind != Kind.MAX) {
+            throw new IllegalStateException(
+                    describe() + " cannot mask for a ReLU: only max pooling routes to one input");
+        }
+        rectifiedInput = true;
     }
 
     @Override
@@ -62,7 +78,7 @@ public final class Pool2d implements Layer {
         PoolGeometry g = geometry;
         dx = Buffers.reuse(dx, g.batch(), g.channels(), g.height(), g.width());
         if (kind == Kind.MAX) {
-            kernels.maxPoolBackward(g, gradOut.data(), argmax, dx.data());
+            kernels.maxPoolBackward(g, gradOut.data(), argmax, rectifiedInput ? y.data() : null, dx.data());
         } else {
             kernels.avgPoolBackward(g, gradOut.data(), dx.data());
         }

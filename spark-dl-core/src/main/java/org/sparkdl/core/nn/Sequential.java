@@ -10,7 +10,8 @@ import org.sparkdl.core.tensor.Tensor;
  * Layers applied in order, with a known per-sample input shape. Backward runs them in reverse.
  *
  * <p>A convolution followed by a ReLU computes both ({@link Conv2d#fuse}); the ReLU layer stays
- * in the list and passes through, so the convolution's output is already rectified.
+ * in the list and passes through, so the convolution's output is already rectified. A max pooling
+ * right after such a ReLU does the ReLU's backward.
  *
  * <p>The model's whole state — every parameter, then every buffer (BatchNorm running statistics),
  * in layer order — flattens to one {@code float[]}: what data-parallel training averages and what
@@ -42,7 +43,12 @@ public final class Sequential implements Layer {
         }
         for (int i = 0; i + 1 < this.layers.size(); i++) {
             if (this.layers.get(i) instanceof Conv2d conv && this.layers.get(i + 1) instanceof Activation.ReLU relu) {
-                conv.fuse(relu);
+                Pool2d maxPool = i + 2 < this.layers.size()
+                                && this.layers.get(i + 2) instanceof Pool2d p
+                                && p.kind() == Pool2d.Kind.MAX
+                        ? p
+                        : null;
+                conv.fuse(relu, maxPool);
             }
         }
     }

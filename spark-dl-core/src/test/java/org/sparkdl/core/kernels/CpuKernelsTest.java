@@ -168,6 +168,33 @@ class CpuKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 1, 2, 2, 1, 5, 5, 1, 0));
     }
 
+    /** With a ReLU's output as input, the mask keeps dy exactly where the pooled maximum is positive. */
+    @Test
+    void maxPoolBackwardMasksForTheReluBefore() {
+        PoolGeometry g = new PoolGeometry(2, 3, 6, 5, 2, 2);
+        float[] x = GradientCheck.randn(11, g.inputSize()).data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.max(x[i] - 0.5f, 0f); // a ReLU's output: some windows all zero
+        }
+        float[] dy = GradientCheck.randn(12, g.outputSize()).data();
+        CpuKernels kernels = new CpuKernels(2);
+        float[] y = new float[g.outputSize()];
+        int[] argmax = new int[g.outputSize()];
+        kernels.maxPoolForward(g, x, y, argmax);
+        float[] plain = new float[g.inputSize()];
+        kernels.maxPoolBackward(g, dy, argmax, null, plain);
+        float[] masked = new float[g.inputSize()];
+        kernels.maxPoolBackward(g, dy, argmax, y, masked);
+        int zeroWindows = 0;
+        for (int i = 0; i < y.length; i++) {
+            float expected = y[i] > 0f ? dy[i] : 0f;
+            assertEquals(expected, masked[argmax[i]], "at window " + i);
+            assertEquals(dy[i], plain[argmax[i]], "unmasked at window " + i);
+            zeroWindows += y[i] == 0f ? 1 : 0;
+        }
+        assertTrue(zeroWindows > 0 && zeroWindows < y.length, "the data has both kinds of window: " + zeroWindows);
+    }
+
     @Test
     void poolingThreadsAgree() {
         PoolGeometry g = new PoolGeometry(3, 5, 9, 8, 3, 2);

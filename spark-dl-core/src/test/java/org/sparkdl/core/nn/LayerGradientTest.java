@@ -113,19 +113,27 @@ class LayerGradientTest {
 
     @Test
     void convolutionsWithFusedRelusThroughTheChain() {
-        var model = ModelSpec.parse("conv(3,3,pad=1) relu conv(4,3,stride=2,pad=1) relu flatten dense(3)")
+        var model = ModelSpec.parse("conv(3,3,pad=1) relu maxpool(2) conv(4,3,stride=2,pad=1) relu flatten dense(3)")
                 .build(new int[] {2, 6, 6}, kernels, 23);
         GradientCheck.check(new ParamsOnly(model), randn(24, 3, 2, 6, 6));
     }
 
-    /** Sequential fuses a convolution's ReLU; the pair must compute what the two layers do apart. */
-    @Test
-    void fusedConvolutionAndReluMatchTheTwoLayers() {
-        Layer[] fused = convReluAfterTanh();
-        Layer[] apart = convReluAfterTanh();
+    /**
+     * Sequential fuses a convolution's ReLU (and the ReLU's backward into a max pooling after it):
+     * the layers must compute what they do apart.
+     */
+    @ParameterizedTest(name = "then {0}")
+    @CsvSource({"nothing", "maxpool(2)", "'maxpool(3,1)'", "avgpool(2)"})
+    void fusedConvolutionAndReluMatchTheLayersApart(String after) {
+        Layer[] fused = convReluAfterTanh(after);
+        Layer[] apart = convReluAfterTanh(after);
         Sequential model = new Sequential(new int[] {2, 7, 6}, List.of(fused));
         Tensor x = randn(25, 3, 2, 7, 6);
-        Tensor dy = randn(26, 3, 4, 7, 6);
+        int[] perSample = model.outputShape();
+        int[] outShape = new int[perSample.length + 1];
+        outShape[0] = 3;
+        System.arraycopy(perSample, 0, outShape, 1, perSample.length);
+        Tensor dy = randn(26, outShape);
         Tensor h = x;
         for (Layer l : apart) {
             h = l.forward(h, true);
@@ -144,15 +152,25 @@ class LayerGradientTest {
         assertArrayEquals(a.bias().gradData(), f.bias().gradData(), 1e-6f, "db");
     }
 
-    /** tanh (so the convolution is not the first layer and computes its input gradient), conv, relu. */
-    private Layer[] convReluAfterTanh() {
+    /**
+     * tanh (so the convolution is not the first layer and computes its input gradient), conv, relu
+     * and the layer {@code after} from its token ("nothing" for none).
+     */
+    private Layer[] convReluAfterTanh(String after) {
         Conv2d conv = new Conv2d(kernels, 2, 4, 3, 3, 1, 1);
         conv.initialize(Initializer.HE_NORMAL, new SplittableRandom(27));
         float[] b = conv.bias().data();
         for (int i = 0; i < b.length; i++) {
             b[i] = 0.2f * (i - 1.5f); // some filters mostly negative, so the mask matters
         }
-        return new Layer[] {new Activation.Tanh(), conv, new Activation.ReLU()};
+        List<Layer> layers = new java.util.ArrayList<>(List.of(new Activation.Tanh(), conv, new Activation.ReLU()));
+        if (!after.equals("nothing")) {
+            layers.add(ModelSpec.parse(after)
+                    .build(new int[] {4, 7, 6}, kernels, 0)
+                    .layers()
+                    .get(0));
+        }
+        return layers.toArray(new Layer[0]);
     }
 
     private static void randomizeAffine(Param gamma, Param beta) {
