@@ -30,8 +30,8 @@ public final class CpuKernels implements Kernels {
     private final float[][] partialWeightGrad;
 
     private final float[][] partialBiasGrad;
-    /** Per worker: one zero-bordered image plane for im2col and col2im. */
-    private final float[][] planes;
+    /** Per worker: im2col's and col2im's plane scratch. */
+    private final Im2col.Scratch[] planes;
 
     /** Single-threaded loops: what a Spark task that owns one core should use. */
     public CpuKernels() {
@@ -48,7 +48,10 @@ public final class CpuKernels implements Kernels {
         this.staging = new float[threads][0];
         this.partialWeightGrad = new float[threads][0];
         this.partialBiasGrad = new float[threads][0];
-        this.planes = new float[threads][0];
+        this.planes = new Im2col.Scratch[threads];
+        for (int i = 0; i < threads; i++) {
+            planes[i] = new Im2col.Scratch();
+        }
         if (SINGLE_THREADED_BLAS.compareAndSet(false, true)) {
             BlasThreads.set(1);
         }
@@ -218,15 +221,18 @@ public final class CpuKernels implements Kernels {
                         float bo = bias == null ? 0f : bias[o];
                         int src = o * cg.columns() + n * pixels;
                         int dst = ((first + n) * f + o) * pixels;
+                        // bias (and ReLU) in place, then one copy: a loop whose loads and store
+                        // have different offsets does not vectorise (0.62 against 0.39 ns per element)
                         if (relu) {
-                            for (int p = 0; p < pixels; p++) {
-                                y[dst + p] = Math.max(out[src + p] + bo, 0f);
+                            for (int p = src; p < src + pixels; p++) {
+                                out[p] = Math.max(out[p] + bo, 0f);
                             }
                         } else {
-                            for (int p = 0; p < pixels; p++) {
-                                y[dst + p] = out[src + p] + bo;
+                            for (int p = src; p < src + pixels; p++) {
+                                out[p] += bo;
                             }
                         }
+                        System.arraycopy(out, src, y, dst, pixels);
                     }
                 }
             }
@@ -450,12 +456,9 @@ public final class CpuKernels implements Kernels {
         });
     }
 
-    /** Worker {@code part}'s scratch for one zero-bordered image plane. */
-    private float[] plane(int part, ConvGeometry g) {
-        if (planes[part].length < Im2col.planeSize(g)) {
-            planes[part] = new float[Im2col.planeSize(g)];
-        }
-        return planes[part];
+    /** Worker {@code part}'s scratch for im2col and col2im. */
+    private Im2col.Scratch plane(int part, ConvGeometry g) {
+        return planes[part].fit(g);
     }
 
     private float[] staging(int part, int size) {

@@ -50,7 +50,10 @@ class CpuKernelsTest {
         "2,3,8,8,4,5,1,2,2",
         "2,1,11,10,3,3,2,1,2",
         "1,4,5,6,2,2,3,0,1",
-        "5,3,6,6,7,1,1,0,2"
+        "5,3,6,6,7,1,1,0,2",
+        "2,2,5,4,3,3,1,3,1",
+        "1,2,7,9,3,5,1,0,2",
+        "3,1,3,3,2,2,1,3,2"
     })
     void convolutionMatchesDirectLoops(int n, int c, int h, int w, int f, int k, int s, int p, int threads) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
