@@ -212,7 +212,7 @@ public final class CpuKernels implements Kernels {
             int f = g.outChannels();
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch(), plane(part, g));
+                Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
                 float[] out = staging(part, cg.outputSize());
                 // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
                 gemm(false, false, f, cg.columns(), g.patchSize(), w, 0, columns, colBase, 0f, out, 0);
@@ -283,7 +283,7 @@ public final class CpuKernels implements Kernels {
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
                 float[] dyT = toChannelMajor(cg, dy, rectifiedY, first, staging(part, cg.outputSize()));
-                Im2col.im2col(cg, x, first, columns, colBase, 0, cg.batch(), plane(part, g));
+                Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
                 // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
                 gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
                 if (pdb != null) {
@@ -292,7 +292,7 @@ public final class CpuKernels implements Kernels {
                 if (dx != null) {
                     // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
                     gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
-                    Im2col.col2im(cg, columns, colBase, dx, first, 0, cg.batch(), plane(part, g));
+                    Im2col.col2im(cg, columns, colBase, dx, first, plane(part, g));
                 }
             }
         });

@@ -142,21 +142,12 @@ final class Im2col {
     }
 
     /**
-     * Fills the columns of images {@code [imageFrom, imageTo)} of the column matrix (at
-     * {@code col[colBase]}) of {@code g.batch()} images that start at image {@code firstImage} of
-     * {@code x}.
+     * Fills the column matrix (at {@code col[colBase]}) of the {@code g.batch()} images that start at
+     * image {@code firstImage} of {@code x}.
      */
-    static void im2col(
-            ConvGeometry g,
-            float[] x,
-            int firstImage,
-            float[] col,
-            int colBase,
-            int imageFrom,
-            int imageTo,
-            Scratch scratch) {
+    static void im2col(ConvGeometry g, float[] x, int firstImage, float[] col, int colBase, Scratch scratch) {
         if (g.stride() == 1) {
-            im2colShifted(g, x, firstImage, col, colBase, imageFrom, imageTo, scratch);
+            im2colShifted(g, x, firstImage, col, colBase, scratch);
             return;
         }
         Plane plane = new Plane(g, scratch.planes);
@@ -166,7 +157,7 @@ final class Im2col {
         int ow = g.outW();
         int s = g.stride();
         int cols = g.columns();
-        for (int n = imageFrom; n < imageTo; n++) {
+        for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.inChannels(); c++) {
                 plane.load(g, x, ((firstImage + n) * g.inChannels() + c) * g.height() * g.width());
                 float[] src = plane.data;
@@ -190,21 +181,13 @@ final class Im2col {
     }
 
     /**
-     * Sums the columns of images {@code [imageFrom, imageTo)} back into their input gradients in
-     * {@code dx} (the images start at {@code firstImage}), overwriting them: each image plane is
-     * accumulated in a zeroed padded plane and copied out, so the caller need not zero dx.
+     * Sums the column matrix of the {@code g.batch()} images that start at image {@code firstImage}
+     * back into their input gradients in {@code dx}, overwriting them: each image plane is
+     * accumulated in scratch and copied out, so the caller need not zero dx.
      */
-    static void col2im(
-            ConvGeometry g,
-            float[] col,
-            int colBase,
-            float[] dx,
-            int firstImage,
-            int imageFrom,
-            int imageTo,
-            Scratch scratch) {
+    static void col2im(ConvGeometry g, float[] col, int colBase, float[] dx, int firstImage, Scratch scratch) {
         if (g.stride() == 1) {
-            col2imShifted(g, col, colBase, dx, firstImage, imageFrom, imageTo, scratch);
+            col2imShifted(g, col, colBase, dx, firstImage, scratch);
             return;
         }
         Plane plane = new Plane(g, scratch.planes);
@@ -215,7 +198,7 @@ final class Im2col {
         int ow = g.outW();
         int s = g.stride();
         int cols = g.columns();
-        for (int n = imageFrom; n < imageTo; n++) {
+        for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.inChannels(); c++) {
                 Arrays.fill(acc, 0, Plane.size(g), 0f);
                 for (int ki = 0; ki < kh; ki++) {
@@ -241,20 +224,13 @@ final class Im2col {
     }
 
     private static void im2colShifted(
-            ConvGeometry g,
-            float[] x,
-            int firstImage,
-            float[] col,
-            int colBase,
-            int imageFrom,
-            int imageTo,
-            Scratch scratch) {
+            ConvGeometry g, float[] x, int firstImage, float[] col, int colBase, Scratch scratch) {
         Shifted shifted = new Shifted(g, scratch.planes);
         int kh = g.kernelH();
         int kw = g.kernelW();
         int block = g.outH() * g.outW();
         int cols = g.columns();
-        for (int n = imageFrom; n < imageTo; n++) {
+        for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.inChannels(); c++) {
                 shifted.load(g, x, ((firstImage + n) * g.inChannels() + c) * g.height() * g.width());
                 for (int kj = 0; kj < kw; kj++) {
@@ -268,14 +244,7 @@ final class Im2col {
     }
 
     private static void col2imShifted(
-            ConvGeometry g,
-            float[] col,
-            int colBase,
-            float[] dx,
-            int firstImage,
-            int imageFrom,
-            int imageTo,
-            Scratch scratch) {
+            ConvGeometry g, float[] col, int colBase, float[] dx, int firstImage, Scratch scratch) {
         Shifted shifted = new Shifted(g, scratch.planes);
         float[] acc = shifted.data;
         float[] aligned = scratch.aligned;
@@ -283,7 +252,7 @@ final class Im2col {
         int kw = g.kernelW();
         int block = g.outH() * g.outW();
         int cols = g.columns();
-        for (int n = imageFrom; n < imageTo; n++) {
+        for (int n = 0; n < g.batch(); n++) {
             for (int c = 0; c < g.inChannels(); c++) {
                 for (int kj = 0; kj < kw; kj++) {
                     int base = shifted.base(kj);

@@ -7,16 +7,27 @@ import java.io.Serializable;
  * the round's figures. {@link #merge} forms the sample-weighted average, so averaging stays exact
  * for one partition and associative for a tree of them.
  *
- * @param state model state then optimizer state, or null when the partition did no step
+ * @param packedState model state then optimizer state ({@link #state()}), packed for the trip back
+ *     to the driver
  * @param weight samples trained on (the averaging weight)
  * @param lossSum sum over the steps of each batch's mean loss
  */
-public record RoundResult(float[] state, long weight, double lossSum, int steps, long correct, double computeSeconds)
+public record RoundResult(
+        PackedFloats packedState, long weight, double lossSum, int steps, long correct, double computeSeconds)
         implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    public RoundResult(float[] state, long weight, double lossSum, int steps, long correct, double computeSeconds) {
+        this(new PackedFloats(state), weight, lossSum, steps, correct, computeSeconds);
+    }
 
     public static RoundResult nothing() {
-        return new RoundResult(null, 0, 0, 0, 0, 0);
+        return new RoundResult((float[]) null, 0, 0, 0, 0, 0);
+    }
+
+    /** Model state then optimizer state, or null when the partition did no step. */
+    public float[] state() {
+        return packedState.values();
     }
 
     /** The weighted average of two results' states, with their figures added up. */
@@ -27,12 +38,13 @@ public record RoundResult(float[] state, long weight, double lossSum, int steps,
         if (b == null || b.weight == 0) {
             return withFigures(a, b);
         }
-        float[] s = new float[a.state.length];
-        double wa = a.weight;
-        double wb = b.weight;
-        double w = wa + wb;
+        float[] x = a.state();
+        float[] y = b.state();
+        float[] s = new float[x.length];
+        double fa = a.weight / (double) (a.weight + b.weight);
+        double fb = b.weight / (double) (a.weight + b.weight);
         for (int i = 0; i < s.length; i++) {
-            s[i] = (float) ((wa * a.state[i] + wb * b.state[i]) / w);
+            s[i] = (float) (fa * x[i] + fb * y[i]); // weights as fractions: no division per element
         }
         return new RoundResult(
                 s,
@@ -48,7 +60,7 @@ public record RoundResult(float[] state, long weight, double lossSum, int steps,
             return keep;
         }
         return new RoundResult(
-                keep.state,
+                keep.packedState,
                 keep.weight,
                 keep.lossSum + other.lossSum,
                 keep.steps + other.steps,

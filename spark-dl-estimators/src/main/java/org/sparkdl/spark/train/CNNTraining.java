@@ -24,6 +24,7 @@ import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.LocalRounds;
+import org.sparkdl.core.train.PackedFloats;
 import org.sparkdl.core.train.RoundResult;
 import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.SparkErrors;
@@ -191,7 +192,7 @@ public final class CNNTraining {
             int round,
             int k,
             double lr) {
-        Broadcast<float[]> bc = sc.broadcast(state);
+        Broadcast<PackedFloats> bc = sc.broadcast(new PackedFloats(state));
         try {
             RoundResult r = SparkErrors.unwrap(() -> train.mapPartitionsWithIndex(
                             (idx, it) -> {
@@ -201,7 +202,7 @@ public final class CNNTraining {
                                 }
                                 LocalRounds replica = ReplicaPool.borrow(config, backend);
                                 try {
-                                    return List.of(replica.run(bc.value(), block, idx, epoch, round, k, lr))
+                                    return List.of(replica.run(bc.value().values(), block, idx, epoch, round, k, lr))
                                             .iterator();
                                 } finally {
                                     ReplicaPool.giveBack(replica, backend);
@@ -218,7 +219,7 @@ public final class CNNTraining {
     /** Accuracy of {@code state} on the validation blocks, in inference mode. */
     private static double validate(
             JavaSparkContext sc, JavaRDD<DataBlock> validation, float[] state, TrainingConfig config, String backend) {
-        Broadcast<float[]> bc = sc.broadcast(state);
+        Broadcast<PackedFloats> bc = sc.broadcast(new PackedFloats(state));
         try {
             Tuple2<Long, Long> r = SparkErrors.unwrap(() -> validation
                     .map(block -> {
@@ -227,7 +228,7 @@ public final class CNNTraining {
                         }
                         LocalRounds replica = ReplicaPool.borrow(config, backend);
                         try {
-                            replica.loadState(bc.value());
+                            replica.loadState(bc.value().values());
                             int[] p = org.sparkdl.core.train.Evaluation.predict(
                                     replica.model(), block.features(), block.size(), 256);
                             long c = 0;
