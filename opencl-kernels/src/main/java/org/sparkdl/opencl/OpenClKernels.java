@@ -236,7 +236,7 @@ public final class OpenClKernels implements Kernels {
             maskedDy = new float[size];
         }
         for (int i = 0; i < size; i++) {
-            maskedDy[i] = dy[i] * Heaviside.step(rectifiedY[i]);
+            maskedDy[i] = Heaviside.pass(dy[i], rectifiedY[i]); // exactly as the CPU kernels mask
         }
         return maskedDy;
     }
