@@ -195,16 +195,7 @@ public final class OpenClKernels implements Kernels {
             float[] dbias,
             float[] dx,
             float[] columns) {
-        SizeChecks.atLeast("convolution input", x, geo.inputSize());
-        SizeChecks.atLeast("convolution weights", w, geo.weightSize());
-        SizeChecks.atLeast("convolution output gradient", dy, geo.outputSize());
-        SizeChecks.atLeast("convolution weight gradient", dw, geo.weightSize());
-        if (dbias != null) {
-            SizeChecks.atLeast("convolution bias gradient", dbias, geo.outChannels());
-        }
-        if (dx != null) {
-            SizeChecks.atLeast("convolution input gradient", dx, geo.inputSize());
-        }
+        SizeChecks.convBackward(geo, x, w, rectifiedY, dy, dw, dbias, dx);
         float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
         weightGradient(geo, x, grad, dw);
         if (dbias != null) {

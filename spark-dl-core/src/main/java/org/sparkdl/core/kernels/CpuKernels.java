@@ -257,20 +257,8 @@ public final class CpuKernels implements Kernels {
             float[] dbias,
             float[] dx,
             float[] columns) {
-        SizeChecks.atLeast("convolution input", x, g.inputSize());
-        SizeChecks.atLeast("convolution weights", w, g.weightSize());
-        SizeChecks.atLeast("convolution output gradient", dy, g.outputSize());
-        SizeChecks.atLeast("convolution weight gradient", dw, g.weightSize());
+        SizeChecks.convBackward(g, x, w, rectifiedY, dy, dw, dbias, dx);
         checkScratch(g, columns);
-        if (rectifiedY != null) {
-            SizeChecks.atLeast("convolution rectified output", rectifiedY, g.outputSize());
-        }
-        if (dbias != null) {
-            SizeChecks.atLeast("convolution bias gradient", dbias, g.outChannels());
-        }
-        if (dx != null) {
-            SizeChecks.atLeast("convolution input gradient", dx, g.inputSize());
-        }
         int scratch = (int) workerScratch(g);
         int parts = parallelParts(g.batch(), (part, from, to) -> {
             float[] pdw = dw;

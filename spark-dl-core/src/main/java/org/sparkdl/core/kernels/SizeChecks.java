@@ -37,4 +37,29 @@ public final class SizeChecks {
         atLeast("convolution weights", w, g.weightSize());
         atLeast("convolution output", y, g.outputSize());
     }
+
+    /** The arrays of {@link Kernels#convBackward}; the nullable ones only when given. */
+    public static void convBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] rectifiedY,
+            float[] dy,
+            float[] dw,
+            float[] dbias,
+            float[] dx) {
+        atLeast("convolution input", x, g.inputSize());
+        atLeast("convolution weights", w, g.weightSize());
+        atLeast("convolution output gradient", dy, g.outputSize());
+        atLeast("convolution weight gradient", dw, g.weightSize());
+        if (rectifiedY != null) {
+            atLeast("convolution rectified output", rectifiedY, g.outputSize());
+        }
+        if (dbias != null) {
+            atLeast("convolution bias gradient", dbias, g.outChannels());
+        }
+        if (dx != null) {
+            atLeast("convolution input gradient", dx, g.inputSize());
+        }
+    }
 }

@@ -168,6 +168,37 @@ class CpuKernelsTest {
                                 new float[g.outputSize()],
                                 new float[10]));
         assertTrue(e.getMessage().contains("column buffer"), e.getMessage());
+        CpuKernels kernels = new CpuKernels();
+        float[] cols = new float[(int) kernels.convScratchSize(g)];
+        float[] dx = new float[g.inputSize()];
+        float[] dxShort = new float[g.inputSize() - 1];
+        float[] yShort = new float[g.outputSize() - 1];
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> kernels.convBackward(
+                        g,
+                        dx,
+                        new float[g.weightSize()],
+                        null,
+                        new float[g.outputSize()],
+                        new float[g.weightSize()],
+                        null,
+                        dxShort,
+                        cols));
+        assertEquals("convolution input gradient holds 49 floats but 50 are needed", e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> kernels.convBackward(
+                        g,
+                        dx,
+                        new float[g.weightSize()],
+                        yShort,
+                        new float[g.outputSize()],
+                        new float[g.weightSize()],
+                        null,
+                        dx,
+                        cols));
+        assertTrue(e.getMessage().startsWith("convolution rectified output"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 1, 2, 2, 1, 5, 5, 1, 0));
     }
 
