@@ -1,6 +1,5 @@
 package org.sparkdl.opencl;
 
-import com.aparapi.Kernel;
 import com.aparapi.ProfileInfo;
 import com.aparapi.Range;
 import com.aparapi.device.Device;
@@ -12,13 +11,20 @@ import java.util.List;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.Heaviside;
 import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.kernels.MaxPoolOutput;
 import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.kernels.SizeChecks;
 
 /**
- * {@link Kernels} on an OpenCL device through Aparapi. Each kernel is compiled once per instance
- * (one instance per model replica) and pinned to the device; buffers are explicit, so each call
- * copies its inputs to the device once and its outputs back once.
+ * {@link Kernels} on an OpenCL device through Aparapi. All operations are one kernel class
+ * ({@link DeviceKernel}), compiled once per instance (one instance per model replica) and pinned
+ * to the device. Buffers are explicit: each call copies each input to the device once, even when
+ * several launches read it, and each output back once; an output the device writes whole is not
+ * uploaded first. A convolution's output and its gradient stay on the device when a max pooling
+ * follows ({@link #convMaxPoolForward}, {@link #convMaxPoolBackward}): what a launch hands to the
+ * next is guarded by a token word, and a call whose hand-over was lost (Aparapi silently recreates
+ * a buffer from the host array when the garbage collector has moved it) is redone through the
+ * host, counted by {@link #handOverRetries()}.
  *
  * <p>Never a silent fall-back: Aparapi runs a kernel it cannot compile in a Java thread pool (where
  * a barrier kernel takes minutes), so every kernel is compiled up front and every launch is
@@ -28,10 +34,7 @@ import org.sparkdl.core.kernels.SizeChecks;
 public final class OpenClKernels implements Kernels {
     private final OpenCLDevice device;
     private final String deviceName;
-    private final GemmKernel gemm = new GemmKernel();
-    private final ConvInputGradKernel convInput = new ConvInputGradKernel();
-    private final BiasGradKernel biasGrad = new BiasGradKernel();
-    private final PoolKernel pool = new PoolKernel();
+    private final DeviceKernel dev = new DeviceKernel();
     /** Aparapi's own switch: collect OpenCL event times for {@link #kernelNanos()}. */
     private static final boolean PROFILING = Boolean.getBoolean("com.aparapi.enableProfiling");
 
@@ -43,10 +46,22 @@ public final class OpenClKernels implements Kernels {
     private float[] partialSums = new float[1];
     /** dy masked by a fused ReLU's output (grows, never shrinks). */
     private float[] maskedDy = new float[0];
+    /**
+     * What one launch hands to the next on the device (a convolution's output, the pooling's input
+     * gradient), plus the guard word; never copied either way (grows, never shrinks).
+     */
+    private float[] handOver = new float[1];
+
+    private int tokens;
+    /** Test seam: readers expect a token the writer did not store, as after a lost hand-over. */
+    boolean loseNextHandOver;
 
     private long launches;
     private long launchNanos;
     private long kernelNanos;
+    private long uploadedBytes;
+    private long downloadedBytes;
+    private long handOverRetries;
 
     /** How products are laid out on work-groups; {@link #AUTO} except to compare or test the others. */
     public enum GemmShape {
@@ -86,17 +101,13 @@ public final class OpenClKernels implements Kernels {
     }
 
     private void compileAll() {
-        for (Kernel k : List.<Kernel>of(gemm, convInput, biasGrad, pool)) {
-            k.setExplicit(true);
-            KernelManager.instance().setPreferredDevices(k, new LinkedHashSet<Device>(List.of(device)));
-            try {
-                k.compile(device);
-            } catch (CompileFailedException e) {
-                throw new IllegalStateException(
-                        "OpenCL kernel " + k.getClass().getSimpleName() + " does not compile on " + deviceName + ": "
-                                + e.getMessage(),
-                        e);
-            }
+        dev.setExplicit(true);
+        KernelManager.instance().setPreferredDevices(dev, new LinkedHashSet<Device>(List.of(device)));
+        try {
+            dev.compile(device);
+        } catch (CompileFailedException e) {
+            throw new IllegalStateException(
+                    "the OpenCL kernels do not compile on " + deviceName + ": " + e.getMessage(), e);
         }
     }
 
@@ -107,6 +118,24 @@ public final class OpenClKernels implements Kernels {
     /** Kernel launches so far, all of which ran on OpenCL (otherwise they would have thrown). */
     public long launches() {
         return launches;
+    }
+
+    /** Bytes copied to the device so far (Aparapi copies whole arrays). */
+    public long uploadedBytes() {
+        return uploadedBytes;
+    }
+
+    /** Bytes copied back from the device so far. */
+    public long downloadedBytes() {
+        return downloadedBytes;
+    }
+
+    /**
+     * Calls whose on-device hand-over was found lost and that were redone through the host; 0 in
+     * a healthy run.
+     */
+    public long handOverRetries() {
+        return handOverRetries;
     }
 
     /**
@@ -156,32 +185,42 @@ public final class OpenClKernels implements Kernels {
         if (m == 0 || n == 0) {
             return;
         }
-        GemmKernel g = gemm;
-        g.operandA(a, aOffset, transA, GemmKernel.A_PLAIN);
-        g.operandB(b, bOffset, transB, GemmKernel.B_PLAIN);
-        g.result(c, cOffset, GemmKernel.C_PLAIN, alpha, beta, null);
+        DeviceKernel g = dev;
+        g.op = DeviceKernel.OP_GEMM;
+        g.operandA(a, aOffset, transA, DeviceKernel.A_PLAIN);
+        g.operandB(b, bOffset, transB, DeviceKernel.B_PLAIN);
+        g.result(c, cOffset, DeviceKernel.C_PLAIN, alpha, beta, null);
         g.shape(m, n, k, null);
-        g.put(a).put(b);
-        runGemm(g);
+        upload(a);
+        upload(b);
+        // C goes up when the product reads it or does not write all of it (C comes back whole)
+        runGemm(beta != 0f || cOffset != 0 || c.length != m * n, true);
     }
 
     @Override
     public void convForward(
             ConvGeometry geo, float[] x, float[] w, float[] bias, boolean relu, float[] y, float[] columns) {
-        SizeChecks.atLeast("convolution input", x, geo.inputSize());
-        SizeChecks.atLeast("convolution weights", w, geo.weightSize());
-        SizeChecks.atLeast("convolution output", y, geo.outputSize());
+        SizeChecks.conv(geo, x, w, y);
+        convOutput(geo, x, w, bias, relu, y);
+        runGemm(y.length != geo.outputSize(), true);
+    }
+
+    /**
+     * Sets up y[F, N·P] = w[F, C·KH·KW] · im2col(x), written straight into NCHW with the bias (and
+     * the fused ReLU) on the device, and uploads its inputs.
+     */
+    private void convOutput(ConvGeometry geo, float[] x, float[] w, float[] bias, boolean relu, float[] y) {
         float[] b = bias != null ? bias : new float[geo.outChannels()];
         SizeChecks.atLeast("convolution bias", b, geo.outChannels());
-        GemmKernel g = gemm;
-        // y[F, N·P] = w[F, C·KH·KW] · im2col(x), written straight into NCHW with the bias (and the
-        // fused ReLU) on the device.
-        g.operandA(w, 0, false, GemmKernel.A_PLAIN);
-        g.operandB(x, 0, false, GemmKernel.B_IM2COL);
-        g.result(y, 0, relu ? GemmKernel.C_CONV_OUT_RELU : GemmKernel.C_CONV_OUT, 1f, 0f, b);
+        DeviceKernel g = dev;
+        g.op = DeviceKernel.OP_GEMM;
+        g.operandA(w, 0, false, DeviceKernel.A_PLAIN);
+        g.operandB(x, 0, false, DeviceKernel.B_IM2COL);
+        g.result(y, 0, relu ? DeviceKernel.C_CONV_OUT_RELU : DeviceKernel.C_CONV_OUT, 1f, 0f, b);
         g.shape(geo.outChannels(), geo.columns(), geo.patchSize(), geo);
-        g.put(w).put(x).put(b);
-        runGemm(g);
+        upload(w);
+        upload(x);
+        upload(b);
     }
 
     @Override
@@ -197,24 +236,140 @@ public final class OpenClKernels implements Kernels {
             float[] columns) {
         SizeChecks.convBackward(geo, x, w, rectifiedY, dy, dw, dbias, dx);
         float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
-        weightGradient(geo, x, grad, dw);
+        upload(grad); // once: the three gradients below all read it from the device
+        convGradients(geo, x, w, grad, dw, dbias, dx, -1);
+    }
+
+    /**
+     * The three gradients of a convolution from dy, which is on the device in field a.
+     *
+     * @param guard where dy's hand-over token lies, which every launch checks; -1: dy was uploaded
+     */
+    private void convGradients(
+            ConvGeometry geo, float[] x, float[] w, float[] dy, float[] dw, float[] dbias, float[] dx, int guard) {
+        dev.aGuard = guard;
+        weightGradient(geo, x, dy, dw);
         if (dbias != null) {
-            biasGradient(geo, grad, dbias);
+            dev.aGuard = guard;
+            biasGradient(geo, dbias);
         }
         if (dx != null) {
-            inputGradient(geo, grad, w, dx);
+            dev.aGuard = guard;
+            inputGradient(geo, w, dx);
         }
     }
 
-    /** dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW] */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the convolution's output never leaves the device: the GEMM writes it to a hand-over
+     * array that the pooling reads in the next launch; only the pooled output and argmax come back.
+     */
+    @Override
+    public void convMaxPoolForward(
+            ConvGeometry geo,
+            float[] x,
+            float[] w,
+            float[] bias,
+            boolean relu,
+            float[] convOut,
+            float[] columns,
+            MaxPoolOutput pool) {
+        SizeChecks.conv(geo, x, w, convOut);
+        pool.checkFollows(geo);
+        int guard = geo.outputSize();
+        float[] out = handOver(guard);
+        startHandOver();
+        convOutput(geo, x, w, bias, relu, out);
+        dev.cGuard = guard; // the GEMM stores the token after the output
+        runGemm(false, false);
+        dev.cGuard = guard; // the pooling checks it
+        runPool(DeviceKernel.OP_MAX_POOL_FORWARD, pool.geometry(), out, pool.y(), pool.argmax());
+        download(pool.y());
+        download(pool.argmax());
+        if (handOverLost()) {
+            Kernels.super.convMaxPoolForward(geo, x, w, bias, relu, convOut, columns, pool);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the convolution's output gradient never leaves the device: the pooling writes it to
+     * a hand-over array that the three gradients read from in the launches after it.
+     */
+    @Override
+    public void convMaxPoolBackward(
+            ConvGeometry geo,
+            float[] x,
+            float[] w,
+            boolean relu,
+            MaxPoolOutput pool,
+            float[] dy,
+            float[] dConvOut,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
+        SizeChecks.convBackward(geo, x, w, null, dConvOut, dw, dbias, dx);
+        pool.checkFollows(geo);
+        PoolGeometry pg = pool.geometry();
+        SizeChecks.atLeast("pooling output gradient", dy, pg.outputSize());
+        // dw and dbias accumulate: keep what they held, to redo the call if the hand-over is lost
+        float[] dwBefore = dw.clone();
+        float[] dbiasBefore = dbias != null ? dbias.clone() : null;
+        int guard = geo.outputSize();
+        float[] dConv = handOver(guard);
+        startHandOver();
+        float[] grad = relu ? masked(dy, pool.y(), pg.outputSize()) : dy;
+        dev.aGuard = guard; // the pooling stores the token after the gradient it writes
+        runPool(DeviceKernel.OP_MAX_POOL_BACKWARD, pg, dConv, grad, pool.argmax());
+        convGradients(geo, x, w, dConv, dw, dbias, dx, guard); // each checks the token
+        if (handOverLost()) {
+            System.arraycopy(dwBefore, 0, dw, 0, dw.length);
+            if (dbias != null) {
+                System.arraycopy(dbiasBefore, 0, dbias, 0, dbias.length);
+            }
+            Kernels.super.convMaxPoolBackward(geo, x, w, relu, pool, dy, dConvOut, dw, dbias, dx, columns);
+        }
+    }
+
+    /** The hand-over array, with room for {@code size} floats and the guard word after them. */
+    private float[] handOver(int size) {
+        if (handOver.length < size + 1) {
+            handOver = new float[size + 1];
+        }
+        return handOver;
+    }
+
+    /** A fresh token for this call's hand-overs and a cleared status flag on the device. */
+    private void startHandOver() {
+        tokens = tokens % (1 << 22) + 1; // exact in a float, and never the 0 of a fresh host array
+        dev.token = tokens;
+        dev.status[0] = 0;
+        upload(dev.status);
+    }
+
+    /** Whether a launch of this call found its hand-over gone, in which case the call is redone. */
+    private boolean handOverLost() {
+        download(dev.status);
+        if (dev.status[0] == 0) {
+            return false;
+        }
+        handOverRetries++;
+        return true;
+    }
+
+    /** dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW], dy already on the device. */
     private void weightGradient(ConvGeometry geo, float[] x, float[] dy, float[] dw) {
-        GemmKernel g = gemm;
-        g.operandA(dy, 0, false, GemmKernel.A_DY_CHANNEL_MAJOR);
-        g.operandB(x, 0, false, GemmKernel.B_IM2COL_T);
-        g.result(dw, 0, GemmKernel.C_PLAIN, 1f, 1f, null);
+        DeviceKernel g = dev;
+        g.op = DeviceKernel.OP_GEMM;
+        g.operandA(dy, 0, false, DeviceKernel.A_DY_CHANNEL_MAJOR);
+        g.operandB(x, 0, false, DeviceKernel.B_IM2COL_T);
+        g.result(dw, 0, DeviceKernel.C_PLAIN, 1f, 1f, null);
         g.shape(geo.outChannels(), geo.patchSize(), geo.columns(), geo);
-        g.put(dy).put(x);
-        runGemm(g);
+        upload(x);
+        runGemm(true, true);
     }
 
     /**
@@ -232,53 +387,44 @@ public final class OpenClKernels implements Kernels {
         return maskedDy;
     }
 
-    /** dbias[f] += Σ dy[n,f,p], from per-chunk partial sums computed on the device. */
-    private void biasGradient(ConvGeometry geo, float[] dy, float[] dbias) {
-        BiasGradKernel bk = biasGrad;
+    /** dbias[f] += Σ dy[n,f,p] (dy in field a, on the device), from per-chunk partial sums. */
+    private void biasGradient(ConvGeometry geo, float[] dbias) {
+        DeviceKernel k = dev;
         int terms = geo.batch() * geo.outPixels();
         int filters = geo.outChannels();
         // enough work-groups to occupy the device, each summing at least 8 terms per work-item
-        int chunks = Math.max(1, Math.min(ceilDiv(minWorkGroups, filters), terms / (8 * BiasGradKernel.WG)));
-        if (bk.partial.length < filters * chunks) {
-            bk.partial = new float[filters * chunks];
+        int chunks = Math.max(1, Math.min(ceilDiv(minWorkGroups, filters), terms / (8 * DeviceKernel.WG)));
+        if (k.biasPartial.length < filters * chunks) {
+            k.biasPartial = new float[filters * chunks];
         }
-        bk.dy = dy;
-        bk.batch = geo.batch();
-        bk.filters = filters;
-        bk.pixels = geo.outPixels();
-        bk.chunks = chunks;
-        bk.put(dy).put(bk.partial);
-        launch(bk, Range.create2D(device, chunks * BiasGradKernel.WG, filters, BiasGradKernel.WG, 1));
-        bk.get(bk.partial);
+        k.op = DeviceKernel.OP_BIAS_GRAD;
+        k.batch = geo.batch();
+        k.filters = filters;
+        k.pixels = geo.outPixels();
+        k.chunks = chunks;
+        launch(Range.create2D(device, chunks * DeviceKernel.WG, filters, DeviceKernel.WG, 1));
+        download(k.biasPartial); // written where it is read: no upload
         for (int f = 0; f < filters; f++) {
             float sum = 0f;
             for (int c = 0; c < chunks; c++) {
-                sum += bk.partial[f * chunks + c];
+                sum += k.biasPartial[f * chunks + c];
             }
             dbias[f] += sum;
         }
     }
 
-    /** dx = dy ⋆ᵀ w, one work-item per input element. */
-    private void inputGradient(ConvGeometry geo, float[] dy, float[] w, float[] dx) {
-        ConvInputGradKernel k = convInput;
-        k.dy = dy;
-        k.w = w;
-        k.dx = dx;
-        k.inChannels = geo.inChannels();
-        k.height = geo.height();
-        k.width = geo.width();
-        k.filters = geo.outChannels();
-        k.kernelH = geo.kernelH();
-        k.kernelW = geo.kernelW();
-        k.stride = geo.stride();
-        k.pad = geo.pad();
-        k.outH = geo.outH();
-        k.outW = geo.outW();
+    /** dx = dy ⋆ᵀ w (dy in field a, on the device), one work-item per input element. */
+    private void inputGradient(ConvGeometry geo, float[] w, float[] dx) {
+        DeviceKernel k = dev;
+        k.op = DeviceKernel.OP_CONV_INPUT_GRAD;
+        k.b = w;
+        k.c = dx;
+        k.shape(0, 0, 0, geo);
         k.total = geo.inputSize();
-        k.put(dy).put(w).put(dx);
-        launch(k, linear(geo.inputSize()));
-        k.get(dx);
+        upload(w);
+        uploadUnlessWrittenWhole(dx, geo.inputSize());
+        launch(linear(geo.inputSize()));
+        download(dx);
     }
 
     @Override
@@ -286,8 +432,10 @@ public final class OpenClKernels implements Kernels {
         SizeChecks.atLeast("pooling input", x, geo.inputSize());
         SizeChecks.atLeast("pooling output", y, geo.outputSize());
         SizeChecks.atLeast("pooling argmax", argmax, geo.outputSize());
-        runPool(PoolKernel.MAX_FORWARD, geo, x, y, argmax, geo.outputSize());
-        pool.get(y).get(argmax);
+        upload(x);
+        runPool(DeviceKernel.OP_MAX_POOL_FORWARD, geo, x, y, argmax);
+        download(y);
+        download(argmax);
     }
 
     @Override
@@ -296,83 +444,102 @@ public final class OpenClKernels implements Kernels {
         SizeChecks.atLeast("pooling input gradient", dx, geo.inputSize());
         SizeChecks.atLeast("pooling argmax", argmax, geo.outputSize());
         float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
-        runPool(PoolKernel.MAX_BACKWARD, geo, dx, grad, argmax, geo.inputSize());
-        pool.get(dx);
+        runPool(DeviceKernel.OP_MAX_POOL_BACKWARD, geo, dx, grad, argmax);
+        download(dx);
     }
 
     @Override
     public void avgPoolForward(PoolGeometry geo, float[] x, float[] y) {
         SizeChecks.atLeast("pooling input", x, geo.inputSize());
         SizeChecks.atLeast("pooling output", y, geo.outputSize());
-        runPool(PoolKernel.AVG_FORWARD, geo, x, y, new int[1], geo.outputSize());
-        pool.get(y);
+        upload(x);
+        runPool(DeviceKernel.OP_AVG_POOL_FORWARD, geo, x, y, null);
+        download(y);
     }
 
     @Override
     public void avgPoolBackward(PoolGeometry geo, float[] dy, float[] dx) {
         SizeChecks.atLeast("pooling output gradient", dy, geo.outputSize());
         SizeChecks.atLeast("pooling input gradient", dx, geo.inputSize());
-        runPool(PoolKernel.AVG_BACKWARD, geo, dx, dy, new int[1], geo.inputSize());
-        pool.get(dx);
-    }
-
-    /** x and y are the kernel's fields: for backward ops x is dx and y is dy. */
-    private void runPool(int op, PoolGeometry geo, float[] x, float[] y, int[] argmax, int total) {
-        PoolKernel k = pool;
-        k.op = op;
-        k.x = x;
-        k.y = y;
-        k.argmax = argmax;
-        k.height = geo.height();
-        k.width = geo.width();
-        k.window = geo.kernel();
-        k.stride = geo.stride();
-        k.outH = geo.outH();
-        k.outW = geo.outW();
-        k.total = total;
-        k.put(x).put(y).put(argmax);
-        launch(k, linear(total));
+        runPool(DeviceKernel.OP_AVG_POOL_BACKWARD, geo, dx, dy, null);
+        download(dx);
     }
 
     /**
-     * Launches the product whose operands are set and on the device, and brings C back. A
-     * register-tiled product with too few 128×128 blocks to occupy the device splits k across
-     * work-groups, which write partial sums that are added here (only for plain C: a convolution's
-     * forward has a short k and never splits).
+     * Launches a pooling. Forward: x (field c, already on the device) → y and argmax. Backward: x
+     * is dx (field a, written) and y is dy (field y, uploaded here, as argmax is). Outputs are only
+     * uploaded where the launch does not write them whole; the caller downloads.
      */
-    private void runGemm(GemmKernel g) {
+    private void runPool(int op, PoolGeometry geo, float[] x, float[] y, int[] argmax) {
+        DeviceKernel k = dev;
+        boolean forward = op == DeviceKernel.OP_MAX_POOL_FORWARD || op == DeviceKernel.OP_AVG_POOL_FORWARD;
+        boolean max = op == DeviceKernel.OP_MAX_POOL_FORWARD || op == DeviceKernel.OP_MAX_POOL_BACKWARD;
+        k.op = op;
+        k.poolHeight = geo.height();
+        k.poolWidth = geo.width();
+        k.poolWindow = geo.kernel();
+        k.poolStride = geo.stride();
+        k.poolOutH = geo.outH();
+        k.poolOutW = geo.outW();
+        if (max) {
+            k.argmax = argmax;
+        }
+        k.y = y;
+        if (forward) {
+            k.c = x;
+            k.total = geo.outputSize();
+            uploadUnlessWrittenWhole(y, geo.outputSize());
+            if (max) {
+                uploadUnlessWrittenWhole(argmax, geo.outputSize());
+            }
+        } else {
+            k.a = x;
+            k.total = geo.inputSize();
+            upload(y);
+            if (max) {
+                upload(argmax);
+            }
+            if (x != handOver) { // the hand-over's rest is only the guard, which the launch writes
+                uploadUnlessWrittenWhole(x, geo.inputSize());
+            }
+        }
+        launch(linear(k.total));
+    }
+
+    /**
+     * Launches the product whose operands are set and on the device. A register-tiled product with
+     * too few 128×128 blocks to occupy the device splits k across work-groups, which write partial
+     * sums that are added here (only for plain C: a convolution's forward has a short k and never
+     * splits; C then never goes up).
+     *
+     * @param cIsInput C must be on the device before the launch: the product reads it, or leaves
+     *     part of it that must come back as it was
+     * @param download bring C back (not for an output that stays on the device)
+     */
+    private void runGemm(boolean cIsInput, boolean download) {
+        DeviceKernel g = dev;
         float[] out = g.c;
         // Small products stay simple, unless a long k needs the register-tiled shape's k split to
         // occupy the device (the first convolution's weight gradient: 32×25 outputs, k = N·H·W:
         // 11 ms simple, 0.36 ms split on an H200).
         boolean tiled = gemmShape == GemmShape.REGISTER_TILED
                 || (gemmShape == GemmShape.AUTO && ((g.m >= 32 && g.n >= 32) || g.k >= 4096));
-        if (!tiled) {
-            g.registerTiled = 0;
-            g.put(out);
-            launch(
-                    g,
-                    Range.create2D(
-                            device,
-                            roundUp(g.n, GemmKernel.TS),
-                            roundUp(g.m, GemmKernel.TS),
-                            GemmKernel.TS,
-                            GemmKernel.TS));
-            g.get(out);
-            return;
-        }
-        int blocksN = ceilDiv(g.n, GemmKernel.BT);
-        int blocksM = ceilDiv(g.m, GemmKernel.BT);
         int slices = 1;
-        if (g.cMode == GemmKernel.C_PLAIN && blocksN * blocksM < minWorkGroups) {
-            // each slice keeps at least 16 staging steps, so partial sums stay a small extra cost
-            int most = Math.max(1, g.k / (16 * GemmKernel.BK));
-            slices = Math.min(most, ceilDiv(minWorkGroups, blocksN * blocksM));
+        if (tiled) {
+            int blocks = ceilDiv(g.n, DeviceKernel.BT) * ceilDiv(g.m, DeviceKernel.BT);
+            if (g.cMode == DeviceKernel.C_PLAIN && download && blocks < minWorkGroups) {
+                // each slice keeps at least 16 staging steps, so partial sums stay a small extra cost
+                int most = Math.max(1, g.k / (16 * DeviceKernel.BK));
+                slices = Math.min(most, ceilDiv(minWorkGroups, blocks));
+            }
+            g.registerTiled = 1;
+            g.prefetch = PREFETCH ? 1 : 0;
+            g.kSlice = roundUp(ceilDiv(g.k, slices), DeviceKernel.BK);
+            slices = ceilDiv(g.k, g.kSlice);
+        } else {
+            g.registerTiled = 0;
+            g.kSlice = g.k;
         }
-        g.registerTiled = 1;
-        g.prefetch = PREFETCH ? 1 : 0;
-        g.kSlice = roundUp(ceilDiv(g.k, slices), GemmKernel.BK);
-        slices = ceilDiv(g.k, g.kSlice);
         g.partial = slices > 1 ? 1 : 0;
         if (slices > 1) {
             long size = (long) slices * g.m * g.n;
@@ -382,28 +549,40 @@ public final class OpenClKernels implements Kernels {
             if (partialSums.length < size) {
                 partialSums = new float[(int) size];
             }
-            g.c = partialSums;
+            g.c = partialSums; // written where read: no upload
+        } else if (cIsInput) {
+            upload(out);
         }
-        g.put(g.c);
-        launch(
-                g,
-                Range.create3D(
-                        device,
-                        blocksN * GemmKernel.TS,
-                        blocksM * GemmKernel.TS,
-                        slices,
-                        GemmKernel.TS,
-                        GemmKernel.TS,
-                        1));
-        g.get(g.c);
+        if (tiled) {
+            int blocksN = ceilDiv(g.n, DeviceKernel.BT);
+            int blocksM = ceilDiv(g.m, DeviceKernel.BT);
+            launch(Range.create3D(
+                    device,
+                    blocksN * DeviceKernel.TS,
+                    blocksM * DeviceKernel.TS,
+                    slices,
+                    DeviceKernel.TS,
+                    DeviceKernel.TS,
+                    1));
+        } else {
+            launch(Range.create2D(
+                    device,
+                    roundUp(g.n, DeviceKernel.TS),
+                    roundUp(g.m, DeviceKernel.TS),
+                    DeviceKernel.TS,
+                    DeviceKernel.TS));
+        }
         if (slices > 1) {
+            download(partialSums);
             g.c = out;
             addPartialSums(g, slices, out);
+        } else if (download) {
+            download(out);
         }
     }
 
-    /** C = alpha·Σ partials + beta·C, the store of {@link GemmKernel#C_PLAIN} after a split k. */
-    private void addPartialSums(GemmKernel g, int slices, float[] out) {
+    /** C = alpha·Σ partials + beta·C, the store of {@link DeviceKernel#C_PLAIN} after a split k. */
+    private void addPartialSums(DeviceKernel g, int slices, float[] out) {
         int mn = g.m * g.n;
         for (int i = 0; i < mn; i++) {
             float sum = 0f;
@@ -415,25 +594,73 @@ public final class OpenClKernels implements Kernels {
         }
     }
 
-    private Range linear(int total) {
-        return Range.create(device, roundUp(Math.max(total, 1), 64), 64);
+    private void upload(float[] array) {
+        dev.put(array);
+        uploadedBytes += 4L * array.length;
     }
 
-    private void launch(Kernel k, Range range) {
+    private void upload(int[] array) {
+        dev.put(array);
+        uploadedBytes += 4L * array.length;
+    }
+
+    /**
+     * An output comes back whole: where the launch writes only its first {@code written} elements,
+     * the rest must be on the device as the host has it.
+     */
+    private void uploadUnlessWrittenWhole(float[] array, int written) {
+        if (array.length != written) {
+            upload(array);
+        }
+    }
+
+    private void uploadUnlessWrittenWhole(int[] array, int written) {
+        if (array.length != written) {
+            upload(array);
+        }
+    }
+
+    private void download(float[] array) {
+        dev.get(array);
+        downloadedBytes += 4L * array.length;
+    }
+
+    private void download(int[] array) {
+        dev.get(array);
+        downloadedBytes += 4L * array.length;
+    }
+
+    private Range linear(int total) {
+        return Range.create(device, roundUp(Math.max(total, 1), DeviceKernel.WG), DeviceKernel.WG);
+    }
+
+    /** Launches {@link #dev} as set up; hand-over guards apply to this launch only. */
+    private void launch(Range range) {
+        float token = dev.token;
+        if (loseNextHandOver && dev.readsHandOver()) {
+            loseNextHandOver = false;
+            dev.token = -token; // this reader expects another token than the one stored
+        }
         long t0 = System.nanoTime();
-        k.execute(range);
+        try {
+            dev.execute(range);
+        } finally {
+            dev.token = token;
+            dev.aGuard = -1;
+            dev.cGuard = -1;
+        }
         launchNanos += System.nanoTime() - t0;
         if (PROFILING) {
-            for (ProfileInfo info : k.getProfileInfo()) {
+            for (ProfileInfo info : dev.getProfileInfo()) {
                 Object type = info.getType();
                 if ("X".equals(String.valueOf(type))) { // an execution, not a read or write
                     kernelNanos += info.getEnd() - info.getStart();
                 }
             }
         }
-        if (!k.isRunningCL()) {
-            throw new IllegalStateException(k.getClass().getSimpleName() + " did not run on OpenCL ("
-                    + k.getExecutionMode() + "); refusing a silent Java fall-back");
+        if (!dev.isRunningCL()) {
+            throw new IllegalStateException("the OpenCL kernels did not run on OpenCL (" + dev.getExecutionMode()
+                    + "); refusing a silent Java fall-back");
         }
         launches++;
     }

@@ -82,6 +82,56 @@ public interface Kernels {
             float[] dx,
             float[] columns);
 
+    /**
+     * A convolution (with its fused ReLU when {@code relu}) and the max pooling after it, as one
+     * call: {@code convOut = convForward(x)}, {@code pool.y = maxpool(convOut)}. One call so that
+     * an implementation with its own memory keeps the convolution's output, the largest activation
+     * of a CNN, where it was computed instead of copying it out and back in (the OpenCL kernels
+     * leave {@code convOut} untouched). The pooling does the ReLU's backward
+     * ({@link #convMaxPoolBackward}), so nothing else needs the convolution's output.
+     *
+     * @param convOut scratch of {@code g.outputSize()} floats for implementations that compute on
+     *     the host; its contents afterwards are unspecified
+     */
+    default void convMaxPoolForward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] bias,
+            boolean relu,
+            float[] convOut,
+            float[] columns,
+            MaxPoolOutput pool) {
+        pool.checkFollows(g);
+        convForward(g, x, w, bias, relu, convOut, columns);
+        maxPoolForward(pool.geometry(), convOut, pool.y(), pool.argmax());
+    }
+
+    /**
+     * The backward of {@link #convMaxPoolForward}: the pooling routes {@code dy} (masked by the
+     * ReLU when {@code relu}) into the convolution's output gradient, then the convolution's
+     * gradients as in {@link #convBackward} (without {@code rectifiedY}: the pooling masked).
+     *
+     * @param dConvOut scratch of {@code g.outputSize()} floats for implementations that compute on
+     *     the host; its contents afterwards are unspecified
+     */
+    default void convMaxPoolBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            boolean relu,
+            MaxPoolOutput pool,
+            float[] dy,
+            float[] dConvOut,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
+        pool.checkFollows(g);
+        maxPoolBackward(pool.geometry(), dy, pool.argmax(), relu ? pool.y() : null, dConvOut);
+        convBackward(g, x, w, null, dConvOut, dw, dbias, dx, columns);
+    }
+
     /** Max pooling forward; {@code argmax[i]} receives the input index that produced {@code y[i]}. */
     void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax);
 

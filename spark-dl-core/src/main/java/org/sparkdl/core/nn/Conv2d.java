@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.kernels.MaxPoolOutput;
+import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
@@ -25,16 +27,23 @@ public final class Conv2d implements WeightedLayer {
     private boolean inputGradient = true;
     /** A ReLU after this layer runs in the kernels' output pass ({@link #fuse}). */
     private boolean relu;
-    /** The fused ReLU's backward is done by the max pooling after it. */
-    private boolean reluBackwardDownstream;
+    /** The max pooling after this layer (and its ReLU), computed by this layer, or null. */
+    private Pool2d maxPool;
 
     private ConvGeometry geometry;
     /** The kernels' convolution scratch (im2col blocks). */
     private float[] columns;
 
     private Tensor x;
+    /** The convolution's output; with a fused max pooling, scratch the kernels may leave unused. */
     private Tensor y;
+
     private Tensor dx;
+    // With a fused max pooling: its output, argmax and geometry, and scratch for dy.
+    private Tensor pooled;
+    private int[] argmax;
+    private MaxPoolOutput poolOutput;
+    private Tensor dy;
 
     public Conv2d(Kernels kernels, int inChannels, int filters, int kernelH, int kernelW, int stride, int pad) {
         if (inChannels <= 0 || filters <= 0 || kernelH <= 0 || kernelW <= 0 || stride <= 0 || pad < 0) {
@@ -74,21 +83,25 @@ public final class Conv2d implements WeightedLayer {
     }
 
     /**
-     * Takes over the work of the ReLU that follows: the output is rectified in the convolution's
-     * output pass and the ReLU's backward happens while the kernels copy dy, two passes over the
-     * largest activations fewer per step. The ReLU then passes its input and gradient through.
-     * When a max pooling follows the ReLU, the pooling masks the gradients it routes instead (a
-     * quarter of the elements, during a scatter it does anyway). {@link Sequential} fuses every
-     * convolution followed by a ReLU.
+     * Takes over the work of the ReLU and the max pooling that follow, which then pass their
+     * input and gradient through ({@link Sequential} fuses every convolution followed by either).
+     * The ReLU is applied in the convolution's output pass and its backward while the kernels copy
+     * dy: two passes over the largest activations fewer per step. With a max pooling, the three
+     * run as one kernels call ({@link Kernels#convMaxPoolForward}): the pooling masks for the ReLU
+     * the gradients it routes (a quarter of the elements, during a scatter it does anyway), and a
+     * GPU keeps the convolution's output and its gradient on the device.
      *
-     * @param maxPool the max pooling after the ReLU, or null
+     * @param next the ReLU after this layer, or null
+     * @param pool the max pooling after this layer or after its ReLU, or null
      */
-    void fuse(Activation.ReLU next, Pool2d maxPool) {
-        relu = true;
-        next.fusedIntoPrevious();
-        if (maxPool != null) {
-            maxPool.takeReluBackward();
-            reluBackwardDownstream = true;
+    void fuse(Activation.ReLU next, Pool2d pool) {
+        if (next != null) {
+            relu = true;
+            next.fusedIntoPrevious();
+        }
+        if (pool != null) {
+            pool.fusedIntoPrevious();
+            maxPool = pool;
         }
     }
 
@@ -102,8 +115,18 @@ public final class Conv2d implements WeightedLayer {
         geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
         columns = Buffers.reuse(columns, kernels.convScratchSize(geometry));
         y = Buffers.reuse(y, x.dim(0), filters, geometry.outH(), geometry.outW());
-        kernels.convForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns);
-        return y;
+        if (maxPool == null) {
+            kernels.convForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns);
+            return y;
+        }
+        PoolGeometry pg = maxPool.geometryFor(y.shape());
+        pooled = Buffers.reuse(pooled, pg.batch(), pg.channels(), pg.outH(), pg.outW());
+        if (argmax == null || argmax.length < pg.outputSize()) {
+            argmax = new int[pg.outputSize()];
+        }
+        poolOutput = new MaxPoolOutput(pg, pooled.data(), argmax);
+        kernels.convMaxPoolForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns, poolOutput);
+        return pooled;
     }
 
     @Override
@@ -112,16 +135,33 @@ public final class Conv2d implements WeightedLayer {
         if (inputGradient) {
             dx = Buffers.reuse(dx, g.batch(), inChannels, g.height(), g.width());
         }
-        kernels.convBackward(
-                g,
-                x.data(),
-                weight.data(),
-                relu && !reluBackwardDownstream ? y.data() : null,
-                gradOut.data(),
-                weight.gradData(),
-                bias.gradData(),
-                inputGradient ? dx.data() : null,
-                columns);
+        float[] dxData = inputGradient ? dx.data() : null;
+        if (maxPool == null) {
+            kernels.convBackward(
+                    g,
+                    x.data(),
+                    weight.data(),
+                    relu ? y.data() : null,
+                    gradOut.data(),
+                    weight.gradData(),
+                    bias.gradData(),
+                    dxData,
+                    columns);
+        } else {
+            dy = Buffers.reuse(dy, y.shape());
+            kernels.convMaxPoolBackward(
+                    g,
+                    x.data(),
+                    weight.data(),
+                    relu,
+                    poolOutput,
+                    gradOut.data(),
+                    dy.data(),
+                    weight.gradData(),
+                    bias.gradData(),
+                    dxData,
+                    columns);
+        }
         return inputGradient ? dx : null;
     }
 

@@ -25,8 +25,8 @@ public final class Pool2d implements Layer {
     private final int stride;
     private PoolGeometry geometry;
     private int[] argmax;
-    /** The input is a fused ReLU's output, whose backward this max pooling does ({@link Conv2d#fuse}). */
-    private boolean rectifiedInput;
+    /** The convolution before computes this pooling ({@link Conv2d#fuse}): pass through. */
+    private boolean fused;
 
     private Tensor y;
     private Tensor dx;
@@ -46,21 +46,28 @@ public final class Pool2d implements Layer {
         return kind;
     }
 
-    /** Takes over the backward of the ReLU before it: gradients go only to positive maxima. */
-    void takeReluBackward() {
+    /** Lets the convolution before compute this max pooling; this layer then passes through. */
+    void fusedIntoPrevious() {
         if (kind != Kind.MAX) {
-            throw new IllegalStateException(
-                    describe() + " cannot mask for a ReLU: only max pooling routes to one input");
+            throw new IllegalStateException(describe() + " cannot be fused: only max pooling is");
         }
-        rectifiedInput = true;
+        fused = true;
+    }
+
+    /** This pooling's geometry over an {@code N x C x H x W} input. */
+    PoolGeometry geometryFor(int[] shape) {
+        if (shape.length != 4) {
+            throw new ShapeException(describe() + " expects N x C x H x W input, got " + Shapes.describe(shape));
+        }
+        return new PoolGeometry(shape[0], shape[1], shape[2], shape[3], kernel, stride);
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        if (x.rank() != 4) {
-            throw new ShapeException(describe() + " expects N x C x H x W input, got " + Shapes.describe(x.shape()));
+        if (fused) {
+            return x;
         }
-        geometry = new PoolGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), kernel, stride);
+        geometry = geometryFor(x.shape());
         y = Buffers.reuse(y, x.dim(0), x.dim(1), geometry.outH(), geometry.outW());
         if (kind == Kind.MAX) {
             if (argmax == null || argmax.length < geometry.outputSize()) {
@@ -75,10 +82,13 @@ public final class Pool2d implements Layer {
 
     @Override
     public Tensor backward(Tensor gradOut) {
+        if (fused) {
+            return gradOut;
+        }
         PoolGeometry g = geometry;
         dx = Buffers.reuse(dx, g.batch(), g.channels(), g.height(), g.width());
         if (kind == Kind.MAX) {
-            kernels.maxPoolBackward(g, gradOut.data(), argmax, rectifiedInput ? y.data() : null, dx.data());
+            kernels.maxPoolBackward(g, gradOut.data(), argmax, null, dx.data());
         } else {
             kernels.avgPoolBackward(g, gradOut.data(), dx.data());
         }

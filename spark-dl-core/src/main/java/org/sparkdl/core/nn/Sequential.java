@@ -9,9 +9,9 @@ import org.sparkdl.core.tensor.Tensor;
 /**
  * Layers applied in order, with a known per-sample input shape. Backward runs them in reverse.
  *
- * <p>A convolution followed by a ReLU computes both ({@link Conv2d#fuse}); the ReLU layer stays
- * in the list and passes through, so the convolution's output is already rectified. A max pooling
- * right after such a ReLU does the ReLU's backward.
+ * <p>A convolution computes the ReLU and the max pooling that follow it ({@link Conv2d#fuse}); they
+ * stay in the list and pass through, so the convolution's output is already rectified (and
+ * pooled).
  *
  * <p>The model's whole state — every parameter, then every buffer (BatchNorm running statistics),
  * in layer order — flattens to one {@code float[]}: what data-parallel training averages and what
@@ -41,16 +41,20 @@ public final class Sequential implements Layer {
         if (this.layers.get(0) instanceof WeightedLayer w) {
             w.skipInputGradient();
         }
-        for (int i = 0; i + 1 < this.layers.size(); i++) {
-            if (this.layers.get(i) instanceof Conv2d conv && this.layers.get(i + 1) instanceof Activation.ReLU relu) {
-                Pool2d maxPool = i + 2 < this.layers.size()
-                                && this.layers.get(i + 2) instanceof Pool2d p
-                                && p.kind() == Pool2d.Kind.MAX
-                        ? p
-                        : null;
-                conv.fuse(relu, maxPool);
+        for (int i = 0; i < this.layers.size(); i++) {
+            if (this.layers.get(i) instanceof Conv2d conv) {
+                Activation.ReLU relu = layerAt(i + 1) instanceof Activation.ReLU r ? r : null;
+                int next = relu != null ? i + 2 : i + 1;
+                Pool2d maxPool = layerAt(next) instanceof Pool2d p && p.kind() == Pool2d.Kind.MAX ? p : null;
+                if (relu != null || maxPool != null) {
+                    conv.fuse(relu, maxPool);
+                }
             }
         }
+    }
+
+    private Layer layerAt(int i) {
+        return i < layers.size() ? layers.get(i) : null;
     }
 
     public List<Layer> layers() {

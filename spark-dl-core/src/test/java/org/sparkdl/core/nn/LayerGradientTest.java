@@ -113,20 +113,28 @@ class LayerGradientTest {
 
     @Test
     void convolutionsWithFusedRelusThroughTheChain() {
-        var model = ModelSpec.parse("conv(3,3,pad=1) relu maxpool(2) conv(4,3,stride=2,pad=1) relu flatten dense(3)")
+        var model = ModelSpec.parse(
+                        "conv(3,3,pad=1) relu maxpool(2) conv(4,3,stride=2,pad=1) maxpool(2,1) relu flatten dense(3)")
                 .build(new int[] {2, 6, 6}, kernels, 23);
         GradientCheck.check(new ParamsOnly(model), randn(24, 3, 2, 6, 6));
     }
 
     /**
-     * Sequential fuses a convolution's ReLU (and the ReLU's backward into a max pooling after it):
-     * the layers must compute what they do apart.
+     * Sequential fuses into a convolution the ReLU and the max pooling after it (one kernels call,
+     * the ReLU's backward done by the pooling): the layers must compute what they do apart.
      */
-    @ParameterizedTest(name = "then {0}")
-    @CsvSource({"nothing", "maxpool(2)", "'maxpool(3,1)'", "avgpool(2)"})
-    void fusedConvolutionAndReluMatchTheLayersApart(String after) {
-        Layer[] fused = convReluAfterTanh(after);
-        Layer[] apart = convReluAfterTanh(after);
+    @ParameterizedTest(name = "relu={1}, then {0}")
+    @CsvSource({
+        "nothing,true",
+        "maxpool(2),true",
+        "'maxpool(3,1)',true",
+        "avgpool(2),true",
+        "maxpool(2),false",
+        "'maxpool(3,1)',false"
+    })
+    void fusedConvolutionReluAndPoolingMatchTheLayersApart(String after, boolean relu) {
+        Layer[] fused = convReluAfterTanh(after, relu);
+        Layer[] apart = convReluAfterTanh(after, relu);
         Sequential model = new Sequential(new int[] {2, 7, 6}, List.of(fused));
         Tensor x = randn(25, 3, 2, 7, 6);
         int[] perSample = model.outputShape();
@@ -154,16 +162,19 @@ class LayerGradientTest {
 
     /**
      * tanh (so the convolution is not the first layer and computes its input gradient), conv, relu
-     * and the layer {@code after} from its token ("nothing" for none).
+     * (when asked) and the layer {@code after} from its token ("nothing" for none).
      */
-    private Layer[] convReluAfterTanh(String after) {
+    private Layer[] convReluAfterTanh(String after, boolean relu) {
         Conv2d conv = new Conv2d(kernels, 2, 4, 3, 3, 1, 1);
         conv.initialize(Initializer.HE_NORMAL, new SplittableRandom(27));
         float[] b = conv.bias().data();
         for (int i = 0; i < b.length; i++) {
             b[i] = 0.2f * (i - 1.5f); // some filters mostly negative, so the mask matters
         }
-        List<Layer> layers = new java.util.ArrayList<>(List.of(new Activation.Tanh(), conv, new Activation.ReLU()));
+        List<Layer> layers = new java.util.ArrayList<>(List.of(new Activation.Tanh(), conv));
+        if (relu) {
+            layers.add(new Activation.ReLU());
+        }
         if (!after.equals("nothing")) {
             layers.add(ModelSpec.parse(after)
                     .build(new int[] {4, 7, 6}, kernels, 0)
