@@ -9,6 +9,7 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
 import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.opencl.OpenClKernels;
 
 /**
  * Where a CNN-S training step spends its time: forward and backward of each layer, the loss and
@@ -44,8 +45,13 @@ public final class LayerTimes {
         long optNs = 0;
         long total = 0;
         int warmup = steps / 3;
+        OpenClKernels device = kernels instanceof OpenClKernels cl ? cl : null;
+        long[] transfers = new long[3];
         for (int s = 0; s < steps + warmup; s++) {
             boolean record = s >= warmup;
+            if (device != null && s == warmup) {
+                transfers = new long[] {device.uploadedBytes(), device.downloadedBytes(), device.handOverRetries()};
+            }
             long t0 = System.nanoTime();
             model.zeroGrad();
             Tensor h = x;
@@ -84,6 +90,14 @@ public final class LayerTimes {
                 total / 1e6 / steps,
                 batch * steps / (total / 1e9),
                 CnnS.trainFlopsPerImage() * batch * steps / total);
+        if (device != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "host<->device per step: %.1f MB up, %.1f MB down; hand-overs redone: %d%n",
+                    (device.uploadedBytes() - transfers[0]) / 1e6 / steps,
+                    (device.downloadedBytes() - transfers[1]) / 1e6 / steps,
+                    device.handOverRetries() - transfers[2]);
+        }
         System.out.printf(Locale.ROOT, "%-20s %10s %10s%n", "layer", "fwd ms", "bwd ms");
         for (int i = 0; i < n; i++) {
             Layer l = model.layers().get(i);

@@ -38,6 +38,12 @@ public final class OpenClKernels implements Kernels {
     /** Aparapi's own switch: collect OpenCL event times for {@link #kernelNanos()}. */
     private static final boolean PROFILING = Boolean.getBoolean("com.aparapi.enableProfiling");
 
+    /**
+     * Switch to compare: with {@code -Dsparkdl.opencl.handOver=false} a convolution and its max
+     * pooling run as two calls' worth of launches, the convolution's output going down and back up.
+     */
+    private static final boolean HAND_OVER = !"false".equals(System.getProperty("sparkdl.opencl.handOver"));
+
     /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
     private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
 
@@ -275,6 +281,10 @@ public final class OpenClKernels implements Kernels {
             float[] convOut,
             float[] columns,
             MaxPoolOutput pool) {
+        if (!HAND_OVER) {
+            Kernels.super.convMaxPoolForward(geo, x, w, bias, relu, convOut, columns, pool);
+            return;
+        }
         SizeChecks.conv(geo, x, w, convOut);
         pool.checkFollows(geo);
         int guard = geo.outputSize();
@@ -311,6 +321,10 @@ public final class OpenClKernels implements Kernels {
             float[] dbias,
             float[] dx,
             float[] columns) {
+        if (!HAND_OVER) {
+            Kernels.super.convMaxPoolBackward(geo, x, w, relu, pool, dy, dConvOut, dw, dbias, dx, columns);
+            return;
+        }
         SizeChecks.convBackward(geo, x, w, null, dConvOut, dw, dbias, dx);
         pool.checkFollows(geo);
         PoolGeometry pg = pool.geometry();

@@ -25,11 +25,15 @@ import org.sparkdl.core.testing.GradientCheck;
  */
 class OpenClHandOverTest {
     static OpenClKernels cl;
+    /** Register-tiled products asked for more work-groups than they have: k is split. */
+    static OpenClKernels split;
+
     static final CpuKernels CPU = new CpuKernels();
 
     @BeforeAll
     static void device() {
         cl = new OpenClKernels();
+        split = new OpenClKernels(OpenClKernels.GemmShape.REGISTER_TILED, 64);
     }
 
     /** One block's inputs and outputs. */
@@ -57,7 +61,7 @@ class OpenClHandOverTest {
         }
     }
 
-    private static long transferred() {
+    private static long transferred(OpenClKernels cl) {
         return cl.uploadedBytes() + cl.downloadedBytes();
     }
 
@@ -81,17 +85,24 @@ class OpenClHandOverTest {
     void convolutionOutputAndItsGradientStayOnTheDevice(
             int n, int c, int h, int w, int f, int k, int s, int p, int window, int stride, boolean relu) {
         Block b = Block.of(n, c, h, w, f, k, s, p, window, stride);
+        for (OpenClKernels kernels : new OpenClKernels[] {cl, split}) {
+            staysOnTheDevice(kernels, b, relu);
+        }
+    }
+
+    private static void staysOnTheDevice(OpenClKernels cl, Block b, boolean relu) {
         ConvGeometry g = b.conv();
+        int f = g.outChannels();
         int convOut = g.outputSize();
         float[] cols = new float[0];
 
         // the same device kernels one call at a time: the conv output goes down and back up
         MaxPoolOutput apart = b.output();
         float[] y = new float[convOut];
-        long t0 = transferred();
+        long t0 = transferred(cl);
         cl.convForward(g, b.x(), b.w(), b.bias(), relu, y, cols);
         cl.maxPoolForward(b.pool(), y, apart.y(), apart.argmax());
-        long apartForward = transferred() - t0;
+        long apartForward = transferred(cl) - t0;
 
         MaxPoolOutput fused = b.output();
         float[] scratch = b.nanScratch();
@@ -118,10 +129,10 @@ class OpenClHandOverTest {
         float[] db1 = GradientCheck.randn(26, f).data();
         float[] dx1 = new float[g.inputSize()];
         float[] dConv = new float[convOut];
-        t0 = transferred();
+        t0 = transferred(cl);
         cl.maxPoolBackward(b.pool(), b.dy(), apart.argmax(), relu ? apart.y() : null, dConv);
         cl.convBackward(g, b.x(), b.w(), null, dConv, dw1, db1, dx1, cols);
-        long apartBackward = transferred() - t0;
+        long apartBackward = transferred(cl) - t0;
 
         float[] dw2 = GradientCheck.randn(25, g.weightSize()).data();
         float[] db2 = GradientCheck.randn(26, f).data();
@@ -129,7 +140,7 @@ class OpenClHandOverTest {
         Arrays.fill(dx2, Float.NaN); // written whole by the device
         scratch = b.nanScratch();
         launches = cl.launches();
-        t0 = transferred();
+        t0 = transferred(cl);
         cl.convMaxPoolBackward(g, b.x(), b.w(), relu, fused, b.dy(), scratch, dw2, db2, dx2, cols);
         assertEquals(launches + 4, cl.launches(), "pooling, weight, bias and input gradients");
         assertEquals(retries, cl.handOverRetries());
@@ -138,7 +149,9 @@ class OpenClHandOverTest {
         assertArrayEquals(dx1, dx2, "dx");
         assertTrue(allNaN(scratch), "the gradient stayed on the device");
         assertEquals(
-                4L * (2 * convOut - 2), apartBackward - (transferred() - t0), "dy of the convolution went neither way");
+                4L * (2 * convOut - 2),
+                apartBackward - (transferred(cl) - t0),
+                "dy of the convolution went neither way");
 
         // and against the CPU backend, where the same call runs the two steps on the host
         MaxPoolOutput onCpu = b.output();
