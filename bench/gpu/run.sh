@@ -2,7 +2,8 @@
 # Runs on the GPU machine, from the folder prepare.sh filled: registers NVIDIA's OpenCL library as
 # an ICD, then, in one run: the OpenCL benchmark (a correctness check of every GEMM shape against
 # the CPU kernels, GEMM n³ and CNN-S's convolutions fwd+bwd at batch 256, per shape), a CNN-S
-# training-step profile on the OpenCL backend, and PyTorch (CUDA) doing the same GEMM and
+# training-step profile on the OpenCL backend (with and without the on-device hand-over of each
+# convolution's output to its max pooling), and PyTorch (CUDA) doing the same GEMM and
 # convolutions for comparison. Writes everything to $OUT (or ./out).
 # Usage: run.sh [gemmSize=4096] [batch=256] [reps=5]
 set -uo pipefail
@@ -27,6 +28,10 @@ timeout 240 "${java[@]}" -Dcom.aparapi.enableProfiling=true -Dsparkdl.opencl.pre
   | grep -v '^WARNING' | grep 'sgemm\|conv' | tee -a "$out/opencl.txt"
 timeout 120 "${java[@]}" org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' \
   | tee "$out/layertimes.txt"
+echo "--- the same with each convolution's output going down and back up (-Dsparkdl.opencl.handOver=false)" \
+  | tee -a "$out/layertimes.txt"
+timeout 120 "${java[@]}" -Dsparkdl.opencl.handOver=false org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 \
+  | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' | tee -a "$out/layertimes.txt"
 SIZE="$size" BATCH="$batch" timeout 120 python3 - <<'PY' 2>&1 | tee "$out/torch.txt"
 import os, time, torch
 import torch.nn.functional as F
