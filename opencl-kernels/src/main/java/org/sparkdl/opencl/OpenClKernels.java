@@ -58,6 +58,9 @@ public final class OpenClKernels implements Kernels {
      */
     private float[] handOver = new float[1];
 
+    /** dw and dbias as they were before a call that may have to be redone (grows, never shrinks). */
+    private float[] savedGradients = new float[0];
+
     private int tokens;
     /** Test seam: readers expect a token the writer did not store, as after a lost hand-over. */
     boolean loseNextHandOver;
@@ -330,8 +333,14 @@ public final class OpenClKernels implements Kernels {
         PoolGeometry pg = pool.geometry();
         SizeChecks.atLeast("pooling output gradient", dy, pg.outputSize());
         // dw and dbias accumulate: keep what they held, to redo the call if the hand-over is lost
-        float[] dwBefore = dw.clone();
-        float[] dbiasBefore = dbias != null ? dbias.clone() : null;
+        int biasCount = dbias != null ? geo.outChannels() : 0;
+        if (savedGradients.length < dw.length + biasCount) {
+            savedGradients = new float[dw.length + biasCount];
+        }
+        System.arraycopy(dw, 0, savedGradients, 0, dw.length);
+        if (dbias != null) {
+            System.arraycopy(dbias, 0, savedGradients, dw.length, biasCount);
+        }
         int guard = geo.outputSize();
         float[] dConv = handOver(guard);
         startHandOver();
@@ -340,9 +349,9 @@ public final class OpenClKernels implements Kernels {
         runPool(DeviceKernel.OP_MAX_POOL_BACKWARD, pg, dConv, grad, pool.argmax());
         convGradients(geo, x, w, dConv, dw, dbias, dx, guard); // each checks the token
         if (handOverLost()) {
-            System.arraycopy(dwBefore, 0, dw, 0, dw.length);
+            System.arraycopy(savedGradients, 0, dw, 0, dw.length);
             if (dbias != null) {
-                System.arraycopy(dbiasBefore, 0, dbias, 0, dbias.length);
+                System.arraycopy(savedGradients, dw.length, dbias, 0, biasCount);
             }
             Kernels.super.convMaxPoolBackward(geo, x, w, relu, pool, dy, dConvOut, dw, dbias, dx, columns);
         }
