@@ -197,11 +197,13 @@ public final class OpenClKernels implements Kernels {
         DeviceKernel g = dev;
         g.op = DeviceKernel.OP_GEMM;
         g.operandA(a, aOffset, transA, DeviceKernel.A_PLAIN);
-        g.operandB(b, bOffset, transB, DeviceKernel.B_PLAIN);
+        // One array as both operands (A·Aᵀ) would be two fields sharing one pending upload, which
+        // Aparapi gives to only one of them: B gets its own copy.
+        g.operandB(b == a ? b.clone() : b, bOffset, transB, DeviceKernel.B_PLAIN);
         g.result(c, cOffset, DeviceKernel.C_PLAIN, alpha, beta, null);
         g.shape(m, n, k, null);
         upload(a);
-        upload(b);
+        upload(g.b);
         // C goes up when the product reads it or does not write all of it (C comes back whole)
         runGemm(beta != 0f || cOffset != 0 || c.length != m * n, true);
     }

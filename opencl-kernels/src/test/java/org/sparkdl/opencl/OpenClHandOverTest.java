@@ -231,5 +231,12 @@ class OpenClHandOverTest {
         cl.sgemm(false, false, 6, 5, 4, 1f, a, 0, bm, 0, 0f, c, 2);
         assertEquals(4L * (a.length + bm.length + c.length), cl.uploadedBytes() - up);
         assertClose("C with an offset", expected, c, 1e-5);
+
+        // one array as both operands: C = A·Aᵀ
+        float[] sq1 = new float[36];
+        float[] sq2 = new float[36];
+        CPU.sgemm(false, true, 6, 6, 4, 1f, a, 0, a, 0, 0f, sq1, 0);
+        cl.sgemm(false, true, 6, 6, 4, 1f, a, 0, a, 0, 0f, sq2, 0);
+        assertClose("A times its own transpose", sq1, sq2, 1e-5);
     }
 }
