@@ -248,24 +248,17 @@ public final class OpenClKernels implements Kernels {
         SizeChecks.convBackward(geo, x, w, rectifiedY, dy, dw, dbias, dx);
         float[] grad = rectifiedY == null ? dy : masked(dy, rectifiedY, geo.outputSize());
         upload(grad); // once: the three gradients below all read it from the device
-        convGradients(geo, x, w, grad, dw, dbias, dx, -1);
+        convGradients(geo, x, w, grad, dw, dbias, dx);
     }
 
-    /**
-     * The three gradients of a convolution from dy, which is on the device in field a.
-     *
-     * @param guard where dy's hand-over token lies, which every launch checks; -1: dy was uploaded
-     */
+    /** The three gradients of a convolution from dy, which is on the device in field a. */
     private void convGradients(
-            ConvGeometry geo, float[] x, float[] w, float[] dy, float[] dw, float[] dbias, float[] dx, int guard) {
-        dev.aGuard = guard;
+            ConvGeometry geo, float[] x, float[] w, float[] dy, float[] dw, float[] dbias, float[] dx) {
         weightGradient(geo, x, dy, dw);
         if (dbias != null) {
-            dev.aGuard = guard;
             biasGradient(geo, dbias);
         }
         if (dx != null) {
-            dev.aGuard = guard;
             inputGradient(geo, w, dx);
         }
     }
@@ -294,14 +287,16 @@ public final class OpenClKernels implements Kernels {
         pool.checkFollows(geo);
         int guard = geo.outputSize();
         float[] out = handOver(guard);
-        startHandOver();
-        convOutput(geo, x, w, bias, relu, out);
-        dev.cGuard = guard; // the GEMM stores the token after the output
-        runGemm(false, false);
-        dev.cGuard = guard; // the pooling checks it
-        runPool(DeviceKernel.OP_MAX_POOL_FORWARD, pool.geometry(), out, pool.y(), pool.argmax());
-        download(pool.y());
-        download(pool.argmax());
+        startHandOver(-1, guard); // the GEMM stores the token after the output, the pooling checks it
+        try {
+            convOutput(geo, x, w, bias, relu, out);
+            runGemm(false, false);
+            runPool(DeviceKernel.OP_MAX_POOL_FORWARD, pool.geometry(), out, pool.y(), pool.argmax());
+            download(pool.y());
+            download(pool.argmax());
+        } finally {
+            endHandOver();
+        }
         if (handOverLost()) {
             Kernels.super.convMaxPoolForward(geo, x, w, bias, relu, convOut, columns, pool);
         }
@@ -345,11 +340,14 @@ public final class OpenClKernels implements Kernels {
         }
         int guard = geo.outputSize();
         float[] dConv = handOver(guard);
-        startHandOver();
         float[] grad = relu ? masked(dy, pool.y(), pg.outputSize()) : dy;
-        dev.aGuard = guard; // the pooling stores the token after the gradient it writes
-        runPool(DeviceKernel.OP_MAX_POOL_BACKWARD, pg, dConv, grad, pool.argmax());
-        convGradients(geo, x, w, dConv, dw, dbias, dx, guard); // each checks the token
+        startHandOver(guard, -1); // the pooling stores the token after dConv, the gradients check it
+        try {
+            runPool(DeviceKernel.OP_MAX_POOL_BACKWARD, pg, dConv, grad, pool.argmax());
+            convGradients(geo, x, w, dConv, dw, dbias, dx);
+        } finally {
+            endHandOver();
+        }
         if (handOverLost()) {
             System.arraycopy(savedGradients, 0, dw, 0, dw.length);
             if (dbias != null) {
@@ -367,12 +365,24 @@ public final class OpenClKernels implements Kernels {
         return handOver;
     }
 
-    /** A fresh token for this call's hand-overs and a cleared status flag on the device. */
-    private void startHandOver() {
+    /**
+     * Starts a call whose launches hand an array over in field a or c: where its guard word lies
+     * (-1 for the other field), a fresh token and a cleared status flag on the device. Every
+     * launch of the call writes or checks the guard, by its operation ({@link DeviceKernel}).
+     */
+    private void startHandOver(int aGuard, int cGuard) {
         tokens = tokens % (1 << 22) + 1; // exact in a float, and never the 0 of a fresh host array
         dev.token = tokens;
+        dev.aGuard = aGuard;
+        dev.cGuard = cGuard;
         dev.status[0] = 0;
         upload(dev.status);
+    }
+
+    /** Ends the call {@link #startHandOver} began: no later launch sees its guards. */
+    private void endHandOver() {
+        dev.aGuard = -1;
+        dev.cGuard = -1;
     }
 
     /** Whether a launch of this call found its hand-over gone, in which case the call is redone. */
@@ -659,7 +669,7 @@ public final class OpenClKernels implements Kernels {
         return Range.create(device, roundUp(Math.max(total, 1), DeviceKernel.WG), DeviceKernel.WG);
     }
 
-    /** Launches {@link #dev} as set up; hand-over guards apply to this launch only. */
+    /** Launches {@link #dev} as set up. */
     private void launch(Range range) {
         float token = dev.token;
         if (loseNextHandOver && dev.readsHandOver()) {
@@ -671,8 +681,6 @@ public final class OpenClKernels implements Kernels {
             dev.execute(range);
         } finally {
             dev.token = token;
-            dev.aGuard = -1;
-            dev.cGuard = -1;
         }
         launchNanos += System.nanoTime() - t0;
         if (PROFILING) {
