@@ -12,8 +12,9 @@ import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.opencl.OpenClKernels;
 
 /**
- * Where a CNN-S training step spends its time: forward and backward of each layer, the loss and
- * the optimizer, averaged over repeated steps after a warm-up. A profile, not a benchmark.
+ * Where a CNN-S training step spends its time: forward and backward of each layer that runs (a
+ * convolution fused with its ReLU and max pooling is one), the loss and the optimizer, averaged
+ * over repeated steps after a warm-up. A profile, not a benchmark.
  *
  * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps] [backend=cpu]}
  * (backend as the {@code backend} param: cpu, opencl, auto).
@@ -98,15 +99,21 @@ public final class LayerTimes {
                     (device.downloadedBytes() - transfers[1]) / 1e6 / steps,
                     device.handOverRetries() - transfers[2]);
         }
-        System.out.printf(Locale.ROOT, "%-20s %10s %10s%n", "layer", "fwd ms", "bwd ms");
+        // One row per layer that runs: a fused block (conv+relu+maxpool) is timed as the one call it is.
+        int width = 20;
+        for (Layer l : model.layers()) {
+            width = Math.max(width, l.describe().length());
+        }
+        String name = "%-" + width + "s";
+        System.out.printf(Locale.ROOT, name + " %10s %10s%n", "layer", "fwd ms", "bwd ms");
         for (int i = 0; i < n; i++) {
             Layer l = model.layers().get(i);
             System.out.printf(
-                    Locale.ROOT, "%-20s %10.3f %10.3f%n", l.describe(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps);
+                    Locale.ROOT, name + " %10.3f %10.3f%n", l.describe(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps);
         }
         System.out.printf(
                 Locale.ROOT,
-                "%-20s %10.3f%n%-20s %10.3f%n",
+                name + " %10.3f%n" + name + " %10.3f%n",
                 "loss",
                 lossNs / 1e6 / steps,
                 "optimizer",

@@ -13,8 +13,6 @@ public abstract class Activation implements Layer {
     private Tensor x;
     private Tensor y;
     private Tensor dx;
-    /** The layer before computes this activation (see {@link Conv2d#fuse}): pass through. */
-    private boolean fused;
 
     /**
      * Splits the element loops across the kernels' workers (a model built from a spec does this);
@@ -48,15 +46,8 @@ public abstract class Activation implements Layer {
         }
     }
 
-    void fusedIntoPrevious() {
-        fused = true;
-    }
-
     @Override
     public final Tensor forward(Tensor input, boolean training) {
-        if (fused) {
-            return input;
-        }
         x = input;
         y = Buffers.reuse(y, input.shape());
         float[] in = input.data();
@@ -67,9 +58,6 @@ public abstract class Activation implements Layer {
 
     @Override
     public final Tensor backward(Tensor gradOut) {
-        if (fused) {
-            return gradOut;
-        }
         dx = Buffers.reuse(dx, gradOut.shape());
         float[] in = x.data();
         float[] out = y.data();

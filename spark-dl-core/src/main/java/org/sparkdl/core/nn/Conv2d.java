@@ -5,14 +5,15 @@ import java.util.SplittableRandom;
 import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.kernels.MaxPoolOutput;
-import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch): {@code x[N,C,H,W] → y[N,F,OH,OW]} with
  * weights F×C×KH×KW, a bias per filter, symmetric zero padding and a stride.
+ *
+ * <p>A ReLU or max pooling right after it runs fused in a {@link ConvBlock} ({@link LayerFusion}).
+ * This layer on its own runs as a block with neither, so the kernels calls exist once.
  */
 public final class Conv2d implements WeightedLayer {
     private final Kernels kernels;
@@ -24,26 +25,7 @@ public final class Conv2d implements WeightedLayer {
     private final int pad;
     private final Param weight;
     private final Param bias;
-    private boolean inputGradient = true;
-    /** A ReLU after this layer runs in the kernels' output pass ({@link #fuse}). */
-    private boolean relu;
-    /** The max pooling after this layer (and its ReLU), computed by this layer, or null. */
-    private Pool2d maxPool;
-
-    private ConvGeometry geometry;
-    /** The kernels' convolution scratch (im2col blocks). */
-    private float[] columns;
-
-    private Tensor x;
-    /** The convolution's output; with a fused max pooling, scratch the kernels may leave unused. */
-    private Tensor y;
-
-    private Tensor dx;
-    // With a fused max pooling: its output, argmax and geometry, and scratch for dy.
-    private Tensor pooled;
-    private int[] argmax;
-    private MaxPoolOutput poolOutput;
-    private Tensor dy;
+    private final ConvBlock alone;
 
     public Conv2d(Kernels kernels, int inChannels, int filters, int kernelH, int kernelW, int stride, int pad) {
         if (inChannels <= 0 || filters <= 0 || kernelH <= 0 || kernelW <= 0 || stride <= 0 || pad < 0) {
@@ -60,6 +42,7 @@ public final class Conv2d implements WeightedLayer {
         this.pad = pad;
         this.weight = new Param("weight", Tensor.zeros(filters, inChannels, kernelH, kernelW), true);
         this.bias = new Param("bias", Tensor.zeros(filters), false);
+        this.alone = new ConvBlock(this, null, null);
     }
 
     public Param weight() {
@@ -70,6 +53,19 @@ public final class Conv2d implements WeightedLayer {
         return bias;
     }
 
+    Kernels kernels() {
+        return kernels;
+    }
+
+    /** The geometry of this convolution over a batch {@code x[N,C,H,W]}; throws if x does not fit. */
+    ConvGeometry geometryFor(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != inChannels) {
+            throw new ShapeException(
+                    describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(x.shape()));
+        }
+        return new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
+    }
+
     @Override
     public void initialize(Initializer init, SplittableRandom rng) {
         int area = kernelH * kernelW;
@@ -78,91 +74,18 @@ public final class Conv2d implements WeightedLayer {
     }
 
     @Override
-    public void skipInputGradient() {
-        inputGradient = false;
-    }
-
-    /**
-     * Takes over the work of the ReLU and the max pooling that follow, which then pass their
-     * input and gradient through ({@link Sequential} fuses every convolution followed by either).
-     * The ReLU is applied in the convolution's output pass and its backward while the kernels copy
-     * dy: two passes over the largest activations fewer per step. With a max pooling, the three
-     * run as one kernels call ({@link Kernels#convMaxPoolForward}): the pooling masks for the ReLU
-     * the gradients it routes (a quarter of the elements, during a scatter it does anyway), and a
-     * GPU keeps the convolution's output and its gradient on the device.
-     *
-     * @param next the ReLU after this layer, or null
-     * @param pool the max pooling after this layer or after its ReLU, or null
-     */
-    void fuse(Activation.ReLU next, Pool2d pool) {
-        if (next != null) {
-            relu = true;
-            next.fusedIntoPrevious();
-        }
-        if (pool != null) {
-            pool.fusedIntoPrevious();
-            maxPool = pool;
-        }
+    public void setInputGradient(boolean needed) {
+        alone.setInputGradient(needed);
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        if (x.rank() != 4 || x.dim(1) != inChannels) {
-            throw new ShapeException(
-                    describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(x.shape()));
-        }
-        this.x = x;
-        geometry = new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
-        columns = Buffers.reuse(columns, kernels.convScratchSize(geometry));
-        y = Buffers.reuse(y, x.dim(0), filters, geometry.outH(), geometry.outW());
-        if (maxPool == null) {
-            kernels.convForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns);
-            return y;
-        }
-        PoolGeometry pg = maxPool.geometryFor(y.shape());
-        pooled = Buffers.reuse(pooled, pg.batch(), pg.channels(), pg.outH(), pg.outW());
-        if (argmax == null || argmax.length < pg.outputSize()) {
-            argmax = new int[pg.outputSize()];
-        }
-        poolOutput = new MaxPoolOutput(pg, pooled.data(), argmax);
-        kernels.convMaxPoolForward(geometry, x.data(), weight.data(), bias.data(), relu, y.data(), columns, poolOutput);
-        return pooled;
+        return alone.forward(x, training);
     }
 
     @Override
     public Tensor backward(Tensor gradOut) {
-        ConvGeometry g = geometry;
-        if (inputGradient) {
-            dx = Buffers.reuse(dx, g.batch(), inChannels, g.height(), g.width());
-        }
-        float[] dxData = inputGradient ? dx.data() : null;
-        if (maxPool == null) {
-            kernels.convBackward(
-                    g,
-                    x.data(),
-                    weight.data(),
-                    relu ? y.data() : null,
-                    gradOut.data(),
-                    weight.gradData(),
-                    bias.gradData(),
-                    dxData,
-                    columns);
-        } else {
-            dy = Buffers.reuse(dy, y.shape());
-            kernels.convMaxPoolBackward(
-                    g,
-                    x.data(),
-                    weight.data(),
-                    relu,
-                    poolOutput,
-                    gradOut.data(),
-                    dy.data(),
-                    weight.gradData(),
-                    bias.gradData(),
-                    dxData,
-                    columns);
-        }
-        return inputGradient ? dx : null;
+        return alone.backward(gradOut);
     }
 
     @Override

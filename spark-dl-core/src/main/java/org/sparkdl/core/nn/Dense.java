@@ -45,8 +45,8 @@ public final class Dense implements WeightedLayer {
     }
 
     @Override
-    public void skipInputGradient() {
-        inputGradient = false;
+    public void setInputGradient(boolean needed) {
+        inputGradient = needed;
     }
 
     @Override

@@ -39,11 +39,31 @@ public interface Layer {
         return names;
     }
 
+    /**
+     * Whether {@link #backward} must return dLoss/dInput (the default). A model whose input is data
+     * tells its first layer no, so a layer for which that gradient is extra work ({@link Dense},
+     * {@link Conv2d}) skips it and returns null; every other layer of a model is told yes. Layers
+     * whose input gradient costs nothing extra ignore this.
+     */
+    default void setInputGradient(boolean needed) {}
+
+    /**
+     * The spec layers this layer computes, in order: itself, or for a fused layer ({@link
+     * ConvBlock}) the layers it stands for. A model takes its spec string and the names of its
+     * state from these, so fusing layers changes neither.
+     */
+    default List<Layer> parts() {
+        return List.of(this);
+    }
+
     /** Multiply-adds per sample of one forward pass, for FLOP accounting. */
     default long forwardMacs(int[] inputShape) {
         return 0;
     }
 
-    /** The spec token that builds this layer, e.g. {@code conv(32,5,pad=2)}. */
+    /**
+     * The spec token that builds this layer, e.g. {@code conv(32,5,pad=2)}; a fused layer joins
+     * its parts' tokens with '+'.
+     */
     String describe();
 }

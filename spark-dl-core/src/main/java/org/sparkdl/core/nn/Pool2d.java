@@ -25,8 +25,6 @@ public final class Pool2d implements Layer {
     private final int stride;
     private PoolGeometry geometry;
     private int[] argmax;
-    /** The convolution before computes this pooling ({@link Conv2d#fuse}): pass through. */
-    private boolean fused;
 
     private Tensor y;
     private Tensor dx;
@@ -46,15 +44,7 @@ public final class Pool2d implements Layer {
         return kind;
     }
 
-    /** Lets the convolution before compute this max pooling; this layer then passes through. */
-    void fusedIntoPrevious() {
-        if (kind != Kind.MAX) {
-            throw new IllegalStateException(describe() + " cannot be fused: only max pooling is");
-        }
-        fused = true;
-    }
-
-    /** This pooling's geometry over an {@code N x C x H x W} input. */
+    /** This pooling's geometry over an {@code N x C x H x W} input (also for {@link ConvBlock}). */
     PoolGeometry geometryFor(int[] shape) {
         if (shape.length != 4) {
             throw new ShapeException(describe() + " expects N x C x H x W input, got " + Shapes.describe(shape));
@@ -64,9 +54,6 @@ public final class Pool2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        if (fused) {
-            return x;
-        }
         geometry = geometryFor(x.shape());
         y = Buffers.reuse(y, x.dim(0), x.dim(1), geometry.outH(), geometry.outW());
         if (kind == Kind.MAX) {
@@ -82,9 +69,6 @@ public final class Pool2d implements Layer {
 
     @Override
     public Tensor backward(Tensor gradOut) {
-        if (fused) {
-            return gradOut;
-        }
         PoolGeometry g = geometry;
         dx = Buffers.reuse(dx, g.batch(), g.channels(), g.height(), g.width());
         if (kind == Kind.MAX) {

@@ -9,56 +9,103 @@ import org.sparkdl.core.tensor.Tensor;
 /**
  * Layers applied in order, with a known per-sample input shape. Backward runs them in reverse.
  *
- * <p>A convolution computes the ReLU and the max pooling that follow it ({@link Conv2d#fuse}); they
- * stay in the list and pass through, so the convolution's output is already rectified (and
- * pooled).
+ * <p>The layers are the ones that run. A fused layer ({@link ConvBlock}, put in by {@link
+ * LayerFusion}) stands for several spec layers, its {@link Layer#parts()}: the spec string
+ * ({@link #describe()}) and the names of the state ({@link #stateLayout()}) come from the parts, so
+ * a fused and an unfused model of one spec describe, save and load alike, while {@link #summary()}
+ * shows what runs.
  *
  * <p>The model's whole state — every parameter, then every buffer (BatchNorm running statistics),
  * in layer order — flattens to one {@code float[]}: what data-parallel training averages and what
  * persistence writes.
+ *
+ * <p>The input is taken to be data, so the first layer skips its input gradient (for a first
+ * convolution, a sizeable part of the step). A model fed by another ({@link Chain}) needs it:
+ * {@link #setInputGradient}.
  */
 public final class Sequential implements Layer {
     private final int[] inputShape;
     private final List<Layer> layers;
+    /** The spec layers, the layers' parts in order: what the spec string and the state names use. */
+    private final List<Layer> specLayers = new ArrayList<>();
+    /** For each layer, the spec index of its first part. */
+    private final int[] specIndex;
+
     private final List<Param> params = new ArrayList<>();
     private final List<Tensor> buffers = new ArrayList<>();
     private final List<int[]> shapes = new ArrayList<>();
+    private boolean inputGradient;
 
+    /**
+     * @param layers the layers to run, as they are: fused only where the list has fused layers
+     *     ({@link LayerFusion#fuse})
+     */
     public Sequential(int[] inputShape, List<Layer> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one layer");
         }
         this.inputShape = inputShape.clone();
         this.layers = List.copyOf(layers);
+        this.specIndex = new int[this.layers.size()];
         int[] s = this.inputShape;
         shapes.add(s);
-        for (Layer l : this.layers) {
+        for (int i = 0; i < this.layers.size(); i++) {
+            Layer l = this.layers.get(i);
+            checkStateIsTheParts(l);
+            specIndex[i] = specLayers.size();
+            specLayers.addAll(l.parts());
             s = l.outputShape(s);
             shapes.add(s);
             params.addAll(l.params());
             buffers.addAll(l.buffers());
         }
-        if (this.layers.get(0) instanceof WeightedLayer w) {
-            w.skipInputGradient();
+        setInputGradient(false);
+    }
+
+    /**
+     * The state is named after the parts and read from the layer, so a fused layer must hold
+     * exactly its parts' parameters and buffers, in order.
+     */
+    private static void checkStateIsTheParts(Layer l) {
+        if (l.parts().equals(List.of(l))) {
+            return; // not fused
         }
-        for (int i = 0; i < this.layers.size(); i++) {
-            if (this.layers.get(i) instanceof Conv2d conv) {
-                Activation.ReLU relu = layerAt(i + 1) instanceof Activation.ReLU r ? r : null;
-                int next = relu != null ? i + 2 : i + 1;
-                Pool2d maxPool = layerAt(next) instanceof Pool2d p && p.kind() == Pool2d.Kind.MAX ? p : null;
-                if (relu != null || maxPool != null) {
-                    conv.fuse(relu, maxPool);
-                }
-            }
+        List<Param> p = new ArrayList<>();
+        List<Tensor> b = new ArrayList<>();
+        for (Layer part : l.parts()) {
+            p.addAll(part.params());
+            b.addAll(part.buffers());
+        }
+        if (!p.equals(l.params()) || !b.equals(l.buffers())) {
+            throw new IllegalArgumentException(
+                    l.describe() + " must hold exactly the parameters and buffers of its parts, in order");
         }
     }
 
-    private Layer layerAt(int i) {
-        return i < layers.size() ? layers.get(i) : null;
+    /**
+     * Whether {@link #backward} must return dLoss/dInput: false (the default) when the input is
+     * data, true when it comes from another model that trains. Every layer but the first is always
+     * asked for its input gradient.
+     */
+    @Override
+    public void setInputGradient(boolean needed) {
+        inputGradient = needed;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).setInputGradient(i > 0 || needed);
+        }
     }
 
+    /** The layers that run, fused layers included; see {@link #specIndex}. */
     public List<Layer> layers() {
         return layers;
+    }
+
+    /**
+     * The position in the spec (in the unfused layer list) of {@code layers().get(layer)}, for a
+     * fused layer that of its first part: the index its state is named by.
+     */
+    public int specIndex(int layer) {
+        return specIndex[layer];
     }
 
     public int[] inputShape() {
@@ -80,14 +127,28 @@ public final class Sequential implements Layer {
     }
 
     /**
-     * Backward through every layer. Returns dLoss/dInput, or null when the first layer skips it
-     * (it is never needed for a model's input).
+     * Backward through every layer. Returns dLoss/dInput, or null when the input gradient is not
+     * needed and the first layer skipped it.
+     *
+     * @throws IllegalStateException when any other layer returns no input gradient: the layers
+     *     before it would silently not learn
      */
     @Override
     public Tensor backward(Tensor gradOut) {
+        if (gradOut == null) {
+            // what a model gets from one that skipped its input gradient: it would not learn
+            throw new IllegalArgumentException("no output gradient; a model that feeds another needs the"
+                    + " other's input gradient: setInputGradient(true) on it, or use a Chain");
+        }
         Tensor g = gradOut;
-        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).backward(g);
+            if (g == null && (i > 0 || inputGradient)) {
+                throw new IllegalStateException("layer " + i + " '"
+                        + layers.get(i).describe()
+                        + "' returned no input gradient, but "
+                        + (i > 0 ? "the layers before it need one" : "this model's input gradient is required"));
+            }
         }
         return g;
     }
@@ -112,11 +173,7 @@ public final class Sequential implements Layer {
 
     @Override
     public int[] outputShape(int[] in) {
-        int[] s = in;
-        for (Layer l : layers) {
-            s = l.outputShape(s);
-        }
-        return s;
+        return Layers.outputShape(layers, in);
     }
 
     @Override
@@ -129,7 +186,10 @@ public final class Sequential implements Layer {
         return Collections.unmodifiableList(buffers);
     }
 
-    /** One named tensor of the flat state: {@code <layer index>.<name>}, its shape and offset. */
+    /**
+     * One named tensor of the flat state: {@code <spec index>.<name>}, its shape and offset. The
+     * index is the layer's position in the spec, so the names do not depend on fusion.
+     */
     public record StateEntry(String name, int[] shape, int offset) {
         public int size() {
             return Shapes.size(shape);
@@ -140,15 +200,15 @@ public final class Sequential implements Layer {
     public List<StateEntry> stateLayout() {
         List<StateEntry> out = new ArrayList<>();
         int off = 0;
-        for (int i = 0; i < layers.size(); i++) {
-            for (Param p : layers.get(i).params()) {
+        for (int i = 0; i < specLayers.size(); i++) {
+            for (Param p : specLayers.get(i).params()) {
                 out.add(new StateEntry(i + "." + p.name(), p.value().shape(), off));
                 off += p.size();
             }
         }
-        for (int i = 0; i < layers.size(); i++) {
-            List<Tensor> b = layers.get(i).buffers();
-            List<String> names = layers.get(i).bufferNames();
+        for (int i = 0; i < specLayers.size(); i++) {
+            List<Tensor> b = specLayers.get(i).buffers();
+            List<String> names = specLayers.get(i).bufferNames();
             for (int j = 0; j < b.size(); j++) {
                 out.add(new StateEntry(i + "." + names.get(j), b.get(j).shape(), off));
                 off += b.get(j).size();
@@ -187,7 +247,16 @@ public final class Sequential implements Layer {
     }
 
     public void copyStateTo(float[] dst) {
-        int off = 0;
+        copyStateTo(dst, 0);
+    }
+
+    /** Writes {@link #stateSize()} values into {@code dst} starting at {@code offset}. */
+    public void copyStateTo(float[] dst, int offset) {
+        if (offset < 0 || dst.length - offset < stateSize()) {
+            throw new IllegalArgumentException("model state needs " + stateSize() + " values from offset " + offset
+                    + " but the array has " + dst.length);
+        }
+        int off = offset;
         for (Param p : params) {
             System.arraycopy(p.data(), 0, dst, off, p.size());
             off += p.size();
@@ -225,20 +294,22 @@ public final class Sequential implements Layer {
 
     @Override
     public long forwardMacs(int[] in) {
-        long macs = 0;
-        int[] s = in;
-        for (Layer l : layers) {
-            macs += l.forwardMacs(s);
-            s = l.outputShape(s);
-        }
-        return macs;
+        return Layers.forwardMacs(layers, in);
     }
 
-    /** A per-layer table: token, output shape, parameter count; then the totals. */
+    /**
+     * A table of the layers that run (a fused block is one row): token, output shape, parameter
+     * count; then the totals.
+     */
     public String summary() {
+        int width = 24;
+        for (Layer l : layers) {
+            width = Math.max(width, l.describe().length());
+        }
+        String row = "%-" + width + "s %-14s %12s%n";
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-24s %-14s %12s%n", "layer", "output", "params"));
-        sb.append(String.format("%-24s %-14s %12s%n", "input", Shapes.describe(inputShape), ""));
+        sb.append(String.format(row, "layer", "output", "params"));
+        sb.append(String.format(row, "input", Shapes.describe(inputShape), ""));
         long total = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -247,17 +318,18 @@ public final class Sequential implements Layer {
                 n += p.size();
             }
             total += n;
-            sb.append(String.format("%-24s %-14s %12d%n", l.describe(), Shapes.describe(shapes.get(i + 1)), n));
+            sb.append(String.format(row, l.describe(), Shapes.describe(shapes.get(i + 1)), n));
         }
         sb.append(String.format(
                 "total parameters: %d, forward MFLOP per sample: %.2f%n", total, 2.0 * forwardMacs(inputShape) / 1e6));
         return sb.toString();
     }
 
+    /** The spec: the tokens of the spec layers, fused or not, separated by spaces. */
     @Override
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        for (Layer l : layers) {
+        for (Layer l : specLayers) {
             if (sb.length() > 0) {
                 sb.append(' ');
             }

@@ -6,10 +6,4 @@ import org.sparkdl.core.init.Initializer;
 /** A layer with weights that an {@link Initializer} fills (biases start at zero). */
 public interface WeightedLayer extends Layer {
     void initialize(Initializer init, SplittableRandom rng);
-
-    /**
-     * Called for the first layer of a model: its input gradient is never used, so the layer may
-     * skip computing it (and return null from backward).
-     */
-    void skipInputGradient();
 }

@@ -14,6 +14,7 @@ import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Flatten;
 import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.LayerFusion;
 import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Pool2d;
 import org.sparkdl.core.nn.Sequential;
@@ -171,11 +172,27 @@ public final class ModelSpec {
     }
 
     /**
-     * Builds the model for a per-sample input shape, weights drawn by {@code init} from {@code seed}.
+     * Builds the model for a per-sample input shape, weights drawn by {@code init} from {@code seed},
+     * with each convolution and the ReLU and max pooling after it fused ({@link LayerFusion}): the
+     * spec, the state and the results are those of the layers apart, in fewer passes.
      *
      * @param inputShape per sample, e.g. {@code [1, 28, 28]} or {@code [784]}
      */
     public Sequential build(int[] inputShape, Kernels kernels, Initializer init, long seed) {
+        List<Layer> layers = buildLayers(inputShape, kernels, init, seed);
+        try {
+            return new Sequential(inputShape, LayerFusion.fuse(layers));
+        } catch (ShapeException ex) {
+            throw new SpecException(ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The spec's layers, one per token and not fused, with the weights {@link #build} gives them:
+     * {@code new Sequential(inputShape, buildLayers(...))} is the model {@code build} makes, with
+     * its layers apart.
+     */
+    public List<Layer> buildLayers(int[] inputShape, Kernels kernels, Initializer init, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
         int[] shape = inputShape.clone();
@@ -197,11 +214,7 @@ public final class ModelSpec {
             }
             layers.add(layer);
         }
-        try {
-            return new Sequential(inputShape, layers);
-        } catch (ShapeException ex) {
-            throw new SpecException(ex.getMessage(), ex);
-        }
+        return List.copyOf(layers);
     }
 
     /** Builds with He-normal weights, the default for ReLU networks. */

@@ -1,6 +1,7 @@
 package org.sparkdl.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.sparkdl.core.testing.GradientCheck.awayFromZero;
 import static org.sparkdl.core.testing.GradientCheck.distinct;
 import static org.sparkdl.core.testing.GradientCheck.randn;
@@ -120,8 +121,9 @@ class LayerGradientTest {
     }
 
     /**
-     * Sequential fuses into a convolution the ReLU and the max pooling after it (one kernels call,
-     * the ReLU's backward done by the pooling): the layers must compute what they do apart.
+     * {@link LayerFusion} runs a convolution and the ReLU and max pooling after it as one {@link
+     * ConvBlock} (one kernels call, the ReLU's backward done by the pooling): the block must
+     * compute what the layers do apart.
      */
     @ParameterizedTest(name = "relu={1}, then {0}")
     @CsvSource({
@@ -135,7 +137,8 @@ class LayerGradientTest {
     void fusedConvolutionReluAndPoolingMatchTheLayersApart(String after, boolean relu) {
         Layer[] fused = convReluAfterTanh(after, relu);
         Layer[] apart = convReluAfterTanh(after, relu);
-        Sequential model = new Sequential(new int[] {2, 7, 6}, List.of(fused));
+        Sequential model = new Sequential(new int[] {2, 7, 6}, LayerFusion.fuse(List.of(fused)));
+        assertInstanceOf(ConvBlock.class, model.layers().get(1), "the convolution must run fused");
         Tensor x = randn(25, 3, 2, 7, 6);
         int[] perSample = model.outputShape();
         int[] outShape = new int[perSample.length + 1];
