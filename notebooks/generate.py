@@ -57,9 +57,9 @@ images per second and the share of time spent averaging parameters across execut
 val history = cnnModel.summary.toDataFrame(spark)
 @show(history)
 val chart = new org.sparkdl.core.train.CurvesChart("Fashion-MNIST training")
-  .loss("training loss", cnnModel.summary.series(e => e.getTrainingLoss))
-  .accuracy("training accuracy", cnnModel.summary.series(e => e.getTrainingAccuracy))
-  .accuracy("validation accuracy", cnnModel.summary.series(e => e.getValidationAccuracy))
+  .loss("training loss", cnnModel.summary.series("trainingLoss"))
+  .accuracy("training accuracy", cnnModel.summary.series("trainingAccuracy"))
+  .accuracy("validation accuracy", cnnModel.summary.series("validationAccuracy"))
 val png = new java.io.ByteArrayOutputStream()
 chart.writePng(png)
 @html(s"<img src='data:image/png;base64,${java.util.Base64.getEncoder.encodeToString(png.toByteArray)}'/>")"""),

@@ -16,7 +16,9 @@ import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.core.train.Columns;
 import org.sparkdl.core.train.CurvesChart;
+import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Evaluation;
 import org.sparkdl.core.train.MiniBatches;
 import org.sparkdl.core.train.Trainer;
@@ -48,7 +50,8 @@ public final class TrainFashionMnist {
                 OptimizerConfig.of(o.optimizer, o.lr).create(model.params()),
                 LearningRateSchedule.constant(o.lr),
                 0);
-        MiniBatches batches = new MiniBatches(train.pixels(), train.labelsAsFloats(), FashionMnist.PIXELS);
+        MiniBatches batches = new MiniBatches(
+                DataBlock.ofFeaturesAndLabels(train.pixels(), train.labelsAsFloats(), FashionMnist.PIXELS));
         SplittableRandom rng = new SplittableRandom(o.seed);
         List<Double> losses = new ArrayList<>();
         List<Double> trainAcc = new ArrayList<>();
@@ -61,10 +64,10 @@ public final class TrainFashionMnist {
             double sum = 0;
             int nb = batches.batches(o.batch);
             for (int b = 0; b < nb; b++) {
-                int rows = batches.batchRows(b, o.batch);
+                DataBlock batch = batches.batch(b, o.batch);
                 sum += trainer.step(
-                        Tensor.of(batches.features(b, o.batch), rows, FashionMnist.PIXELS),
-                        Tensor.of(batches.labels(b, o.batch), rows));
+                        batch.tensor(Columns.FEATURES, new int[] {FashionMnist.PIXELS}),
+                        Tensor.of(batch.column(Columns.LABEL).floats(), batch.size()));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainSeconds += seconds;

@@ -37,6 +37,15 @@ public final class Shapes {
     }
 
     /** Parses {@code "1,28,28"} (also {@code "1x28x28"}); every dimension must be a positive integer. */
+    /** The shape as {@link #parse} reads it, e.g. {@code 1,28,28}. */
+    public static String join(int[] shape) {
+        StringBuilder sb = new StringBuilder();
+        for (int d : shape) {
+            sb.append(sb.length() == 0 ? "" : ",").append(d);
+        }
+        return sb.toString();
+    }
+
     public static int[] parse(String text) {
         String[] parts = text.trim().split("\\s*[,x]\\s*");
         int[] s = new int[parts.length];

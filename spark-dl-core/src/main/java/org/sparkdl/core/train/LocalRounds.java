@@ -1,72 +1,53 @@
 package org.sparkdl.core.train;
 
+import java.io.Serializable;
 import java.util.SplittableRandom;
-import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.nn.Dropout;
-import org.sparkdl.core.nn.Layer;
-import org.sparkdl.core.nn.Sequential;
-import org.sparkdl.core.optim.Optimizer;
-import org.sparkdl.core.schedule.LearningRateSchedule;
-import org.sparkdl.core.tensor.Shapes;
-import org.sparkdl.core.tensor.Tensor;
 
 /**
- * One model replica running the local part of data-parallel training: load the averaged state,
- * take {@code steps} mini-batch steps over this partition's block, return the new state.
+ * One replica running the local part of data-parallel training: load the state, take
+ * {@code steps} mini-batch steps of its task over this partition's block, return the new state
+ * and the figures.
  *
  * <p>Batches follow the partition's epoch order ({@link Seeds#epochOrder}); round r of an epoch
  * takes batches {@code [r·steps, (r+1)·steps)}. The order is recomputed from the seeds, so any
  * executor can run any round. A replica is reused across rounds; it is not thread-safe.
  */
 public final class LocalRounds {
-    private final TrainingConfig config;
-    private final Sequential model;
-    private final Optimizer optimizer;
-    private final Trainer trainer;
-    private final int modelSize;
-    private final int optimizerSize;
+    /** What a round needs besides the state: the mini-batch size, local steps and the run's seed. */
+    public record Plan(int batchSize, int steps, long seed) implements Serializable {
+        private static final long serialVersionUID = 1L;
 
+        public Plan {
+            if (batchSize <= 0 || steps <= 0) {
+                throw new IllegalArgumentException(
+                        "batch size and steps must be positive, got " + batchSize + " and " + steps);
+            }
+        }
+    }
+
+    private final TaskFactory factory;
+    private final TrainingTask task;
     private DataBlock block;
     private MiniBatches batches;
 
-    public LocalRounds(TrainingConfig config, Kernels kernels) {
-        this.config = config;
-        this.model = config.buildModel(kernels);
-        this.optimizer = config.buildOptimizer(model);
-        this.trainer =
-                new Trainer(model, config.buildLoss(), optimizer, LearningRateSchedule.constant(0), config.clipNorm());
-        this.modelSize = model.stateSize();
-        this.optimizerSize = optimizer.stateSize();
+    public LocalRounds(TaskFactory factory, TrainingTask task) {
+        this.factory = factory;
+        this.task = task;
     }
 
-    public TrainingConfig config() {
-        return config;
+    public TaskFactory factory() {
+        return factory;
     }
 
-    public Sequential model() {
-        return model;
+    public TrainingTask task() {
+        return task;
     }
 
-    /** Model state, then optimizer state. */
-    public int stateSize() {
-        return modelSize + optimizerSize;
-    }
-
-    /** The initial state: freshly initialised weights and an empty optimizer state. */
-    public float[] initialState() {
-        float[] s = new float[stateSize()];
-        model.copyStateTo(s);
-        System.arraycopy(optimizer.state(), 0, s, modelSize, optimizerSize);
-        return s;
-    }
-
-    public void loadState(float[] state) {
-        if (state.length != stateSize()) {
-            throw new IllegalArgumentException(
-                    "training state has " + state.length + " values but this model needs " + stateSize());
-        }
-        model.loadState(state, 0);
-        optimizer.loadState(state, modelSize);
+    /** The task's fresh state: initialised weights, empty optimizer state. */
+    public static TaskState initialState(TrainingTask task) {
+        float[][] s = task.layout().newArrays();
+        task.saveState(s);
+        return TaskState.of(task.layout(), s);
     }
 
     /** Batches per epoch for a block of {@code samples}. */
@@ -75,56 +56,66 @@ public final class LocalRounds {
     }
 
     /**
-     * Runs round {@code round} of {@code epoch} from {@code state} with learning rate {@code lr}.
-     * Returns {@link RoundResult#nothing()} when the partition has no batch left in this round.
+     * Runs round {@code round} of {@code epoch} on {@code partition} from {@code state} with
+     * learning rate {@code lr}. Returns {@link RoundResult#nothing()} when the partition has no
+     * batch left in this round.
      */
-    public RoundResult run(float[] state, DataBlock data, int partition, int epoch, int round, int steps, double lr) {
-        int nb = batchesPerEpoch(data.size(), config.batchSize());
-        int first = round * steps;
-        int last = Math.min(nb, first + steps);
+    public RoundResult run(TaskState state, DataBlock data, int partition, int epoch, int round, double lr, Plan plan) {
+        int b = plan.batchSize();
+        int first = round * plan.steps();
+        int last = Math.min(batchesPerEpoch(data.size(), b), first + plan.steps());
         if (first >= last) {
             return RoundResult.nothing();
         }
         long t0 = System.nanoTime();
-        loadState(state);
-        optimizer.setLearningRate(lr);
-        prepareOrder(data, partition, epoch);
-        reseedDropout(Seeds.dropout(config.seed(), epoch, round, partition));
-        int b = config.batchSize();
-        int[] shape = model.inputShape();
-        double lossSum = 0;
-        long correct = 0;
+        boolean sums = task.layout().slots().stream().anyMatch(s -> s.rule() == MergeRule.SUM);
+        float[][] start = sums ? state.forPartition(partition) : null; // SUM slots travel as their change
+        float[][] working = state.forPartition(partition);
+        task.loadState(working);
+        task.setLearningRate(lr);
+        prepareOrder(data, partition, epoch, plan.seed());
+        task.reseed(Seeds.dropout(plan.seed(), epoch, round, partition));
+        Figures figures = new Figures();
         long samples = 0;
         for (int i = first; i < last; i++) {
-            int rows = batches.batchRows(i, b);
-            Tensor x = Tensor.of(batches.features(i, b), Shapes.withBatch(rows, shape));
-            Tensor y = Tensor.of(batches.labels(i, b), rows);
-            lossSum += trainer.step(x, y);
-            correct += trainer.lastCorrect(y);
-            samples += rows;
+            DataBlock batch = batches.batch(i, b);
+            figures.add(Figures.LOSS_SUM, task.step(batch, figures));
+            task.afterStep();
+            samples += batch.size();
         }
-        float[] out = new float[stateSize()];
-        model.copyStateTo(out);
-        System.arraycopy(optimizer.state(), 0, out, modelSize, optimizerSize);
-        return new RoundResult(out, samples, lossSum, last - first, correct, (System.nanoTime() - t0) / 1e9);
+        figures.add(Figures.STEPS, last - first).add(Figures.SAMPLES, samples);
+        float[][] after = task.layout().newArrays();
+        task.saveState(after);
+        return RoundResult.of(task.layout(), partition, start, after, samples, figures, (System.nanoTime() - t0) / 1e9);
     }
 
-    private void prepareOrder(DataBlock data, int partition, int epoch) {
+    /** The task's evaluation figures of {@code state} over the whole of {@code data}, in batches. */
+    public Figures evaluate(TaskState state, DataBlock data, int partition, int batchSize) {
+        Figures figures = new Figures();
+        if (data.size() == 0) {
+            return figures;
+        }
+        task.loadState(state.forPartition(partition));
+        int[] identity = new int[data.size()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        DataBlock reuse = null;
+        for (int from = 0; from < data.size(); from += batchSize) {
+            reuse = data.gather(identity, from, Math.min(batchSize, data.size() - from), reuse);
+            task.evaluate(reuse, figures);
+        }
+        figures.add(Figures.SAMPLES, data.size());
+        return figures;
+    }
+
+    private void prepareOrder(DataBlock data, int partition, int epoch, long seed) {
         if (block != data) {
             block = data;
-            batches = new MiniBatches(data.features(), data.labels(), data.sampleSize());
+            batches = new MiniBatches(data);
         } else {
             batches.resetOrder();
         }
-        batches.shuffle(new SplittableRandom(Seeds.epochOrder(config.seed(), epoch, partition)));
-    }
-
-    private void reseedDropout(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (Layer l : model.layers()) {
-            if (l instanceof Dropout d) {
-                d.reseed(rng.nextLong());
-            }
-        }
+        batches.shuffle(new SplittableRandom(Seeds.epochOrder(seed, epoch, partition)));
     }
 }

@@ -3,34 +3,23 @@ package org.sparkdl.core.train;
 import java.util.SplittableRandom;
 
 /**
- * Seeded shuffled mini-batches over packed arrays: features n × per, labels n. Gathers into
- * buffers it owns, so iterating an epoch allocates nothing.
+ * Seeded shuffled mini-batches over a {@link DataBlock}. Gathers every column into buffers it
+ * reuses, so iterating an epoch allocates no sample arrays after the first batch of each size.
  */
 public final class MiniBatches {
-    private final float[] features;
-    private final float[] labels;
-    private final int per;
+    private final DataBlock data;
     private final int n;
     private final int[] order;
-    private float[] xBuf = new float[0];
-    private float[] yBuf = new float[0];
+    private DataBlock last;
 
-    public MiniBatches(float[] features, float[] labels, int samplesPerRow) {
-        if (labels.length == 0) {
+    public MiniBatches(DataBlock data) {
+        if (data.size() == 0) {
             throw new IllegalArgumentException("no training samples");
         }
-        if (features.length != (long) labels.length * samplesPerRow) {
-            throw new IllegalArgumentException("features hold " + features.length + " values, but " + labels.length
-                    + " samples of " + samplesPerRow + " need " + (long) labels.length * samplesPerRow);
-        }
-        this.features = features;
-        this.labels = labels;
-        this.per = samplesPerRow;
-        this.n = labels.length;
+        this.data = data;
+        this.n = data.size();
         this.order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        resetOrder();
     }
 
     public int size() {
@@ -64,26 +53,9 @@ public final class MiniBatches {
         return Math.min(batchSize, n - b * batchSize);
     }
 
-    /** Gathers batch {@code b}'s features into an owned buffer (valid until the next call). */
-    public float[] features(int b, int batchSize) {
-        int rows = batchRows(b, batchSize);
-        if (xBuf.length != rows * per) {
-            xBuf = new float[rows * per];
-        }
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(features, order[b * batchSize + i] * per, xBuf, i * per, per);
-        }
-        return xBuf;
-    }
-
-    public float[] labels(int b, int batchSize) {
-        int rows = batchRows(b, batchSize);
-        if (yBuf.length != rows) {
-            yBuf = new float[rows];
-        }
-        for (int i = 0; i < rows; i++) {
-            yBuf[i] = labels[order[b * batchSize + i]];
-        }
-        return yBuf;
+    /** Batch {@code b}'s samples, every column (valid until the next call). */
+    public DataBlock batch(int b, int batchSize) {
+        last = data.gather(order, b * batchSize, batchRows(b, batchSize), last);
+        return last;
     }
 }

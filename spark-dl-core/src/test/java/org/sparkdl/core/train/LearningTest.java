@@ -72,13 +72,15 @@ class LearningTest {
                 5.0);
         float[][] train = quadrants(1024, 1);
         float[][] test = quadrants(400, 2);
-        MiniBatches batches = new MiniBatches(train[0], train[1], 144);
+        MiniBatches batches = new MiniBatches(DataBlock.ofFeaturesAndLabels(train[0], train[1], 144));
         SplittableRandom rng = new SplittableRandom(3);
         for (int epoch = 0; epoch < 4; epoch++) {
             batches.shuffle(rng);
             for (int b = 0; b < batches.batches(32); b++) {
-                int rows = batches.batchRows(b, 32);
-                t.step(Tensor.of(batches.features(b, 32), rows, 1, 12, 12), Tensor.of(batches.labels(b, 32), rows));
+                DataBlock batch = batches.batch(b, 32);
+                t.step(
+                        batch.tensor(Columns.FEATURES, new int[] {1, 12, 12}),
+                        Tensor.of(batch.column(Columns.LABEL).floats(), batch.size()));
             }
         }
         int[] labels = new int[400];

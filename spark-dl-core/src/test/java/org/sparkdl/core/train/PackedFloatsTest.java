@@ -42,11 +42,22 @@ class PackedFloatsTest {
         }
     }
 
+    private static final StateLayout LAYOUT = StateLayout.of(
+            new StateSlot("w", 3, MergeRule.AVERAGE),
+            new StateSlot("count", 1, MergeRule.SUM),
+            new StateSlot("queue", 2, MergeRule.LOCAL));
+
+    private static RoundResult result(int partition, float[] w, float count, float[] queue, long weight, double loss) {
+        float[][] before = {new float[3], {10f}, new float[2]};
+        float[][] after = {w, {10f + count}, queue};
+        return RoundResult.of(LAYOUT, partition, before, after, weight, new Figures().add(Figures.LOSS_SUM, loss), 1.0);
+    }
+
     @ParameterizedTest(name = "weights {0} and 3")
     @ValueSource(ints = {3, 5})
-    void roundResultsTravelAndAverage(int weightA) throws Exception {
-        RoundResult a = new RoundResult(new float[] {1f, -2f, 4f}, weightA, 0.5, 2, 10, 1.0);
-        RoundResult b = roundTrip(new RoundResult(new float[] {3f, 2f, 0f}, 3, 0.25, 1, 4, 2.0));
+    void roundResultsTravelAndMergeByTheirSlotsRules(int weightA) throws Exception {
+        RoundResult a = result(0, new float[] {1f, -2f, 4f}, 2f, new float[] {7f, 8f}, weightA, 0.5);
+        RoundResult b = roundTrip(result(1, new float[] {3f, 2f, 0f}, 5f, new float[] {-1f, -2f}, 3, 0.25));
         RoundResult m = roundTrip(RoundResult.merge(a, b));
         double w = weightA + 3;
         float[] expected = {
@@ -54,12 +65,25 @@ class PackedFloatsTest {
             (float) ((weightA * -2.0 + 3 * 2.0) / w),
             (float) (weightA * 4.0 / w)
         };
-        assertArrayEquals(expected, m.state(), 1e-7f);
+        assertArrayEquals(expected, m.values()[0], 1e-7f, "AVERAGE: sample-weighted");
+        assertArrayEquals(new float[] {7f}, m.values()[1], "SUM: the changes added up");
+        assertNull(m.values()[2], "LOCAL: never combined");
+        assertArrayEquals(new float[] {7f, 8f}, m.localValues().get(0)[2]);
+        assertArrayEquals(new float[] {-1f, -2f}, m.localValues().get(1)[2]);
         assertEquals(weightA + 3, m.weight());
-        assertEquals(0.75, m.lossSum());
-        assertEquals(3, m.steps());
-        assertEquals(14, m.correct());
-        assertNull(roundTrip(RoundResult.nothing()).state());
+        assertEquals(0.75, m.figures().get(Figures.LOSS_SUM));
+        assertNull(roundTrip(RoundResult.nothing()).values());
+
+        TaskState start = TaskState.of(LAYOUT, new float[][] {new float[3], {10f}, {0f, 0f}});
+        TaskState next = roundTrip(start.apply(m));
+        assertArrayEquals(expected, next.get("w"), 1e-7f);
+        assertArrayEquals(new float[] {17f}, next.get("count"));
+        assertArrayEquals(new float[] {7f, 8f}, next.forPartition(0)[2]);
+        assertArrayEquals(new float[] {-1f, -2f}, next.forPartition(1)[2]);
+        assertArrayEquals(
+                new float[] {0f, 0f},
+                next.forPartition(2)[2],
+                "a partition not seen yet starts from the initial value");
     }
 
     @org.junit.jupiter.api.Test

@@ -18,12 +18,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.task.ClassificationTaskFactory;
 import org.sparkdl.core.train.CurvesChart;
 import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
 import org.sparkdl.spark.ml.CNNClassificationModel;
 import org.sparkdl.spark.ml.CNNClassifier;
-import org.sparkdl.spark.ml.CNNTrainingSummary;
+import org.sparkdl.spark.train.TrainingSummary;
 
 /**
  * The command-line entry point, for {@code spark-submit --class org.sparkdl.spark.cli.SparkDl
@@ -200,7 +201,7 @@ public final class SparkDl {
         long t0 = System.nanoTime();
         CNNClassificationModel model = cnn.fit(train);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        CNNTrainingSummary summary = model.summary();
+        TrainingSummary summary = model.summary();
         String modelPath = new org.apache.hadoop.fs.Path(output, "model").toString();
         model.write().overwrite().save(modelPath);
         String png = writeCurves(spark, output, summary, cnn.getSpec());
@@ -209,20 +210,20 @@ public final class SparkDl {
         metrics.put("test_accuracy", testAccuracy);
         metrics.put("train_seconds", trainSeconds);
         double images = summary.epochs().stream()
-                .mapToDouble(e -> e.getImagesPerSecond() * e.getSeconds())
+                .mapToDouble(e -> e.get(TrainingSummary.SAMPLES_PER_SECOND) * e.seconds())
                 .sum();
         double epochSeconds = summary.epochs().stream()
-                .mapToDouble(CNNTrainingSummary.Epoch::getSeconds)
+                .mapToDouble(TrainingSummary.Epoch::seconds)
                 .sum();
         metrics.put("images_per_second", images / epochSeconds);
         metrics.put("epochs", summary.totalEpochs());
         metrics.put(
                 "final_training_loss",
-                summary.epochs().get(summary.totalEpochs() - 1).getTrainingLoss());
+                summary.epochs().get(summary.totalEpochs() - 1).trainingLoss());
         metrics.put(
                 "averaging_overhead",
                 summary.epochs().stream()
-                                .mapToDouble(e -> e.getAveragingOverhead() * e.getSeconds())
+                                .mapToDouble(e -> e.get(TrainingSummary.AVERAGING_OVERHEAD) * e.seconds())
                                 .sum()
                         / epochSeconds);
         metrics.put("model", modelPath);
@@ -262,15 +263,15 @@ public final class SparkDl {
         return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(data));
     }
 
-    private static String writeCurves(SparkSession spark, String output, CNNTrainingSummary s, String spec)
+    private static String writeCurves(SparkSession spark, String output, TrainingSummary s, String spec)
             throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         CurvesChart chart = new CurvesChart("spark-dl: " + (spec.length() > 90 ? spec.substring(0, 87) + "..." : spec))
-                .loss("training loss", s.series(CNNTrainingSummary.Epoch::getTrainingLoss))
-                .accuracy("training accuracy", s.series(CNNTrainingSummary.Epoch::getTrainingAccuracy));
-        if (s.epochs().stream().anyMatch(e -> !Double.isNaN(e.getValidationAccuracy()))) {
-            chart.accuracy("test accuracy", s.series(CNNTrainingSummary.Epoch::getValidationAccuracy));
+                .loss("training loss", s.series(TrainingSummary.TRAINING_LOSS))
+                .accuracy("training accuracy", s.series("trainingAccuracy"));
+        if (s.metricNames().contains(ClassificationTaskFactory.VALIDATION_ACCURACY)) {
+            chart.accuracy("test accuracy", s.series(ClassificationTaskFactory.VALIDATION_ACCURACY));
         }
         try (OutputStream out = fs.create(p, true)) {
             chart.writePng(out);

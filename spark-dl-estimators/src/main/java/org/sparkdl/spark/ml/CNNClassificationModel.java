@@ -23,7 +23,9 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
-import org.sparkdl.spark.persist.ModelPersistence;
+import org.sparkdl.spark.persist.StatePersistence;
+import org.sparkdl.spark.persist.TensorTable;
+import org.sparkdl.spark.train.TrainingSummary;
 
 /**
  * A trained network as an MLlib probabilistic classification model: {@code rawPrediction} holds the
@@ -39,7 +41,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     private String uid;
     private final CNNParamSet cnn = new CNNParamSet(this);
     private float[] weights;
-    private transient CNNTrainingSummary summary;
+    private transient TrainingSummary summary;
     private transient ThreadLocal<Sequential> replica;
 
     /**
@@ -257,7 +259,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */
-    public CNNTrainingSummary summary() {
+    public TrainingSummary summary() {
         if (summary == null) {
             throw new IllegalStateException("no training summary: this model was not trained in this session");
         }
@@ -268,7 +270,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
         return summary != null;
     }
 
-    public CNNClassificationModel setSummary(CNNTrainingSummary s) {
+    public CNNClassificationModel setSummary(TrainingSummary s) {
         this.summary = s;
         return this;
     }
@@ -288,11 +290,26 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
 
     @Override
     public MLWriter write() {
-        return new ModelPersistence.Writer(this);
+        return new StatePersistence.Writer(
+                this, () -> TensorTable.fromState(buildNetwork().stateLayout(), weights));
     }
 
     public static MLReader<CNNClassificationModel> read() {
-        return new ModelPersistence.Reader();
+        return new Reader();
+    }
+
+    /** Reads the metadata, rebuilds the network from its spec and shape, then loads and checks the weights. */
+    private static final class Reader extends MLReader<CNNClassificationModel> {
+        @Override
+        public CNNClassificationModel load(String path) {
+            StatePersistence.Saved saved = StatePersistence.read(
+                    sparkSession(), path, "CNNClassificationModel", List.of(CNNClassificationModel.class.getName()));
+            CNNClassificationModel model = new CNNClassificationModel(saved.uid(), null);
+            StatePersistence.setParams(model, saved.metadata());
+            model.loadWeights(
+                    TensorTable.toState(saved.tensors(), model.buildNetwork().stateLayout(), saved.dataPath()));
+            return model;
+        }
     }
 
     public static CNNClassificationModel load(String path) {

@@ -11,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
-import org.sparkdl.spark.train.CNNTraining;
 
 /**
  * A convolutional (or any spec'd) neural-network classifier trained data-parallel on the executors.
@@ -179,6 +178,11 @@ public final class CNNClassifier extends ProbabilisticClassifier<Vector, CNNClas
         return this;
     }
 
+    public CNNClassifier setAverageOptimizerState(boolean value) {
+        set(averageOptimizerState(), value);
+        return this;
+    }
+
     public CNNClassifier setNumPartitions(int value) {
         set(numPartitions(), value);
         return this;
@@ -219,7 +223,7 @@ public final class CNNClassifier extends ProbabilisticClassifier<Vector, CNNClas
 
     @Override
     public CNNClassificationModel train(Dataset<?> dataset) {
-        return new CNNTraining(this, dataset).run();
+        return CNNFit.run(this, dataset);
     }
 
     @Override

@@ -129,7 +129,8 @@ public final class CNNParamSet implements Serializable {
         averageOptimizerState = new BooleanParam(
                 p,
                 "averageOptimizerState",
-                "also average the optimizer state" + " (momentum, Adam moments) across partitions each round");
+                "average the optimizer state (step count, momentum, Adam moments) across partitions each round"
+                        + " like the weights; false: each partition keeps its own");
         numPartitions = new IntParam(
                 p,
                 "numPartitions",

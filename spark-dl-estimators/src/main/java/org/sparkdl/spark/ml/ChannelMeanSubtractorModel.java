@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.udf;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -13,8 +12,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -23,8 +20,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
-import scala.Option;
 
 /** Subtracts learned per-channel means (and divides by deviations) from C×H×W image vectors. */
 public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtractorModel>
@@ -122,17 +119,7 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
 
     @Override
     public MLWriter write() {
-        ChannelMeanSubtractorModel self = this;
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                DefaultParamsWriter.saveMetadata(self, path, sparkSession());
-                TensorTable.write(
-                        sparkSession(),
-                        new Path(path, "data").toString(),
-                        List.of(entry("mean", self.mean), entry("std", self.std)));
-            }
-        };
+        return new StatePersistence.Writer(this, () -> List.of(entry("mean", mean), entry("std", std)));
     }
 
     private static TensorTable.Entry entry(String name, double[] v) {
@@ -147,12 +134,15 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
         return new MLReader<>() {
             @Override
             public ChannelMeanSubtractorModel load(String path) {
-                DefaultParamsReader.Metadata md = DefaultParamsReader.loadMetadata(
-                        path, sparkSession(), ChannelMeanSubtractorModel.class.getName());
-                Map<String, TensorTable.Entry> t = TensorTable.read(sparkSession(), new Path(path, "data").toString());
+                StatePersistence.Saved saved = StatePersistence.read(
+                        sparkSession(),
+                        path,
+                        "ChannelMeanSubtractorModel",
+                        List.of(ChannelMeanSubtractorModel.class.getName()));
+                Map<String, TensorTable.Entry> t = saved.tensors();
                 ChannelMeanSubtractorModel m =
-                        new ChannelMeanSubtractorModel(md.uid(), values(t, "mean", path), values(t, "std", path));
-                md.getAndSetParams(m, Option.empty());
+                        new ChannelMeanSubtractorModel(saved.uid(), values(t, "mean", path), values(t, "std", path));
+                StatePersistence.setParams(m, saved.metadata());
                 return m;
             }
         };

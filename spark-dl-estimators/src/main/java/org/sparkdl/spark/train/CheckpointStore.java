@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,14 +20,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkdl.spark.ml.CNNTrainingSummary;
+import org.sparkdl.core.train.MergeRule;
+import org.sparkdl.core.train.StateLayout;
+import org.sparkdl.core.train.StateSlot;
+import org.sparkdl.core.train.TaskState;
 import org.sparkdl.spark.persist.TensorTable;
 
 /**
- * Training checkpoints under a Hadoop directory: {@code epoch-00003/} holds the model and optimizer
- * state as a {@link TensorTable} and {@code checkpoint.json} (epoch, configuration fingerprint,
- * the summary so far). Each is written under a {@code _tmp-} name, {@code checkpoint.json} last,
- * then renamed: a checkpoint cut short by a crash is never taken for a good one.
+ * Training checkpoints under a Hadoop directory: {@code epoch-00003/} holds the task's state as a
+ * {@link TensorTable} (a tensor per slot, {@code slot.<name>}; per partition for LOCAL slots,
+ * {@code local.<partition>.<name>}; the best epoch's state as {@code best.<name>} under early
+ * stopping) and {@code checkpoint.json} (epoch, configuration and data identity, the summary so
+ * far). Each is written under a {@code _tmp-} name, {@code checkpoint.json} last, then renamed:
+ * a checkpoint cut short by a crash is never taken for a good one.
  */
 final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
@@ -36,43 +43,56 @@ final class CheckpointStore {
 
     private final SparkSession spark;
     private final Path dir;
-    private final String fingerprint;
+    private final String configuration;
+    private final String data;
+
+    /** The best epoch so far under early stopping: its number, metric and state. */
+    record Best(int epoch, double value, TaskState state) {}
 
     /** A restored checkpoint. */
-    record Restored(int epochsDone, float[] state, List<CNNTrainingSummary.Epoch> epochs) {}
+    record Restored(int epochsDone, TaskState state, List<TrainingSummary.Epoch> epochs, Best best) {}
 
-    CheckpointStore(SparkSession spark, String dir, String fingerprint) {
+    /**
+     * @param configuration what must match to resume: the task's and the plan's keys
+     * @param data the data's identity: sizes and fingerprint
+     */
+    CheckpointStore(SparkSession spark, String dir, String configuration, String data) {
         this.spark = spark;
         this.dir = new Path(dir);
-        this.fingerprint = fingerprint;
+        this.configuration = configuration;
+        this.data = data;
+    }
+
+    String directory() {
+        return dir.toString();
     }
 
     private FileSystem fs() throws IOException {
         return dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
     }
 
-    void save(int epochsDone, float[] state, List<CNNTrainingSummary.Epoch> epochs) {
+    void save(int epochsDone, TaskState state, List<TrainingSummary.Epoch> epochs, Best best) {
         try {
             FileSystem fs = fs();
             fs.mkdirs(dir);
             String name = PREFIX + String.format("%05d", epochsDone);
             Path tmp = new Path(dir, "_tmp-" + name + "-" + UUID.randomUUID());
-            TensorTable.write(
-                    spark,
-                    new Path(tmp, "state").toString(),
-                    List.of(new TensorTable.Entry("state", new int[] {state.length}, state)));
+            List<TensorTable.Entry> tensors = tensors(state, "slot.");
+            if (best != null) {
+                tensors.addAll(tensors(best.state(), "best."));
+            }
+            TensorTable.write(spark, new Path(tmp, "state").toString(), tensors);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("epoch", epochsDone);
+            meta.put("configuration", configuration);
+            meta.put("data", data);
+            meta.put("epochs", epochs);
+            if (best != null) {
+                meta.put("bestEpoch", best.epoch());
+                meta.put("bestValue", best.value());
+            }
             try (OutputStream out = fs.create(new Path(tmp, MARKER), false)) {
-                JSON.writeValue(
-                        out,
-                        Map.of(
-                                "epoch",
-                                epochsDone,
-                                "fingerprint",
-                                fingerprint,
-                                "stateSize",
-                                state.length,
-                                "epochs",
-                                epochs));
+                JSON.writeValue(out, meta);
             }
             Path done = new Path(dir, name);
             if (fs.exists(done)) {
@@ -88,8 +108,55 @@ final class CheckpointStore {
         }
     }
 
-    /** The newest complete checkpoint of this configuration, if any. */
-    Optional<Restored> latest() {
+    private static List<TensorTable.Entry> tensors(TaskState state, String prefix) {
+        List<TensorTable.Entry> out = new ArrayList<>();
+        StateLayout layout = state.layout();
+        for (StateSlot s : layout.slots()) {
+            float[] v = state.get(s.name());
+            out.add(new TensorTable.Entry(prefix + s.name(), new int[] {v.length}, v));
+        }
+        state.localValues().forEach((p, values) -> {
+            for (int i = 0; i < values.length; i++) {
+                if (layout.slot(i).rule() == MergeRule.LOCAL) {
+                    out.add(new TensorTable.Entry(
+                            prefix + "local." + p + "." + layout.slot(i).name(),
+                            new int[] {values[i].length},
+                            values[i]));
+                }
+            }
+        });
+        return out;
+    }
+
+    private static TaskState state(StateLayout layout, Map<String, TensorTable.Entry> table, String prefix) {
+        float[][] values = new float[layout.count()][];
+        Map<Integer, float[][]> local = new HashMap<>();
+        for (int i = 0; i < layout.count(); i++) {
+            StateSlot s = layout.slot(i);
+            TensorTable.Entry e = table.get(prefix + s.name());
+            if (e == null || e.values().length != s.size()) {
+                return null;
+            }
+            values[i] = e.values();
+        }
+        String localPrefix = prefix + "local.";
+        for (TensorTable.Entry e : table.values()) {
+            if (e.name().startsWith(localPrefix)) {
+                String rest = e.name().substring(localPrefix.length());
+                int dot = rest.indexOf('.');
+                int p = Integer.parseInt(rest.substring(0, dot));
+                int slot = layout.indexOf(rest.substring(dot + 1));
+                local.computeIfAbsent(p, k -> new float[layout.count()][])[slot] = e.values();
+            }
+        }
+        return TaskState.of(layout, values, local);
+    }
+
+    /**
+     * The newest complete checkpoint, if any. One of another configuration or other data is
+     * refused: resuming it would return a model trained on something else.
+     */
+    Optional<Restored> latest(StateLayout layout) {
         try {
             FileSystem fs = fs();
             if (!fs.exists(dir)) {
@@ -103,21 +170,31 @@ final class CheckpointStore {
                     LOG.warn("spark-dl ignores unreadable checkpoint {}: {}", s.getPath(), e.getMessage());
                     continue;
                 }
-                if (!fingerprint.equals(meta.get("fingerprint"))) {
+                if (!configuration.equals(meta.get("configuration"))) {
                     throw new IllegalArgumentException("checkpointDir " + dir + " holds a checkpoint of a different"
-                            + " model or configuration (" + meta.get("fingerprint") + "); use another directory");
+                            + " model or configuration (" + meta.get("configuration") + "); use another directory");
+                }
+                if (!data.equals(meta.get("data"))) {
+                    throw new IllegalArgumentException("checkpointDir " + dir + " holds a checkpoint trained on other"
+                            + " data (" + meta.get("data") + ", this fit has " + data + "); use another directory");
                 }
                 Map<String, TensorTable.Entry> table =
                         TensorTable.read(spark, new Path(s.getPath(), "state").toString());
-                TensorTable.Entry st = table.get("state");
-                int size = ((Number) meta.get("stateSize")).intValue();
-                if (st == null || st.values().length != size) {
-                    LOG.warn("spark-dl ignores checkpoint {}: its state does not match its metadata", s.getPath());
+                TaskState state = state(layout, table, "slot.");
+                if (state == null) {
+                    LOG.warn("spark-dl ignores checkpoint {}: its state does not match the task's", s.getPath());
                     continue;
                 }
-                List<CNNTrainingSummary.Epoch> epochs =
-                        JSON.convertValue(meta.get("epochs"), new TypeReference<List<CNNTrainingSummary.Epoch>>() {});
-                return Optional.of(new Restored(((Number) meta.get("epoch")).intValue(), st.values(), epochs));
+                List<TrainingSummary.Epoch> epochs =
+                        JSON.convertValue(meta.get("epochs"), new TypeReference<List<TrainingSummary.Epoch>>() {});
+                Best best = null;
+                if (meta.containsKey("bestEpoch")) {
+                    best = new Best(
+                            ((Number) meta.get("bestEpoch")).intValue(),
+                            ((Number) meta.get("bestValue")).doubleValue(),
+                            state(layout, table, "best."));
+                }
+                return Optional.of(new Restored(((Number) meta.get("epoch")).intValue(), state, epochs, best));
             }
             return Optional.empty();
         } catch (IOException e) {

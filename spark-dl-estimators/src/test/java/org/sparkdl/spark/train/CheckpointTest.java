@@ -56,8 +56,8 @@ class CheckpointTest {
                 classifier(tmp.resolve("other").toString(), 3).fit(data);
         assertArrayEquals(straight.weights(), resumed.weights(), "resuming must continue the same trajectory");
         assertEquals(
-                straight.summary().epochs().get(0).getTrainingLoss(),
-                resumed.summary().epochs().get(0).getTrainingLoss(),
+                straight.summary().epochs().get(0).trainingLoss(),
+                resumed.summary().epochs().get(0).trainingLoss(),
                 1e-12,
                 "the restored summary");
         assertTrue(names(Path.of(dir)).contains("epoch-00003"));

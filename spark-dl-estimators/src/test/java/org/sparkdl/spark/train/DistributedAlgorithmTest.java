@@ -16,6 +16,8 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.core.train.Columns;
+import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.MiniBatches;
 import org.sparkdl.core.train.Seeds;
 import org.sparkdl.core.train.Trainer;
@@ -26,7 +28,6 @@ import org.sparkdl.datasets.SyntheticImages;
 import org.sparkdl.spark.SparkTestSession;
 import org.sparkdl.spark.ml.CNNClassificationModel;
 import org.sparkdl.spark.ml.CNNClassifier;
-import org.sparkdl.spark.ml.CNNTrainingSummary;
 
 /** Tests that prove the data-parallel algorithm, not just that it runs. */
 class DistributedAlgorithmTest {
@@ -48,16 +49,16 @@ class DistributedAlgorithmTest {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = s.labels()[i];
         }
-        MiniBatches batches = new MiniBatches(s.pixels(), labels, s.size() * s.size());
+        MiniBatches batches = new MiniBatches(DataBlock.ofFeaturesAndLabels(s.pixels(), labels, s.size() * s.size()));
         int b = config.batchSize();
         for (int epoch = 0; epoch < epochs; epoch++) {
             batches.resetOrder();
             batches.shuffle(new SplittableRandom(Seeds.epochOrder(config.seed(), epoch, 0)));
             for (int i = 0; i < batches.batches(b); i++) {
-                int rows = batches.batchRows(i, b);
+                DataBlock batch = batches.batch(i, b);
                 trainer.step(
-                        Tensor.of(batches.features(i, b), rows, 1, s.size(), s.size()),
-                        Tensor.of(batches.labels(i, b), rows));
+                        batch.tensor(Columns.FEATURES, new int[] {1, s.size(), s.size()}),
+                        Tensor.of(batch.column(Columns.LABEL).floats(), batch.size()));
             }
         }
         return model.state();
@@ -143,8 +144,8 @@ class DistributedAlgorithmTest {
                 .setAveragingFrequency(8)
                 .setValidationIndicatorCol("isVal")
                 .fit(data);
-        double[] val = model.summary().validationAccuracyHistory();
-        CNNTrainingSummary summary = model.summary();
+        double[] val = model.summary().history("validationAccuracy");
+        TrainingSummary summary = model.summary();
         summary.epochs().forEach(System.out::println);
         assertEquals(3, val.length);
         assertTrue(val[2] > val[0] && val[2] > 0.75, "validation accuracy per epoch " + java.util.Arrays.toString(val));

@@ -7,12 +7,16 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdl.core.train.Figures;
+import org.sparkdl.core.train.MergeRule;
 import org.sparkdl.core.train.PackedFloats;
 import org.sparkdl.core.train.RoundResult;
+import org.sparkdl.core.train.StateLayout;
+import org.sparkdl.core.train.StateSlot;
 
 /**
  * What an averaging round costs besides the training itself, built up in three steps as
- * {@code CNNTraining}'s rounds do it: an empty job over the partitions, then one that also reads a
+ * {@code ParameterAveraging}'s rounds do it: an empty job over the partitions, then one that also reads a
  * broadcast state, then one that also returns a state per partition and merges them with
  * {@code treeReduce}. The state is random floats of the given size (CNN-S with Adam: 2.6 M).
  *
@@ -72,11 +76,15 @@ public final class RoundCost {
             return;
         }
         boolean results = step.contains("back");
+        StateLayout layout = StateLayout.of(new StateSlot("state", state.length, MergeRule.AVERAGE));
         Broadcast<PackedFloats> bc = sc.broadcast(new PackedFloats(state));
         try {
             rdd.map(x -> {
                         float[] s = bc.value().values();
-                        return results ? new RoundResult(s.clone(), 1, 0, 1, 0, 0) : RoundResult.nothing();
+                        float[][] one = {s.clone()};
+                        return results
+                                ? RoundResult.of(layout, 0, one, one, 1, new Figures(), 0)
+                                : RoundResult.nothing();
                     })
                     .treeReduce(RoundResult::merge, 2);
         } finally {

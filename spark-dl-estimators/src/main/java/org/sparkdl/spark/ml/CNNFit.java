@@ -1,0 +1,143 @@
+package org.sparkdl.spark.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.schedule.LearningRateSchedule;
+import org.sparkdl.core.task.ClassificationTask;
+import org.sparkdl.core.task.ClassificationTaskFactory;
+import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.spark.train.ParameterAveraging;
+import org.sparkdl.spark.train.TrainingData;
+import org.sparkdl.spark.train.TrainingPlan;
+import org.sparkdl.spark.train.TrainingResult;
+
+/**
+ * {@link CNNClassifier}'s glue over the engine: params → a {@link ClassificationTaskFactory}, a
+ * {@link TrainingPlan} and a {@link ClassificationPacker}; the driver's result → a model.
+ */
+final class CNNFit {
+    private static final Logger LOG = LoggerFactory.getLogger(CNNFit.class);
+
+    private CNNFit() {}
+
+    static CNNClassificationModel run(CNNClassifier est, Dataset<?> dataset) {
+        int[] shape = resolveShape(est, dataset);
+        int numClasses = SchemaChecks.specOutputs(est.getSpec(), shape);
+        ClassificationTaskFactory factory =
+                new ClassificationTaskFactory(config(est, shape), est.getAverageOptimizerState());
+        TrainingPlan plan = plan(est);
+        String v = est.isDefined(est.validationIndicatorCol()) ? est.getValidationIndicatorCol() : "";
+        Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
+        Dataset<Row> rows =
+                dataset.select(col(est.getFeaturesCol()), col(est.getLabelCol()).cast("double"), isValidation);
+        int partitions = est.getNumPartitions() > 0
+                ? est.getNumPartitions()
+                : dataset.sparkSession().sparkContext().defaultParallelism();
+        TrainingData data = TrainingData.pack(
+                rows,
+                new ClassificationPacker(Shapes.size(shape), numClasses, est.getFeaturesCol(), est.getLabelCol()),
+                partitions);
+        try {
+            if (data.trainRows() == 0) {
+                throw new IllegalArgumentException(
+                        "the training data is empty: no rows in column '" + est.getFeaturesCol() + "'"
+                                + (data.validationRows() > 0 ? " outside the validation set" : ""));
+            }
+            LOG.info(
+                    "spark-dl fit: {} training rows, {} validation rows in {} partitions; spec '{}' on input {}",
+                    data.trainRows(),
+                    data.validationRows(),
+                    data.partitions(),
+                    est.getSpec(),
+                    Shapes.describe(shape));
+            TrainingResult result = ParameterAveraging.train(data, factory, plan);
+            CNNClassificationModel model = new CNNClassificationModel(
+                    est.uid(), result.state().get(ClassificationTask.MODEL).clone());
+            model.set(model.inputShape(), Shapes.join(shape));
+            return model.setSummary(result.summary());
+        } finally {
+            data.release();
+        }
+    }
+
+    private static int[] resolveShape(CNNClassifier est, Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        int[] shape = SchemaChecks.inputShape(est, schema, est.getFeaturesCol());
+        if (shape != null) {
+            return shape;
+        }
+        List<Row> first = dataset.select(col(est.getFeaturesCol())).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the training data is empty: no rows in column '" + est.getFeaturesCol() + "'");
+        }
+        org.apache.spark.ml.linalg.Vector v =
+                (org.apache.spark.ml.linalg.Vector) first.get(0).get(0);
+        if (v == null) {
+            throw new IllegalArgumentException("column '" + est.getFeaturesCol() + "' is null in row 0");
+        }
+        return new int[] {v.size()};
+    }
+
+    private static TrainingConfig config(CNNClassifier est, int[] shape) {
+        OptimizerConfig opt = new OptimizerConfig(
+                est.getOptimizer(),
+                est.getLearningRate(),
+                est.getMomentum(),
+                est.getBeta1(),
+                est.getBeta2(),
+                1e-8,
+                est.getWeightDecay(),
+                est.getL1(),
+                est.getL2());
+        opt.create(List.of()); // fails now, naming the param, rather than on an executor
+        return new TrainingConfig(
+                est.getSpec(),
+                shape,
+                est.getLoss(),
+                opt,
+                est.getGradientClipNorm(),
+                est.getBatchSize(),
+                est.getInitializer(),
+                est.getSeed());
+    }
+
+    private static TrainingPlan plan(CNNClassifier est) {
+        String dir = est.isDefined(est.checkpointDir()) ? est.getCheckpointDir() : null;
+        return new TrainingPlan(
+                est.getMaxEpochs(),
+                est.getAveragingFrequency(),
+                est.getBatchSize(),
+                est.getSeed(),
+                schedule(est),
+                est.getBackend(),
+                0,
+                dir,
+                est.getCheckpointInterval());
+    }
+
+    /** The per-epoch learning rate from the schedule params. */
+    private static LearningRateSchedule schedule(CNNClassifier est) {
+        double lr = est.getLearningRate();
+        int warm = est.getWarmupEpochs();
+        int span = Math.max(1, est.getMaxEpochs() - warm);
+        LearningRateSchedule s = switch (est.getSchedule().toLowerCase(Locale.ROOT)) {
+            case "step" -> LearningRateSchedule.step(lr, est.getScheduleGamma(), est.getScheduleMilestones());
+            case "cosine" -> LearningRateSchedule.cosine(lr, span, est.getMinLearningRate());
+            case "linear" -> LearningRateSchedule.linear(lr, span, Math.min(1, est.getMinLearningRate() / lr));
+            default -> LearningRateSchedule.constant(lr);
+        };
+        return warm > 0 ? LearningRateSchedule.warmUp(s, warm, est.getWarmupStartFactor()) : s;
+    }
+}

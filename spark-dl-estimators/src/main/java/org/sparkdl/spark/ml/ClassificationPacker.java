@@ -1,0 +1,53 @@
+package org.sparkdl.spark.ml;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.sparkdl.core.train.ColumnBuilder;
+import org.sparkdl.core.train.Columns;
+import org.sparkdl.spark.train.RowPacker;
+
+/**
+ * Rows {@code (features vector, label as double, ...)} into the classification task's columns,
+ * checking the vector's size and values and that the label is a class index.
+ */
+final class ClassificationPacker implements RowPacker {
+    private static final long serialVersionUID = 1L;
+
+    private final int sampleSize;
+    private final int numClasses;
+    private final String featuresCol;
+    private final String labelCol;
+
+    ClassificationPacker(int sampleSize, int numClasses, String featuresCol, String labelCol) {
+        this.sampleSize = sampleSize;
+        this.numClasses = numClasses;
+        this.featuresCol = featuresCol;
+        this.labelCol = labelCol;
+    }
+
+    @Override
+    public Map<String, ColumnBuilder> newColumns() {
+        Map<String, ColumnBuilder> c = new LinkedHashMap<>();
+        c.put(Columns.FEATURES, ColumnBuilder.floats(sampleSize));
+        c.put(Columns.LABEL, ColumnBuilder.floats(1));
+        return c;
+    }
+
+    @Override
+    public void add(Row r, long row, Map<String, ColumnBuilder> columns) {
+        float[] x = Features.toFloats((Vector) r.get(0), sampleSize, featuresCol, row);
+        if (r.isNullAt(1)) {
+            throw new IllegalArgumentException("column '" + labelCol + "' is null in row " + row);
+        }
+        double label = r.getDouble(1);
+        if (!(label >= 0 && label < numClasses) || label != Math.rint(label)) {
+            throw new IllegalArgumentException("column '" + labelCol + "' has " + label + " in row " + row
+                    + ", which is not a class index: expected an integer in [0, " + numClasses
+                    + ") (index string labels with StringIndexer first)");
+        }
+        columns.get(Columns.FEATURES).add(x);
+        columns.get(Columns.LABEL).add((float) label);
+    }
+}

@@ -1,0 +1,23 @@
+package org.sparkdl.spark.train;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.sparkdl.core.train.ColumnBuilder;
+
+/**
+ * An estimator's glue between its DataFrame columns and its task's {@link
+ * org.sparkdl.core.train.DataBlock} columns: turns one row into one sample, checking every value
+ * so that bad data fails while packing, before any training step, naming the column and row.
+ */
+public interface RowPacker extends Serializable {
+    /** Empty builders of the task's columns, by name. */
+    Map<String, ColumnBuilder> newColumns();
+
+    /**
+     * Adds {@code row}'s sample to {@code columns}.
+     *
+     * @param rowNumber the row's position in the input, for error messages
+     */
+    void add(Row row, long rowNumber, Map<String, ColumnBuilder> columns);
+}

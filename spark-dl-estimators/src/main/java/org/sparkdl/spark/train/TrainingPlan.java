@@ -1,0 +1,41 @@
+package org.sparkdl.spark.train;
+
+import org.sparkdl.core.schedule.LearningRateSchedule;
+
+/**
+ * How to run a data-parallel fit, independent of what is trained.
+ *
+ * @param averagingFrequency local mini-batch steps per partition between two averagings
+ * @param backend kernels backend on the executors: auto, cpu or opencl
+ * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
+ * @param checkpointDir Hadoop directory for checkpoints, or null for none
+ */
+public record TrainingPlan(
+        int maxEpochs,
+        int averagingFrequency,
+        int batchSize,
+        long seed,
+        LearningRateSchedule schedule,
+        String backend,
+        int earlyStoppingPatience,
+        String checkpointDir,
+        int checkpointInterval) {
+    public TrainingPlan {
+        if (maxEpochs < 1 || averagingFrequency < 1 || batchSize < 1 || checkpointInterval < 1) {
+            throw new IllegalArgumentException("maxEpochs, averagingFrequency, batchSize and checkpointInterval must"
+                    + " be >= 1, got " + maxEpochs + ", " + averagingFrequency + ", " + batchSize + ", "
+                    + checkpointInterval);
+        }
+        if (earlyStoppingPatience < 0) {
+            throw new IllegalArgumentException("earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
+        }
+        if (checkpointDir != null && checkpointDir.isBlank()) {
+            checkpointDir = null;
+        }
+    }
+
+    /** What makes two fits' checkpoints interchangeable besides the task and the data. */
+    String checkpointKey() {
+        return "batch " + batchSize + ", averagingFrequency " + averagingFrequency + ", seed " + seed;
+    }
+}

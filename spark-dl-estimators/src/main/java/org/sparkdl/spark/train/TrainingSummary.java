@@ -1,0 +1,176 @@
+package org.sparkdl.spark.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Per-epoch figures of a fit as named metrics: the task's (trainingLoss, trainingAccuracy,
+ * validationAccuracy...) and the driver's (learningRate, seconds, samplesPerSecond,
+ * averagingOverhead); which epoch's weights the model holds, and whether early stopping ended the
+ * fit.
+ */
+public final class TrainingSummary implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    public static final String TRAINING_LOSS = "trainingLoss";
+    public static final String LEARNING_RATE = "learningRate";
+    public static final String SECONDS = "seconds";
+    public static final String SAMPLES_PER_SECOND = "samplesPerSecond";
+    /** Fraction of the epoch's round time spent outside local compute (broadcast, scheduling, reduction). */
+    public static final String AVERAGING_OVERHEAD = "averagingOverhead";
+
+    /** One epoch's figures; a bean so that checkpoints can store it as JSON. */
+    public static final class Epoch implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private int epoch;
+        private LinkedHashMap<String, Double> metrics = new LinkedHashMap<>();
+
+        public Epoch() {}
+
+        public Epoch(int epoch, Map<String, Double> metrics) {
+            this.epoch = epoch;
+            this.metrics = new LinkedHashMap<>(metrics);
+        }
+
+        /** 1-based. */
+        public int getEpoch() {
+            return epoch;
+        }
+
+        public void setEpoch(int v) {
+            epoch = v;
+        }
+
+        public Map<String, Double> getMetrics() {
+            return metrics;
+        }
+
+        public void setMetrics(LinkedHashMap<String, Double> v) {
+            metrics = v;
+        }
+
+        /** Metric {@code name}, NaN when this epoch does not have it. */
+        public double get(String name) {
+            Double v = metrics.get(name);
+            return v == null ? Double.NaN : v;
+        }
+
+        public double trainingLoss() {
+            return get(TRAINING_LOSS);
+        }
+
+        public double seconds() {
+            return get(SECONDS);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("epoch " + epoch + ":");
+            String sep = " ";
+            for (Map.Entry<String, Double> e : metrics.entrySet()) {
+                sb.append(sep).append(e.getKey()).append(' ').append(format(e.getKey(), e.getValue()));
+                sep = ", ";
+            }
+            return sb.toString();
+        }
+
+        private static String format(String name, double v) {
+            return switch (name) {
+                case AVERAGING_OVERHEAD -> String.format(Locale.ROOT, "%.1f%%", 100 * v);
+                case SECONDS -> String.format(Locale.ROOT, "%.1f s", v);
+                case SAMPLES_PER_SECOND -> String.format(Locale.ROOT, "%.0f", v);
+                case LEARNING_RATE -> String.format(Locale.ROOT, "%.3g", v);
+                default -> String.format(Locale.ROOT, "%.4f", v);
+            };
+        }
+    }
+
+    private final List<Epoch> epochs;
+    private final int bestEpoch;
+    private final boolean stoppedEarly;
+
+    /**
+     * @param bestEpoch the epoch whose weights the model holds (the last one without early stopping)
+     */
+    public TrainingSummary(List<Epoch> epochs, int bestEpoch, boolean stoppedEarly) {
+        this.epochs = List.copyOf(epochs);
+        this.bestEpoch = bestEpoch;
+        this.stoppedEarly = stoppedEarly;
+    }
+
+    public List<Epoch> epochs() {
+        return epochs;
+    }
+
+    public int totalEpochs() {
+        return epochs.size();
+    }
+
+    /** The 1-based epoch whose weights the model holds. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** Whether early stopping ended the fit before maxEpochs. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    /** Every metric name, in the order first reported. */
+    public List<String> metricNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Epoch e : epochs) {
+            names.addAll(e.getMetrics().keySet());
+        }
+        return List.copyOf(names);
+    }
+
+    /** Metric {@code name} per epoch (NaN where an epoch lacks it). */
+    public double[] history(String name) {
+        return epochs.stream().mapToDouble(e -> e.get(name)).toArray();
+    }
+
+    public double[] trainingLossHistory() {
+        return history(TRAINING_LOSS);
+    }
+
+    /** {@link #history} as a list, for charts. */
+    public List<Double> series(String name) {
+        List<Double> out = new ArrayList<>();
+        for (double v : history(name)) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** One row per epoch: {@code epoch}, then a double column per metric (null where an epoch lacks it). */
+    public Dataset<Row> toDataFrame(SparkSession spark) {
+        List<String> names = metricNames();
+        StructType schema = new StructType().add("epoch", DataTypes.IntegerType, false);
+        for (String n : names) {
+            schema = schema.add(n, DataTypes.DoubleType, true);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Epoch e : epochs) {
+            Object[] values = new Object[names.size() + 1];
+            values[0] = e.getEpoch();
+            for (int i = 0; i < names.size(); i++) {
+                values[i + 1] = e.getMetrics().get(names.get(i));
+            }
+            rows.add(RowFactory.create(values));
+        }
+        return spark.createDataFrame(rows, schema);
+    }
+}

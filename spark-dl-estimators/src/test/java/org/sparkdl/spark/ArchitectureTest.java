@@ -1,0 +1,112 @@
+package org.sparkdl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/ARCHITECTURE.md, read off the main sources: which package uses
+ * which (imports and fully qualified names), no circle between packages, the engine's packages
+ * never use the estimators', and core never uses Spark or Hadoop.
+ */
+class ArchitectureTest {
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
+    private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.sparkdl\\.[a-z]+(?:\\.[a-z][\\w]*)*)\\.[A-Z]");
+    private static final Pattern FOREIGN =
+            Pattern.compile("(?m)^import (?:static )?(org\\.apache\\.(?:spark|hadoop))\\.");
+
+    /** package → the packages of this project it uses. */
+    private static Map<String, Set<String>> uses(Path root) throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                String text = Files.readString(f);
+                Matcher pm = PACKAGE.matcher(text);
+                assertTrue(pm.find(), "no package in " + f);
+                String pkg = pm.group(1);
+                Set<String> out = graph.computeIfAbsent(pkg, k -> new TreeSet<>());
+                Matcher m = REFERENCE.matcher(text);
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        out.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return graph;
+    }
+
+    @Test
+    void estimatorPackagesHaveNoCircleAndTheEngineNeverUsesTheStages() throws IOException {
+        Map<String, Set<String>> graph = uses(Path.of("src/main/java"));
+        assertTrue(graph.keySet().containsAll(List.of("org.sparkdl.spark.ml", "org.sparkdl.spark.train")), "" + graph);
+        for (String engine : List.of("org.sparkdl.spark.train", "org.sparkdl.spark.persist")) {
+            for (String used : graph.get(engine)) {
+                assertTrue(
+                        !used.startsWith("org.sparkdl.spark.ml") && !used.startsWith("org.sparkdl.spark.cli"),
+                        engine + " uses " + used + ": the engine must not depend on an estimator");
+            }
+        }
+        assertEquals(List.of(), circle(graph), "a circle between packages");
+    }
+
+    @Test
+    void coreUsesNeitherSparkNorHadoop() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("../spark-dl-core/src/main/java"))) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                Matcher m = FOREIGN.matcher(Files.readString(f));
+                assertTrue(!m.find(), f + " imports " + (m.hitEnd() ? "" : m.group(1)));
+            }
+        }
+    }
+
+    /** The packages of one circle, or an empty list when there is none (depth-first search). */
+    private static List<String> circle(Map<String, Set<String>> graph) {
+        Map<String, Integer> state = new TreeMap<>(); // 1 on the path, 2 done
+        for (String start : graph.keySet()) {
+            List<String> path = new ArrayList<>();
+            List<String> found = visit(start, graph, state, path);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> visit(
+            String node, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
+        Integer s = state.get(node);
+        if (s != null && s == 2) {
+            return List.of();
+        }
+        if (s != null && s == 1) {
+            return new ArrayList<>(path.subList(path.indexOf(node), path.size()));
+        }
+        state.put(node, 1);
+        path.add(node);
+        for (String next : graph.getOrDefault(node, Set.of())) {
+            if (graph.containsKey(next)) {
+                List<String> found = visit(next, graph, state, path);
+                if (!found.isEmpty()) {
+                    return found;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        state.put(node, 2);
+        return List.of();
+    }
+}
