@@ -22,7 +22,8 @@ import org.apache.spark.ml.{Pipeline, PipelineModel}
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator
 import org.apache.spark.sql.functions._
 import org.sparkdl.datasets.{FashionMnist, FashionMnistFrames}
-import org.sparkdl.spark.ml.{ChannelMeanSubtractor, CNNClassificationModel, CNNClassifier, ImageTensorizer}
+import org.sparkdl.spark.ml.cnn.{CNNClassificationModel, CNNClassifier}
+import org.sparkdl.spark.ml.preprocess.{ChannelMeanSubtractor, ImageTensorizer}
 
 val trainLimit = 0 // 0 = all 60,000 training images; a smaller number for a quick try
 val epochs = 5

@@ -11,7 +11,8 @@ import org.apache.spark.sql.functions._
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.sparkdl.datasets.{FashionMnist, FashionMnistFrames}
-import org.sparkdl.spark.ml.{ChannelMeanSubtractor, CNNClassificationModel, CNNClassifier}
+import org.sparkdl.spark.ml.cnn.{CNNClassificationModel, CNNClassifier}
+import org.sparkdl.spark.ml.preprocess.ChannelMeanSubtractor
 
 /** spark-dl used from Scala as a Spark user would: Pipeline, CrossValidator, save and load. */
 class ScalaApiSuite extends AnyFunSuite with BeforeAndAfterAll {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
-import org.sparkdl.spark.ml.CNNClassificationModel;
-import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
 
 /** A CNNClassifier fit with backend=opencl follows the same losses as with backend=cpu. */
 class OpenClEstimatorTest {

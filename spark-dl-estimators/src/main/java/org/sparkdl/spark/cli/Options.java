@@ -67,4 +67,11 @@ final class Options {
     static Set<String> names(String... n) {
         return Set.copyOf(List.of(n));
     }
+
+    /** {@code more} and {@code n} together. */
+    static Set<String> names(Set<String> more, String... n) {
+        Set<String> all = new java.util.HashSet<>(more);
+        all.addAll(List.of(n));
+        return Set.copyOf(all);
+    }
 }

@@ -19,11 +19,13 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.task.ClassificationTaskFactory;
+import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.CurvesChart;
 import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
-import org.sparkdl.spark.ml.CNNClassificationModel;
-import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.SchemaChecks;
 import org.sparkdl.spark.train.TrainingSummary;
 
 /**
@@ -43,6 +45,23 @@ import org.sparkdl.spark.train.TrainingSummary;
  */
 public final class SparkDl {
     private static final String FASHION = "fashion-mnist";
+
+    /** The train command's flags that set CNNClassifier params (their defaults are the params'). */
+    static final ParamFlags TRAIN_FLAGS = new ParamFlags(
+            "spec", "spec",
+            "input-shape", "inputShape",
+            "optimizer", "optimizer",
+            "lr", "learningRate",
+            "batch", "batchSize",
+            "epochs", "maxEpochs",
+            "averaging", "averagingFrequency",
+            "partitions", "numPartitions",
+            "seed", "seed",
+            "schedule", "schedule",
+            "warmup", "warmupEpochs",
+            "early-stopping", "earlyStoppingPatience",
+            "backend", "backend",
+            "checkpoint-dir", "checkpointDir");
 
     private SparkDl() {}
 
@@ -68,25 +87,13 @@ public final class SparkDl {
                         args,
                         1,
                         Options.names(
+                                TRAIN_FLAGS.flags(),
                                 "data",
                                 "test",
-                                "epochs",
                                 "output",
-                                "spec",
-                                "input-shape",
-                                "optimizer",
-                                "lr",
-                                "batch",
-                                "averaging",
-                                "partitions",
                                 "limit",
-                                "seed",
-                                "backend",
-                                "checkpoint-dir",
                                 "master",
-                                "fashion-mnist-dir",
-                                "schedule",
-                                "warmup")));
+                                "fashion-mnist-dir")));
             case "evaluate" ->
                 evaluate(new Options(
                         "evaluate", args, 1, Options.names("model", "data", "limit", "master", "fashion-mnist-dir")));
@@ -104,11 +111,9 @@ public final class SparkDl {
         return String.join(
                 "\n",
                 "usage: spark-dl <command> [--option value ...]",
-                "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <dir> [--epochs 5]",
-                "            [--spec \"" + ModelSpec.CNN_S + "\"] [--input-shape 1,28,28] [--optimizer adam]",
-                "            [--lr 0.001] [--batch 64] [--averaging 16] [--partitions N] [--limit N] [--seed 42]",
-                "            [--schedule constant|step|cosine|linear] [--warmup 0] [--backend auto|cpu|opencl]",
-                "            [--checkpoint-dir <dir>] [--master local[2]]",
+                "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <dir> [--limit N]",
+                "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
+                "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
                 "  predict   --model <dir> --data fashion-mnist|<parquet> --output <parquet> [--limit N]",
                 "Parquet data needs a 'features' vector column and, for train/evaluate, a numeric 'label'.",
@@ -171,25 +176,20 @@ public final class SparkDl {
 
     static void train(Options o) throws IOException {
         String output = o.required("output");
+        boolean fashion = o.required("data").equals(FASHION);
+        // Every param flag is parsed and validated before Spark starts; a spec error names its token.
+        if (o.has("spec")) {
+            ModelSpec.parse(o.get("spec", null));
+        }
+        CNNClassifier cnn = TRAIN_FLAGS.apply(o, new CNNClassifier());
+        if (fashion && !o.has("input-shape")) {
+            cnn.setInputShape("1,28,28");
+        }
+        if (!cnn.getInputShape().isBlank()) {
+            SchemaChecks.specOutputs(cnn.getSpec(), Shapes.parse(cnn.getInputShape()));
+        }
         SparkSession spark = session(o);
         Dataset<Row>[] d = data(spark, o);
-        boolean fashion = o.required("data").equals(FASHION);
-        CNNClassifier cnn = new CNNClassifier()
-                .setSpec(o.get("spec", ModelSpec.CNN_S))
-                .setInputShape(o.get("input-shape", fashion ? "1,28,28" : ""))
-                .setOptimizer(o.get("optimizer", "adam"))
-                .setLearningRate(o.doubleValue("lr", 1e-3))
-                .setBatchSize(o.intValue("batch", 64))
-                .setMaxEpochs(o.intValue("epochs", 5))
-                .setAveragingFrequency(o.intValue("averaging", 16))
-                .setNumPartitions(o.intValue("partitions", 0))
-                .setSeed(o.intValue("seed", 42))
-                .setSchedule(o.get("schedule", "constant"))
-                .setWarmupEpochs(o.intValue("warmup", 0))
-                .setBackend(o.get("backend", "auto"));
-        if (o.has("checkpoint-dir")) {
-            cnn.setCheckpointDir(o.get("checkpoint-dir", null));
-        }
         Dataset<Row> train = d[0];
         if (d[1] != null) {
             // The test rows ride along as validation rows: test accuracy after every epoch, never trained on.

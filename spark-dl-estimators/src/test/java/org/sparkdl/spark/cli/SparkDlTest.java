@@ -117,4 +117,28 @@ class SparkDlTest {
                 () -> SparkDl.run(new String[] {"train", "--data", "fashion-mnist", "--epochs", "x"}));
         assertTrue(e.getMessage().contains("--output") || e.getMessage().contains("--epochs"), e.getMessage());
     }
+
+    /** Param flags are checked by the params' own validators, before Spark starts, and named in the error. */
+    @Test
+    void paramFlagsAreValidatedBeforeSparkStartsAndNamed() {
+        String[][] cases = {
+            {"--lr", "-1", "--lr -1 is not valid: base learning rate (> 0)"},
+            {"--epochs", "x", "--epochs takes an integer, got 'x'"},
+            {"--optimizer", "adamx", "--optimizer adamx is not valid"},
+            {"--early-stopping", "-2", "--early-stopping -2 is not valid"},
+            {"--spec", "conv(8,3) dense(10)", "dense(10)"},
+        };
+        for (String[] c : cases) {
+            long t0 = System.nanoTime();
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SparkDl.run(
+                            new String[] {"train", "--data", "fashion-mnist", "--output", "/tmp/x", c[0], c[1]}));
+            assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 3, c[0] + " took too long: Spark must not start");
+        }
+        String usage = SparkDl.usage();
+        assertTrue(
+                usage.contains("[--lr 0.001]") && usage.contains("[--batch 64]"), "defaults from the params: " + usage);
+    }
 }

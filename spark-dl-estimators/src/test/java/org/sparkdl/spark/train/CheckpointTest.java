@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdl.spark.SparkTestSession;
-import org.sparkdl.spark.ml.CNNClassificationModel;
-import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
 
 class CheckpointTest {
     @TempDir

@@ -26,8 +26,8 @@ import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
 import org.sparkdl.datasets.SyntheticImages;
 import org.sparkdl.spark.SparkTestSession;
-import org.sparkdl.spark.ml.CNNClassificationModel;
-import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
 
 /** Tests that prove the data-parallel algorithm, not just that it runs. */
 class DistributedAlgorithmTest {

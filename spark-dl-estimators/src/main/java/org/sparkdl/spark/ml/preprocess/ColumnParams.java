@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.preprocess;
 
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.spark.ml.param.Validators;
 
 /**
  * The input/output column and image-shape params of the preprocessing stages, declared once, with

@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.cnn;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -31,7 +31,7 @@ public final class SchemaChecks {
     }
 
     /** The per-sample input shape: the param, or the features vector's size from column metadata. */
-    public static int[] inputShape(CNNParams p, StructType schema, String featuresCol) {
+    public static int[] inputShape(CNNParams<?> p, StructType schema, String featuresCol) {
         String s = p.getInputShape();
         if (!s.isBlank()) {
             return Shapes.parse(s);

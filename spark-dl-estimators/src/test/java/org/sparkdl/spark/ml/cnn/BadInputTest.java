@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.util;
 
 import org.apache.spark.ml.linalg.Vector;
 

@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.cnn;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,6 +6,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
 import org.sparkdl.core.train.Columns;
+import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.train.RowPacker;
 
 /**

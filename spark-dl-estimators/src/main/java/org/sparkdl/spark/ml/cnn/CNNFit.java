@@ -1,18 +1,15 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.cnn;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkdl.core.optim.OptimizerConfig;
-import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.task.ClassificationTask;
 import org.sparkdl.core.task.ClassificationTaskFactory;
 import org.sparkdl.core.tensor.Shapes;
@@ -36,8 +33,8 @@ final class CNNFit {
         int numClasses = SchemaChecks.specOutputs(est.getSpec(), shape);
         ClassificationTaskFactory factory =
                 new ClassificationTaskFactory(config(est, shape), est.getAverageOptimizerState());
-        TrainingPlan plan = plan(est);
-        String v = est.isDefined(est.validationIndicatorCol()) ? est.getValidationIndicatorCol() : "";
+        TrainingPlan plan = est.trainingPlan();
+        String v = est.validationColumn();
         Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
         Dataset<Row> rows =
                 dataset.select(col(est.getFeaturesCol()), col(est.getLabelCol()).cast("double"), isValidation);
@@ -91,53 +88,14 @@ final class CNNFit {
     }
 
     private static TrainingConfig config(CNNClassifier est, int[] shape) {
-        OptimizerConfig opt = new OptimizerConfig(
-                est.getOptimizer(),
-                est.getLearningRate(),
-                est.getMomentum(),
-                est.getBeta1(),
-                est.getBeta2(),
-                1e-8,
-                est.getWeightDecay(),
-                est.getL1(),
-                est.getL2());
-        opt.create(List.of()); // fails now, naming the param, rather than on an executor
         return new TrainingConfig(
                 est.getSpec(),
                 shape,
                 est.getLoss(),
-                opt,
+                est.optimizerConfig(),
                 est.getGradientClipNorm(),
                 est.getBatchSize(),
                 est.getInitializer(),
                 est.getSeed());
-    }
-
-    private static TrainingPlan plan(CNNClassifier est) {
-        String dir = est.isDefined(est.checkpointDir()) ? est.getCheckpointDir() : null;
-        return new TrainingPlan(
-                est.getMaxEpochs(),
-                est.getAveragingFrequency(),
-                est.getBatchSize(),
-                est.getSeed(),
-                schedule(est),
-                est.getBackend(),
-                0,
-                dir,
-                est.getCheckpointInterval());
-    }
-
-    /** The per-epoch learning rate from the schedule params. */
-    private static LearningRateSchedule schedule(CNNClassifier est) {
-        double lr = est.getLearningRate();
-        int warm = est.getWarmupEpochs();
-        int span = Math.max(1, est.getMaxEpochs() - warm);
-        LearningRateSchedule s = switch (est.getSchedule().toLowerCase(Locale.ROOT)) {
-            case "step" -> LearningRateSchedule.step(lr, est.getScheduleGamma(), est.getScheduleMilestones());
-            case "cosine" -> LearningRateSchedule.cosine(lr, span, est.getMinLearningRate());
-            case "linear" -> LearningRateSchedule.linear(lr, span, Math.min(1, est.getMinLearningRate() / lr));
-            default -> LearningRateSchedule.constant(lr);
-        };
-        return warm > 0 ? LearningRateSchedule.warmUp(s, warm, est.getWarmupStartFactor()) : s;
     }
 }

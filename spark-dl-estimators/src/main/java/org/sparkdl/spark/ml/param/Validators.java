@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.param;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.preprocess;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkdl.spark.SaveLoad;
 import org.sparkdl.spark.SparkTestSession;
 
 class PreprocessingTest {
@@ -43,9 +44,9 @@ class PreprocessingTest {
         ChannelMeanSubtractorModel noStd =
                 new ChannelMeanSubtractor().setInputShape("2,1,2").fit(data);
         assertArrayEquals(new double[] {1, 1}, noStd.std());
-        ChannelMeanSubtractorModel loaded = PersistenceTest.roundTrip(m, tmp, ChannelMeanSubtractorModel::load);
+        ChannelMeanSubtractorModel loaded = SaveLoad.roundTrip(m, tmp, ChannelMeanSubtractorModel::load);
         assertArrayEquals(m.mean(), loaded.mean());
-        PersistenceTest.roundTrip(new ChannelMeanSubtractor().setInputShape("2,1,2"), tmp, ChannelMeanSubtractor::load);
+        SaveLoad.roundTrip(new ChannelMeanSubtractor().setInputShape("2,1,2"), tmp, ChannelMeanSubtractor::load);
         var e = assertThrows(
                 IllegalArgumentException.class,
                 () -> new ChannelMeanSubtractor().setInputShape("3,1,2").fit(data));
@@ -91,7 +92,7 @@ class PreprocessingTest {
                 .toArray();
         assertEquals(2, gray.length);
         assertEquals((0.299 + 0.114) / 2, gray[0], 1e-9); // the average of a red and a blue row
-        PersistenceTest.roundTrip(new ImageTensorizer().setSize(8, 8), tmp, ImageTensorizer::load);
+        SaveLoad.roundTrip(new ImageTensorizer().setSize(8, 8), tmp, ImageTensorizer::load);
         var e = assertThrows(
                 IllegalArgumentException.class,
                 () -> new ImageTensorizer().setInputCol("nope").transform(images));

@@ -1,4 +1,4 @@
-package org.sparkdl.spark.ml;
+package org.sparkdl.spark.ml.cnn;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -22,7 +22,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkdl.spark.SaveLoad;
 import org.sparkdl.spark.SparkTestSession;
+import org.sparkdl.spark.ml.preprocess.ChannelMeanSubtractor;
 
 /** Save/load in MLlib's layout, in the style of Spark's DefaultReadWriteTest. */
 class PersistenceTest {
@@ -32,32 +34,6 @@ class PersistenceTest {
     @org.junit.jupiter.api.BeforeEach
     void session() {
         SparkTestSession.get();
-    }
-
-    /** Saves, loads, and checks that every param survives (the DefaultReadWriteTest contract). */
-    static <T extends org.apache.spark.ml.param.Params & org.apache.spark.ml.util.MLWritable> T roundTrip(
-            T stage, Path dir, java.util.function.Function<String, T> load) throws IOException {
-        String path = dir.resolve(stage.uid()).toString();
-        stage.write().save(path);
-        assertThrows(Exception.class, () -> stage.write().save(path), "saving over an existing path must fail");
-        stage.write().overwrite().save(path);
-        T loaded = load.apply(path);
-        assertEquals(stage.uid(), loaded.uid());
-        for (org.apache.spark.ml.param.Param<?> p : stage.params()) {
-            assertEquals(stage.isDefined(p), loaded.isDefined(loaded.getParam(p.name())), p.name());
-            if (stage.isDefined(p)) {
-                Object a = stage.getOrDefault(p);
-                Object b = loaded.getOrDefault(loaded.getParam(p.name()));
-                if (a instanceof int[] ia) {
-                    assertArrayEquals(ia, (int[]) b, p.name());
-                } else if (a instanceof double[] da) {
-                    assertArrayEquals(da, (double[]) b, p.name());
-                } else {
-                    assertEquals(a, b, p.name());
-                }
-            }
-        }
-        return loaded;
     }
 
     @Test
@@ -70,7 +46,7 @@ class PersistenceTest {
                 .setCheckpointDir(tmp.resolve("ck").toString())
                 .setValidationIndicatorCol("v");
         c.setThresholds(new double[] {0.2, 0.3, 0.4, 0.1});
-        roundTrip(c, tmp, CNNClassifier::load);
+        SaveLoad.roundTrip(c, tmp, CNNClassifier::load);
     }
 
     @Test
@@ -128,7 +104,7 @@ class PersistenceTest {
                 .setInputShape("1,8,8")
                 .setMaxEpochs(1)
                 .fit(SparkTestSession.quadrants(100, 8, 4));
-        CNNClassificationModel loaded = roundTrip(m, tmp, CNNClassificationModel::load);
+        CNNClassificationModel loaded = SaveLoad.roundTrip(m, tmp, CNNClassificationModel::load);
         assertArrayEquals(m.weights(), loaded.weights());
         assertTrue(!loaded.hasSummary());
         CNNClassificationModel copy = m.copy(new ParamMap());

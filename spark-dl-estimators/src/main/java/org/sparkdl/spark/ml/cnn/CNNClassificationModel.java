@@ -1,0 +1,337 @@
+package org.sparkdl.spark.ml.cnn;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.sparkdl.core.kernels.Backends;
+import org.sparkdl.core.loss.SoftmaxCrossEntropy;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.Features;
+import org.sparkdl.spark.ml.util.Uids;
+import org.sparkdl.spark.persist.StatePersistence;
+import org.sparkdl.spark.persist.TensorTable;
+import org.sparkdl.spark.train.TrainingSummary;
+
+/**
+ * A trained network as an MLlib probabilistic classification model: {@code rawPrediction} holds the
+ * logits, {@code probability} their softmax, {@code prediction} the class (honouring
+ * {@code thresholds} as MLlib does). {@link #transform} runs the network in batches per partition.
+ */
+public final class CNNClassificationModel extends ProbabilisticClassificationModel<Vector, CNNClassificationModel>
+        implements CNNParams<CNNClassificationModel>, MLWritable {
+    private static final long serialVersionUID = 1L;
+    /** Rows per forward pass in {@link #transform}. */
+    static final int INFERENCE_BATCH = 256;
+
+    private String uid;
+    private final ParamGroups groups = new ParamGroups(this);
+    private final CNNParamSet cnn = new CNNParamSet(this);
+    private float[] weights;
+    private transient TrainingSummary summary;
+    private transient ThreadLocal<Sequential> replica;
+
+    /**
+     * @param weights the model state (parameters, then BatchNorm running statistics) of the network
+     *     that {@code spec} builds for {@code inputShape}; spec and shape are set as params
+     */
+    public CNNClassificationModel(String uid, float[] weights) {
+        this(Uids.stash(uid), weights);
+    }
+
+    private CNNClassificationModel(Uids.Pending pending, float[] weights) {
+        super();
+        uid();
+        this.weights = weights;
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = Uids.take("cnnClassificationModel");
+        }
+        return uid;
+    }
+
+    @Override
+    public ParamGroups paramGroups() {
+        return groups;
+    }
+
+    @Override
+    public CNNParamSet cnnParams() {
+        return cnn;
+    }
+
+    /** The model state as one array (a copy). */
+    public float[] weights() {
+        return weights.clone();
+    }
+
+    float[] weightsNoCopy() {
+        return weights;
+    }
+
+    /** Replaces the weights after checking their count against the spec (used by the reader). */
+    public void loadWeights(float[] state) {
+        int expected = buildNetwork().stateSize();
+        if (state.length != expected) {
+            throw new IllegalArgumentException(
+                    "weights have " + state.length + " values but spec '" + getSpec() + "' needs " + expected);
+        }
+        this.weights = state;
+        this.replica = null;
+    }
+
+    public int[] resolvedInputShape() {
+        return Shapes.parse(getInputShape());
+    }
+
+    /** A fresh network for this model's spec and shape, with this model's weights. */
+    public Sequential buildNetwork() {
+        Sequential net = ModelSpec.parse(getSpec())
+                .build(resolvedInputShape(), Backends.choose(getBackend(), 1).create(), 0);
+        if (weights != null && weights.length == net.stateSize()) {
+            net.loadState(weights);
+        }
+        return net;
+    }
+
+    private Sequential network() {
+        if (replica == null) {
+            replica = ThreadLocal.withInitial(this::buildNetwork);
+        }
+        return replica.get();
+    }
+
+    @Override
+    public int numClasses() {
+        return SchemaChecks.outputSize(getSpec(), resolvedInputShape());
+    }
+
+    @Override
+    public int numFeatures() {
+        return Shapes.size(resolvedInputShape());
+    }
+
+    @Override
+    public CNNClassificationModel setBackend(String value) {
+        set(backend(), value);
+        replica = null;
+        return this;
+    }
+
+    /** The logits of one row (for single-row use; {@link #transform} batches). */
+    @Override
+    public Vector predictRaw(Vector features) {
+        float[] x = Features.toFloats(features, numFeatures(), getFeaturesCol(), 0);
+        Tensor logits = network().forward(Tensor.of(x, 1, x.length), false);
+        return toVector(logits.data(), 0, logits.size());
+    }
+
+    @Override
+    public Vector raw2probabilityInPlace(Vector raw) {
+        if (!(raw instanceof DenseVector dv)) {
+            throw new IllegalArgumentException("rawPrediction must be a dense vector, got " + raw.getClass());
+        }
+        double[] v = dv.values();
+        double max = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            max = Math.max(max, d);
+        }
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.exp(v[i] - max);
+            sum += v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= sum;
+        }
+        return dv;
+    }
+
+    /**
+     * Adds the prediction columns, running the network over batches of {@value #INFERENCE_BATCH}
+     * rows per partition instead of row by row. Empty column names are skipped, as in MLlib.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        if (isDefined(thresholds())) {
+            double[] t = getThresholds();
+            if (t.length != numClasses()) {
+                throw new IllegalArgumentException(
+                        "thresholds has " + t.length + " values but the model has " + numClasses() + " classes");
+            }
+        }
+        Dataset<Row> df = dataset.toDF();
+        int featuresIndex = df.schema().fieldIndex(getFeaturesCol());
+        // The added columns, in the order transformSchema put them: 0 raw, 1 probability, 2 prediction.
+        String[] names = outSchema.fieldNames();
+        int inputColumns = df.schema().size();
+        int[] added = new int[names.length - inputColumns];
+        for (int i = 0; i < added.length; i++) {
+            String n = names[inputColumns + i];
+            added[i] = n.equals(getRawPredictionCol()) ? 0 : n.equals(getProbabilityCol()) ? 1 : 2;
+        }
+        boolean prob = !getProbabilityCol().isEmpty();
+        CNNClassificationModel self = this;
+        JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> self.predictPartition(it, featuresIndex, added, prob));
+        return SparkSession.active().createDataFrame(rows, outSchema);
+    }
+
+    private Iterator<Row> predictPartition(Iterator<Row> it, int featuresIndex, int[] added, boolean prob) {
+        Sequential net = buildNetwork();
+        int per = numFeatures();
+        int[] shape = resolvedInputShape();
+        return new Iterator<>() {
+            private final List<Row> ready = new ArrayList<>();
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next < ready.size()) {
+                    return true;
+                }
+                ready.clear();
+                next = 0;
+                List<Row> batch = new ArrayList<>(INFERENCE_BATCH);
+                while (it.hasNext() && batch.size() < INFERENCE_BATCH) {
+                    batch.add(it.next());
+                }
+                if (batch.isEmpty()) {
+                    return false;
+                }
+                float[] x = new float[batch.size() * per];
+                for (int i = 0; i < batch.size(); i++) {
+                    Object v = batch.get(i).get(featuresIndex);
+                    float[] f = Features.toFloats((Vector) v, per, getFeaturesCol(), i);
+                    System.arraycopy(f, 0, x, i * per, per);
+                }
+                Tensor logits = net.forward(Tensor.of(x, Shapes.withBatch(batch.size(), shape)), false);
+                int k = logits.sampleSize();
+                float[] probs = new float[logits.size()];
+                SoftmaxCrossEntropy.softmax(logits.data(), batch.size(), k, probs);
+                for (int i = 0; i < batch.size(); i++) {
+                    Row r = batch.get(i);
+                    List<Object> values = new ArrayList<>(r.size() + 3);
+                    for (int c = 0; c < r.size(); c++) {
+                        values.add(r.get(c));
+                    }
+                    Vector rawV = toVector(logits.data(), i * k, k);
+                    Vector probV = toVector(probs, i * k, k);
+                    for (int a : added) {
+                        values.add(
+                                switch (a) {
+                                    case 0 -> rawV;
+                                    case 1 -> probV;
+                                    default -> prob ? probability2prediction(probV) : raw2prediction(rawV);
+                                });
+                    }
+                    ready.add(RowFactory.create(values.toArray()));
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+        };
+    }
+
+    private static Vector toVector(float[] values, int offset, int length) {
+        double[] d = new double[length];
+        for (int j = 0; j < length; j++) {
+            d[j] = values[offset + j];
+        }
+        return Vectors.dense(d);
+    }
+
+    /** The training summary; only on a model fresh from {@code fit} (not saved). */
+    public TrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException("no training summary: this model was not trained in this session");
+        }
+        return summary;
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    public CNNClassificationModel setSummary(TrainingSummary s) {
+        this.summary = s;
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public CNNClassificationModel copy(ParamMap extra) {
+        CNNClassificationModel m = copyValues(new CNNClassificationModel(uid(), weights), extra);
+        m.summary = summary;
+        return m.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new StatePersistence.Writer(
+                this, () -> TensorTable.fromState(buildNetwork().stateLayout(), weights));
+    }
+
+    public static MLReader<CNNClassificationModel> read() {
+        return new Reader();
+    }
+
+    /** Reads the metadata, rebuilds the network from its spec and shape, then loads and checks the weights. */
+    private static final class Reader extends MLReader<CNNClassificationModel> {
+        @Override
+        public CNNClassificationModel load(String path) {
+            StatePersistence.Saved saved = StatePersistence.read(
+                    sparkSession(),
+                    path,
+                    "CNNClassificationModel",
+                    List.of(CNNClassificationModel.class.getName(), "org.sparkdl.spark.ml.CNNClassificationModel"));
+            CNNClassificationModel model = new CNNClassificationModel(saved.uid(), null);
+            StatePersistence.setParams(model, saved.metadata());
+            model.loadWeights(
+                    TensorTable.toState(saved.tensors(), model.buildNetwork().stateLayout(), saved.dataPath()));
+            return model;
+        }
+    }
+
+    public static CNNClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "CNNClassificationModel: uid=" + uid() + ", spec=" + getSpec() + ", inputShape=" + getInputShape()
+                + ", numClasses=" + numClasses();
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Params shared by every estimator family, in small groups as MLlib composes {@code HasMaxIter} or
+ * {@code HasStepSize}: optimizer, schedule, averaging, checkpoints, backend, early stopping
+ * ({@link org.sparkdl.spark.ml.param.HasTrainingParams} is all of them). Each param is declared
+ * once, with its doc, default and validator.
+ */
+package org.sparkdl.spark.ml.param;
