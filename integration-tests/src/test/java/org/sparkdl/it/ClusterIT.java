@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +22,8 @@ import org.sparkdl.datasets.FashionMnist;
 /**
  * The assembly on real Spark processes: spark-submit on local[2]; a standalone Master and two
  * Workers on loopback, each executor its own JVM; an executor killed in the middle of fit; the
- * driver killed and the job resumed from its checkpoint. Every JVM is stopped by PID.
+ * driver killed and the job resumed from its checkpoint; executors' heaps flat over six fits in one
+ * application. Every JVM is stopped by PID.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -175,6 +178,59 @@ class ClusterIT {
                     "epoch 1 must not be trained again");
             assertEquals(3, (int) number(second.jsonLine(), "epochs"));
             assertTrue(number(second.jsonLine(), "test_accuracy") > 0.75, second.jsonLine());
+        }
+    }
+
+    /**
+     * One long-lived application, six fits of different configurations on the standalone
+     * cluster: the model replicas each fit leaves in the executors' {@code ReplicaPool} are
+     * dropped when it ends, so every executor's heap after a full GC stays where it was after
+     * the first fit. Each fit's replicas (a 784→1024→10 network with its gradients and Adam
+     * moments, and the partition's packed rows) are tens of MB per executor.
+     */
+    @Test
+    @Order(4)
+    void executorHeapsDoNotGrowOverManyFits() throws Exception {
+        int fits = 6;
+        try (Processes ps = new Processes(tmp.resolve("logs-heap"))) {
+            String master = ps.standaloneCluster(2);
+            Path jar = Processes.jar(tmp.resolve("heap-across-fits.jar"), HeapAcrossFits.class);
+            Processes.Jvm app = ps.sparkSubmit(
+                    "heap-across-fits",
+                    master,
+                    HeapAcrossFits.class.getName(),
+                    List.of(jar),
+                    "2",
+                    Integer.toString(fits),
+                    "4000");
+            assertEquals(0, app.exit(Duration.ofMinutes(5)), app.tail());
+            app.await("heap-across-fits done", Duration.ofSeconds(1));
+
+            // fit -> executor -> MB in use after a full GC
+            Map<Integer, Map<String, Double>> used = new TreeMap<>();
+            Matcher m = Pattern.compile(
+                            "heap-after-fit \\{\"fit\":(\\d+),\"executor\":\"([^\"]+)\",\"usedMB\":([0-9.]+)}")
+                    .matcher(app.output());
+            while (m.find()) {
+                used.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new TreeMap<>())
+                        .put(m.group(2), Double.parseDouble(m.group(3)));
+            }
+            System.out.println("executor heap in use after a full GC, MB, per fit: " + used);
+            assertEquals(fits + 1, used.size(), "a measurement before the fits and after each: " + used);
+            Map<String, Double> first = used.get(1);
+            assertEquals(2, first.size(), "both executors measured: " + used);
+            for (Map.Entry<Integer, Map<String, Double>> e : used.entrySet()) {
+                assertEquals(first.keySet(), e.getValue().keySet(), "the same executors all along: " + used);
+            }
+            for (String executor : first.keySet()) {
+                double after1 = first.get(executor);
+                double afterLast = used.get(fits).get(executor);
+                assertEquals(
+                        after1,
+                        afterLast,
+                        0.10 * after1,
+                        "executor " + executor + "'s heap after fit " + fits + " vs after fit 1, MB: " + used);
+            }
         }
     }
 }

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Starts JVMs (spark-submit, a standalone Master and Workers, scripts) with their output in log
@@ -122,6 +125,16 @@ public final class Processes implements AutoCloseable {
 
     /** {@code spark-submit --master <master> --class SparkDl <assembly> <args>} in client mode. */
     public Jvm sparkSubmit(String name, String master, String... cliArgs) throws IOException {
+        return sparkSubmit(name, master, "org.sparkdl.spark.cli.SparkDl", List.of(), cliArgs);
+    }
+
+    /**
+     * {@code spark-submit --master <master> --class <mainClass> --jars <jars> <assembly> <args>}
+     * in client mode: another main class, e.g. one of these tests' own (see {@link #jar}), on the
+     * driver and the executors with the assembly.
+     */
+    public Jvm sparkSubmit(String name, String master, String mainClass, List<Path> jars, String... mainArgs)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--master",
                 master,
@@ -140,9 +153,14 @@ public final class Processes implements AutoCloseable {
                 "--executor-memory",
                 "1g",
                 "--class",
-                "org.sparkdl.spark.cli.SparkDl",
-                ASSEMBLY.toAbsolutePath().toString()));
-        args.addAll(List.of(cliArgs));
+                mainClass));
+        if (!jars.isEmpty()) {
+            args.add("--jars");
+            args.add(String.join(
+                    ",", jars.stream().map(j -> j.toAbsolutePath().toString()).toList()));
+        }
+        args.add(ASSEMBLY.toAbsolutePath().toString());
+        args.addAll(List.of(mainArgs));
         return java(
                 name,
                 sparkClasspath(),
@@ -150,6 +168,41 @@ public final class Processes implements AutoCloseable {
                 List.of("-Xmx1500m"),
                 "org.apache.spark.deploy.SparkSubmit",
                 args.toArray(String[]::new));
+    }
+
+    /**
+     * A jar at {@code jar} of the compiled classes of {@code mains} and their nested and anonymous
+     * classes (from this JVM's class path, e.g. {@code target/test-classes}), to submit with
+     * {@link #sparkSubmit(String, String, String, List, String...)}.
+     */
+    public static Path jar(Path jar, Class<?>... mains) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Class<?> main : mains) {
+                Path file;
+                try {
+                    file = Path.of(main.getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI())
+                            .resolve(main.getName().replace('.', '/') + ".class");
+                } catch (java.net.URISyntaxException e) {
+                    throw new IOException(e);
+                }
+                String prefix = main.getSimpleName();
+                String dir = main.getPackageName().replace('.', '/') + "/";
+                try (Stream<Path> siblings = Files.list(file.getParent())) {
+                    for (Path f : siblings.sorted().toList()) {
+                        String n = f.getFileName().toString();
+                        if (n.equals(prefix + ".class") || n.startsWith(prefix + "$")) {
+                            out.putNextEntry(new JarEntry(dir + n));
+                            Files.copy(f, out);
+                            out.closeEntry();
+                        }
+                    }
+                }
+            }
+        }
+        return jar;
     }
 
     /** A standalone Master and {@code workers} Workers (one core each) on loopback. */
