@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
-import org.sparkdl.spark.ml.CNNClassifier;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
 import scala.Tuple2;
 
 /**
