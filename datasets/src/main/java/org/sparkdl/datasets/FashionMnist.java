@@ -88,6 +88,14 @@ public final class FashionMnist {
         return new Images(pixels, y);
     }
 
+    /** Fails, naming the missing file, unless {@code dir} holds both splits' images and labels. */
+    public static void requireFiles(Path dir) throws IOException {
+        for (Split split : Split.values()) {
+            find(dir, split.prefix + "-images-idx3-ubyte");
+            find(dir, split.prefix + "-labels-idx1-ubyte");
+        }
+    }
+
     private static Path find(Path dir, String base) throws IOException {
         for (String name : new String[] {base + ".gz", base}) {
             Path p = dir.resolve(name);

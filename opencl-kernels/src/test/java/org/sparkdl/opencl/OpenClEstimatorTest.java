@@ -56,5 +56,14 @@ class OpenClEstimatorTest {
         for (int e = 0; e < a.length; e++) {
             assertEquals(a[e], b[e], 1e-3 * a[e], "training loss of epoch " + (e + 1));
         }
+        // backend is a training param: the model infers on auto (the CPU here: pocl is no GPU).
+        assertEquals("opencl", cl.getBackend());
+        assertEquals("auto", cl.getInferenceBackend());
+        assertEquals(
+                org.sparkdl.core.kernels.CpuKernels.class,
+                cl.buildNetwork().layers().get(0) instanceof org.sparkdl.core.nn.ConvBlock blk
+                        ? blk.conv().kernels().getClass()
+                        : null,
+                "inference kernels");
     }
 }

@@ -53,7 +53,8 @@ public final class Conv2d implements WeightedLayer {
         return bias;
     }
 
-    Kernels kernels() {
+    /** The kernels this layer runs on. */
+    public Kernels kernels() {
         return kernels;
     }
 

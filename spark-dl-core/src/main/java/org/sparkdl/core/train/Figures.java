@@ -18,6 +18,12 @@ public final class Figures implements Serializable {
     public static final String STEPS = "steps";
     /** Samples trained on or evaluated. */
     public static final String SAMPLES = "samples";
+    /** Sum over partitions of the loss of a round's first batch, before its update; and their count. */
+    public static final String FIRST_LOSS_SUM = "firstLossSum";
+
+    public static final String FIRST_LOSS_COUNT = "firstLossCount";
+    /** Partitions whose loss stopped being finite in this round (their state is not merged). */
+    public static final String NON_FINITE = "nonFinite";
 
     private final TreeMap<String, Double> sums = new TreeMap<>();
 

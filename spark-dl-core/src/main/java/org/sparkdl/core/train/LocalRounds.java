@@ -68,10 +68,8 @@ public final class LocalRounds {
             return RoundResult.nothing();
         }
         long t0 = System.nanoTime();
-        boolean sums = task.layout().slots().stream().anyMatch(s -> s.rule() == MergeRule.SUM);
-        float[][] start = sums ? state.forPartition(partition) : null; // SUM slots travel as their change
-        float[][] working = state.forPartition(partition);
-        task.loadState(working);
+        float[][] start = state.view(partition); // read only: SUM slots travel as their change from it
+        task.loadState(start);
         task.setLearningRate(lr);
         prepareOrder(data, partition, epoch, plan.seed());
         task.reseed(Seeds.dropout(plan.seed(), epoch, round, partition));
@@ -79,7 +77,23 @@ public final class LocalRounds {
         long samples = 0;
         for (int i = first; i < last; i++) {
             DataBlock batch = batches.batch(i, b);
-            figures.add(Figures.LOSS_SUM, task.step(batch, figures));
+            double loss;
+            try {
+                loss = task.step(batch, figures);
+            } catch (ArithmeticException e) {
+                // A non-finite loss: this partition's state is dropped and the driver stops the fit.
+                return new RoundResult(
+                        null,
+                        null,
+                        new java.util.TreeMap<>(),
+                        0,
+                        new Figures().add(Figures.NON_FINITE, 1),
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            if (i == first) {
+                figures.add(Figures.FIRST_LOSS_SUM, loss).add(Figures.FIRST_LOSS_COUNT, 1);
+            }
+            figures.add(Figures.LOSS_SUM, loss);
             task.afterStep();
             samples += batch.size();
         }
@@ -95,7 +109,7 @@ public final class LocalRounds {
         if (data.size() == 0) {
             return figures;
         }
-        task.loadState(state.forPartition(partition));
+        task.loadState(state.view(partition));
         int[] identity = new int[data.size()];
         for (int i = 0; i < identity.length; i++) {
             identity[i] = i;

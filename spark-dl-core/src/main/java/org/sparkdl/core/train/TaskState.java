@@ -80,15 +80,27 @@ public final class TaskState implements Serializable {
     }
 
     /**
+     * What partition {@code partition} loads, without copying: every shared slot, and its own LOCAL
+     * slots (their initial value when it has none yet). The arrays are this state's: read them,
+     * never write them ({@link TrainingTask#loadState} copies what it keeps).
+     */
+    public float[][] view(int partition) {
+        PackedFloats[] own = local.get(partition);
+        float[][] out = new float[values.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = layout.slot(i).rule() == MergeRule.LOCAL && own != null ? own[i].values() : values[i].values();
+        }
+        return out;
+    }
+
+    /**
      * Copies of what partition {@code partition} loads: every shared slot, and its own LOCAL slots
      * (their initial value when it has none yet). Copies, so a replica may train in place.
      */
     public float[][] forPartition(int partition) {
-        PackedFloats[] own = local.get(partition);
-        float[][] out = new float[values.length][];
+        float[][] out = view(partition);
         for (int i = 0; i < out.length; i++) {
-            float[] v = layout.slot(i).rule() == MergeRule.LOCAL && own != null ? own[i].values() : values[i].values();
-            out[i] = v.clone();
+            out[i] = out[i].clone();
         }
         return out;
     }

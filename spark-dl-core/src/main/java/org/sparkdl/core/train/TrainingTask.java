@@ -16,7 +16,10 @@ public interface TrainingTask {
     /** Copies the current state into {@code slots}, one array per slot of {@link #layout()}. */
     void saveState(float[][] slots);
 
-    /** Replaces the state with {@code slots} (one array per slot, the task may keep them). */
+    /**
+     * Replaces the state with {@code slots}, one array per slot. The arrays belong to the engine
+     * (in local mode, to the driver's broadcast): copy what you keep, never write them.
+     */
     void loadState(float[][] slots);
 
     void setLearningRate(double lr);

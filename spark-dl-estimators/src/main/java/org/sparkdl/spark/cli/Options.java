@@ -5,8 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options of one command, checked against the names it accepts. */
+/**
+ * {@code --name value} options of one command, checked against the names it accepts; the switches
+ * {@code --overwrite} and {@code --verbose} take no value.
+ */
 final class Options {
+    static final Set<String> SWITCHES = Set.of("overwrite", "verbose");
+
     private final String command;
     private final Map<String, String> values = new HashMap<>();
 
@@ -19,9 +24,13 @@ final class Options {
                         command + ": unexpected argument '" + a + "'; options look like" + " --name value");
             }
             String name = a.substring(2);
-            if (!accepted.contains(name)) {
+            if (!accepted.contains(name) && !SWITCHES.contains(name)) {
                 throw new IllegalArgumentException(command + ": unknown option --" + name + "; expected one of "
                         + accepted.stream().sorted().map(s -> "--" + s).toList());
+            }
+            if (SWITCHES.contains(name)) {
+                values.put(name, "true");
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(command + ": option --" + name + " needs a value");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.CurvesChart;
 import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
+import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.cnn.CNNClassifier;
 import org.sparkdl.spark.ml.cnn.SchemaChecks;
@@ -65,18 +67,31 @@ public final class SparkDl {
 
     private SparkDl() {}
 
-    public static void main(String[] args) throws IOException {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+    /** Exit codes: 0 success, 2 a user error (one {@code spark-dl:} line), 1 an internal failure. */
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            System.err.println(usage());
+            System.exit(2);
+        }
+        if (args[0].equals("--help") || args[0].equals("help") || List.of(args).contains("--help")) {
             System.out.println(usage());
             return;
         }
+        boolean verbose = List.of(args).contains("--verbose");
         configureLogging();
+        int code = 0;
         try {
             run(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("spark-dl: " + e.getMessage());
-            System.exit(2);
+        } catch (Throwable e) { // everything reaches the user as one line, with the trace on --verbose
+            Throwable ours = e instanceof IllegalArgumentException ? e : SparkErrors.ours(e);
+            code = ours != null ? 2 : 1;
+            System.err.println("spark-dl: " + (ours != null ? ours.getMessage() : "internal error: " + e)
+                    + (verbose ? "" : " (--verbose shows the trace)"));
+            if (verbose) {
+                e.printStackTrace();
+            }
         }
+        System.exit(code);
     }
 
     static void run(String[] args) throws IOException {
@@ -96,13 +111,16 @@ public final class SparkDl {
                                 "fashion-mnist-dir")));
             case "evaluate" ->
                 evaluate(new Options(
-                        "evaluate", args, 1, Options.names("model", "data", "limit", "master", "fashion-mnist-dir")));
+                        "evaluate",
+                        args,
+                        1,
+                        Options.names("model", "data", "test", "limit", "master", "fashion-mnist-dir")));
             case "predict" ->
                 predict(new Options(
                         "predict",
                         args,
                         1,
-                        Options.names("model", "data", "output", "limit", "master", "fashion-mnist-dir")));
+                        Options.names("model", "data", "test", "output", "limit", "master", "fashion-mnist-dir")));
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + usage());
         }
     }
@@ -111,11 +129,13 @@ public final class SparkDl {
         return String.join(
                 "\n",
                 "usage: spark-dl <command> [--option value ...]",
-                "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <dir> [--limit N]",
+                "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <new dir> [--limit N]",
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
-                "  predict   --model <dir> --data fashion-mnist|<parquet> --output <parquet> [--limit N]",
+                "  predict   --model <dir> --data fashion-mnist|<parquet> --output <new parquet dir> [--limit N]",
+                "Every command takes --verbose (traces on errors); train and predict take --overwrite (replace an",
+                "existing --output). Exit codes: 0 done, 2 a mistake in the command or data, 1 an internal error.",
                 "Parquet data needs a 'features' vector column and, for train/evaluate, a numeric 'label'.",
                 "The last line of train and evaluate is one JSON object of metrics.");
     }
@@ -177,6 +197,9 @@ public final class SparkDl {
     static void train(Options o) throws IOException {
         String output = o.required("output");
         boolean fashion = o.required("data").equals(FASHION);
+        boolean overwrite = o.has("overwrite");
+        checkInputs(o);
+        Preflight.output("--output", output, overwrite);
         // Every param flag is parsed and validated before Spark starts; a spec error names its token.
         if (o.has("spec")) {
             ModelSpec.parse(o.get("spec", null));
@@ -203,7 +226,11 @@ public final class SparkDl {
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingSummary summary = model.summary();
         String modelPath = new org.apache.hadoop.fs.Path(output, "model").toString();
-        model.write().overwrite().save(modelPath);
+        if (overwrite) {
+            model.write().overwrite().save(modelPath);
+        } else {
+            model.write().save(modelPath);
+        }
         String png = writeCurves(spark, output, summary, cnn.getSpec());
         double testAccuracy = d[1] != null ? accuracy(model, d[1]) : Double.NaN;
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -234,6 +261,7 @@ public final class SparkDl {
     }
 
     static void evaluate(Options o) throws IOException {
+        checkInputs(o);
         SparkSession spark = session(o);
         CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
         Dataset<Row>[] d = data(spark, o);
@@ -246,17 +274,35 @@ public final class SparkDl {
     }
 
     static void predict(Options o) throws IOException {
+        checkInputs(o);
+        String output = o.required("output");
+        boolean overwrite = o.has("overwrite");
+        boolean empty = Preflight.output("--output", output, overwrite);
         SparkSession spark = session(o);
         CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
         Dataset<Row>[] d = data(spark, o);
         Dataset<Row> in = d[1] != null && o.required("data").equals(FASHION) ? d[1] : d[0];
         Dataset<Row> out = model.transform(in).drop("features");
-        out.write().mode(SaveMode.Overwrite).parquet(o.required("output"));
+        if (empty && !overwrite) {
+            // An empty directory holds nothing to lose; Spark's error-if-exists writer needs it gone.
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output);
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, false);
+        }
+        out.write()
+                .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                .parquet(output);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("predictions", spark.read().parquet(o.required("output")).count());
         metrics.put("output", o.required("output"));
         System.out.println(json(metrics));
         spark.stop();
+    }
+
+    /** Master, data and limit: checked before Spark starts. */
+    private static void checkInputs(Options o) throws IOException {
+        Preflight.master(o);
+        Preflight.limit(o);
+        Preflight.data(o, FASHION);
     }
 
     private static double accuracy(CNNClassificationModel model, Dataset<Row> data) {

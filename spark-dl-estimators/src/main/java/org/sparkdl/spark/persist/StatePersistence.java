@@ -86,7 +86,7 @@ public final class StatePersistence {
      */
     public static Saved read(SparkSession spark, String path, String what, List<String> classNames) {
         requireDirectories(spark, path, what);
-        DefaultParamsReader.Metadata md = DefaultParamsReader.loadMetadata(path, spark, "");
+        DefaultParamsReader.Metadata md = metadata(spark, path);
         if (!classNames.contains(md.className())) {
             throw new IllegalArgumentException(path + " holds a saved " + md.className() + ", not a " + what);
         }
@@ -114,6 +114,16 @@ public final class StatePersistence {
             throw new UncheckedIOException("cannot read " + layout, e);
         }
         return new Saved(md, tensors, data);
+    }
+
+    /** The stage's metadata; unreadable metadata is an error naming the path. */
+    public static DefaultParamsReader.Metadata metadata(SparkSession spark, String path) {
+        try {
+            return DefaultParamsReader.loadMetadata(path, spark, "");
+        } catch (Exception e) { // Scala throws SparkException and parse errors undeclared
+            throw new IllegalArgumentException(
+                    "cannot read the metadata of a saved stage at " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -27,7 +27,11 @@ import org.sparkdl.core.train.TaskState;
 import org.sparkdl.spark.persist.TensorTable;
 
 /**
- * Training checkpoints under a Hadoop directory: {@code epoch-00003/} holds the task's state as a
+ * Training checkpoints under a Hadoop directory, in one sub-directory per identity (a hash of the
+ * configuration and the data, {@code run-<hash>/}): a fit resumes only what the same configuration
+ * trained on the same data, and fits of other data or configurations (the folds and param maps of
+ * a {@code CrossValidator}) never see each other's checkpoints. In it, {@code epoch-00003/} holds
+ * the task's state as a
  * {@link TensorTable} (a tensor per slot, {@code slot.<name>}; per partition for LOCAL slots,
  * {@code local.<partition>.<name>}; the best epoch's state as {@code best.<name>} under early
  * stopping) and {@code checkpoint.json} (epoch, configuration and data identity, the summary so
@@ -41,7 +45,10 @@ final class CheckpointStore {
     static final String MARKER = "checkpoint.json";
     private static final int KEEP = 2;
 
+    static final String RUN_PREFIX = "run-";
+
     private final SparkSession spark;
+    private final Path base;
     private final Path dir;
     private final String configuration;
     private final String data;
@@ -58,13 +65,69 @@ final class CheckpointStore {
      */
     CheckpointStore(SparkSession spark, String dir, String configuration, String data) {
         this.spark = spark;
-        this.dir = new Path(dir);
+        this.base = new Path(dir);
+        this.dir = new Path(base, RUN_PREFIX + identity(configuration, data));
         this.configuration = configuration;
         this.data = data;
     }
 
+    /** 16 hex digits of a SHA-256 over configuration and data. */
+    static String identity(String configuration, String data) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((configuration + "\n" + data).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** This fit's own directory under the checkpointDir. */
     String directory() {
         return dir.toString();
+    }
+
+    /**
+     * Fails now, before any training, when the checkpointDir cannot be created or written: a probe
+     * file is created and deleted.
+     */
+    static void requireWritable(SparkSession spark, String dir) {
+        Path base = new Path(dir);
+        Path probe = new Path(base, "_probe-" + UUID.randomUUID());
+        try {
+            FileSystem fs = base.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(base) && !fs.getFileStatus(base).isDirectory()) {
+                throw new IllegalArgumentException("checkpointDir " + dir + " is a file, not a directory");
+            }
+            Path created = null; // the topmost directory this check creates, removed again after it
+            for (Path p = base; p != null && !fs.exists(p); p = p.getParent()) {
+                created = p;
+            }
+            if (!fs.mkdirs(base)) {
+                throw new IOException("mkdirs returned false");
+            }
+            fs.create(probe, false).close();
+            fs.delete(created != null ? created : probe, true);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException(
+                    "checkpointDir " + dir + " is not writable: " + e.getMessage() + "; choose another directory", e);
+        }
+    }
+
+    /** Drops this identity's checkpoints (checkpointPolicy overwrite). */
+    void clear() {
+        try {
+            FileSystem fs = fs();
+            if (fs.exists(dir)) {
+                fs.delete(dir, true);
+                LOG.info("spark-dl checkpointPolicy overwrite: removed {}", dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
     }
 
     private FileSystem fs() throws IOException {
@@ -160,6 +223,7 @@ final class CheckpointStore {
         try {
             FileSystem fs = fs();
             if (!fs.exists(dir)) {
+                logOthers(fs);
                 return Optional.empty();
             }
             for (FileStatus s : complete(fs)) {
@@ -170,13 +234,11 @@ final class CheckpointStore {
                     LOG.warn("spark-dl ignores unreadable checkpoint {}: {}", s.getPath(), e.getMessage());
                     continue;
                 }
-                if (!configuration.equals(meta.get("configuration"))) {
-                    throw new IllegalArgumentException("checkpointDir " + dir + " holds a checkpoint of a different"
-                            + " model or configuration (" + meta.get("configuration") + "); use another directory");
-                }
-                if (!data.equals(meta.get("data"))) {
-                    throw new IllegalArgumentException("checkpointDir " + dir + " holds a checkpoint trained on other"
-                            + " data (" + meta.get("data") + ", this fit has " + data + "); use another directory");
+                if (!configuration.equals(meta.get("configuration")) || !data.equals(meta.get("data"))) {
+                    // Same 64-bit identity, other run: never resumed.
+                    throw new IllegalArgumentException(s.getPath() + " holds a checkpoint of another configuration"
+                            + " or data (" + meta.get("configuration") + "; " + meta.get("data") + ") than this fit ("
+                            + configuration + "; " + data + "); use another checkpointDir");
                 }
                 Map<String, TensorTable.Entry> table =
                         TensorTable.read(spark, new Path(s.getPath(), "state").toString());
@@ -199,6 +261,26 @@ final class CheckpointStore {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoints under " + dir, e);
+        }
+    }
+
+    /** Says when the checkpointDir holds other runs' checkpoints, which this fit does not resume. */
+    private void logOthers(FileSystem fs) throws IOException {
+        if (!fs.exists(base)) {
+            return;
+        }
+        List<String> others = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(base)) {
+            if (s.isDirectory() && s.getPath().getName().startsWith(RUN_PREFIX)) {
+                others.add(s.getPath().getName());
+            }
+        }
+        if (!others.isEmpty()) {
+            LOG.info(
+                    "spark-dl: no checkpoint of this configuration and data under {}; it holds other runs' ({}),"
+                            + " which are not resumed; starting from epoch 1",
+                    base,
+                    others);
         }
     }
 

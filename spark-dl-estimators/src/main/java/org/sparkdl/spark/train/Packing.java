@@ -12,7 +12,8 @@ import org.sparkdl.core.train.DataBlock;
 
 /**
  * Packs one partition's rows into two {@link DataBlock}s, training and validation, through the
- * estimator's {@link RowPacker}. A row's last field says whether it is held out for validation.
+ * estimator's {@link RowPacker}. A row's last two fields are whether it is held out for validation
+ * and its id (see {@link BadRowException}).
  */
 final class Packing implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -34,11 +35,15 @@ final class Packing implements Serializable {
     Iterator<Blocks> pack(Iterator<Row> rows) {
         Map<String, ColumnBuilder> train = packer.newColumns();
         Map<String, ColumnBuilder> validation = packer.newColumns();
-        long row = 0;
         while (rows.hasNext()) {
             Row r = rows.next();
-            packer.add(r, row, !r.isNullAt(r.size() - 1) && r.getBoolean(r.size() - 1) ? validation : train);
-            row++;
+            long id = r.getLong(r.size() - 1);
+            int flag = r.size() - 2;
+            try {
+                packer.add(r, id, !r.isNullAt(flag) && r.getBoolean(flag) ? validation : train);
+            } catch (IllegalArgumentException e) {
+                throw new BadRowException(e.getMessage(), id, e);
+            }
         }
         return List.of(new Blocks(build(train), build(validation))).iterator();
     }

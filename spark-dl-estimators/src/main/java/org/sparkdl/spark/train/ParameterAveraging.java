@@ -53,6 +53,16 @@ public final class ParameterAveraging {
         this.sc = JavaSparkContext.fromSparkContext(data.blocks().context());
     }
 
+    /**
+     * What can be checked of a plan before the data is read: the checkpoint directory is writable.
+     * Estimators call it first, so that a bad path fails in seconds, not after packing.
+     */
+    public static void checkOutputs(SparkSession spark, TrainingPlan plan) {
+        if (plan.checkpointDir() != null) {
+            CheckpointStore.requireWritable(spark, plan.checkpointDir());
+        }
+    }
+
     /** Trains {@code factory}'s task on {@code data} as {@code plan} says. */
     public static TrainingResult train(TrainingData data, TaskFactory factory, TrainingPlan plan) {
         if (data.trainRows() == 0) {
@@ -62,6 +72,15 @@ public final class ParameterAveraging {
         if (plan.earlyStoppingPatience() > 0 && data.validationRows() == 0) {
             throw new IllegalArgumentException("earlyStoppingPatience " + plan.earlyStoppingPatience()
                     + " needs a validation set: set validationIndicatorCol to a boolean column marking held-out rows");
+        }
+        if (data.trainRows() < (long) data.partitions() * plan.batchSize()) {
+            LOG.warn(
+                    "spark-dl: {} training rows on {} partitions is less than one batch of {} per partition: most"
+                            + " of each round goes to scheduling and averaging; set numPartitions to about {}",
+                    data.trainRows(),
+                    data.partitions(),
+                    plan.batchSize(),
+                    Math.max(1, data.trainRows() / (plan.batchSize() * 4L)));
         }
         ParameterAveraging run = new ParameterAveraging(data, factory, plan);
         try {
@@ -77,6 +96,9 @@ public final class ParameterAveraging {
         CheckpointStore.Best best = null;
         int firstEpoch = 0;
         Optional<CheckpointStore> store = checkpoints();
+        if (store.isPresent() && plan.overwriteCheckpoints()) {
+            store.get().clear();
+        }
         if (store.isPresent()) {
             Optional<CheckpointStore.Restored> r = store.get().latest(state.layout());
             if (r.isPresent()) {
@@ -98,6 +120,8 @@ public final class ParameterAveraging {
         int rounds = (data.maxBatches(plan.batchSize()) + k - 1) / k;
         LocalRounds.Plan local = new LocalRounds.Plan(plan.batchSize(), k, plan.seed());
         boolean stopped = false;
+        double firstLoss = Double.NaN; // the loss before the first step: divergence is measured against it
+        int lastCheckpoint = firstEpoch;
         for (int epoch = firstEpoch; epoch < plan.maxEpochs() && !stopped; epoch++) {
             double lr = plan.schedule().rate(epoch);
             long t0 = System.nanoTime();
@@ -111,6 +135,10 @@ public final class ParameterAveraging {
                 double wall = (System.nanoTime() - r0) / 1e9;
                 int active = (int) Math.max(1, Math.min(res.figures().get(Figures.STEPS), data.partitions()));
                 overhead += Math.max(0, wall - res.computeSeconds() / active);
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = res.figures().ratio(Figures.FIRST_LOSS_SUM, Figures.FIRST_LOSS_COUNT);
+                }
+                checkDivergence(res.figures(), firstLoss, epoch, round, rounds, lastCheckpoint);
                 state = state.apply(res);
                 sums = Figures.merge(sums, res.figures());
             }
@@ -120,11 +148,6 @@ public final class ParameterAveraging {
             metrics.put(TrainingSummary.SECONDS, seconds);
             metrics.put(TrainingSummary.SAMPLES_PER_SECOND, sums.get(Figures.SAMPLES) / seconds);
             metrics.put(TrainingSummary.AVERAGING_OVERHEAD, overhead / seconds);
-            double loss = sums.ratio(Figures.LOSS_SUM, Figures.STEPS);
-            if (!Double.isFinite(loss)) {
-                throw new ArithmeticException("training diverged in epoch " + (epoch + 1) + " (loss " + loss
-                        + "); lower learningRate or set gradientClipNorm");
-            }
             if (data.validationRows() > 0) {
                 sc.setJobDescription("spark-dl epoch " + (epoch + 1) + "/" + plan.maxEpochs() + ", validation");
                 metrics.putAll(factory.validationMetrics(validate(state)));
@@ -151,6 +174,7 @@ public final class ParameterAveraging {
             if (store.isPresent()
                     && ((epoch + 1) % plan.checkpointInterval() == 0 || epoch + 1 == plan.maxEpochs() || stopped)) {
                 store.get().save(epoch + 1, state, epochs, best);
+                lastCheckpoint = epoch + 1;
             }
         }
         sc.setJobDescription(null);
@@ -158,6 +182,37 @@ public final class ParameterAveraging {
             return new TrainingResult(best.state(), new TrainingSummary(epochs, best.epoch(), stopped));
         }
         return new TrainingResult(state, new TrainingSummary(epochs, epochs.size(), false));
+    }
+
+    /**
+     * Stops the fit, from the driver, when a partition's loss stopped being finite or the round's
+     * mean loss exceeds divergenceFactor × the loss before the first step. The round's state is
+     * not applied, and checkpoints already written stay.
+     */
+    private void checkDivergence(Figures round, double firstLoss, int epoch, int r, int rounds, int lastCheckpoint) {
+        double loss = round.ratio(Figures.LOSS_SUM, Figures.STEPS);
+        boolean nonFinite = round.get(Figures.NON_FINITE) > 0 || Double.isInfinite(loss);
+        if (!nonFinite && !(loss > plan.divergenceFactor() * firstLoss)) {
+            return;
+        }
+        String what = nonFinite
+                ? "the loss is no longer finite"
+                : String.format(
+                        java.util.Locale.ROOT,
+                        "the loss %.4g is more than divergenceFactor %.3g × the loss before the first step (%.4g)",
+                        loss,
+                        plan.divergenceFactor(),
+                        firstLoss);
+        throw new ArithmeticException("training diverged in epoch " + (epoch + 1) + ", round " + (r + 1) + " of "
+                + rounds + ": " + what + ". Lower learningRate (now "
+                + plan.schedule().rate(epoch)
+                + "), set gradientClipNorm, or warm up with warmupEpochs"
+                + (plan.checkpointDir() == null
+                        ? ""
+                        : lastCheckpoint > 0
+                                ? "; the checkpoint of epoch " + lastCheckpoint + " is kept"
+                                : "; no checkpoint was written yet")
+                + ".");
     }
 
     private boolean better(double v, double than) {

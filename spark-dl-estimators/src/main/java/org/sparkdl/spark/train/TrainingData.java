@@ -1,5 +1,7 @@
 package org.sparkdl.spark.train;
 
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -34,10 +36,39 @@ public final class TrainingData {
 
     /**
      * Packs {@code rows} (the columns {@code packer} reads, then a boolean validation flag) into
-     * {@code partitions} partitions. Bad rows fail here, before training, with the packer's error.
+     * {@code partitions} partitions. Bad rows fail here, before training, with the packer's error
+     * and the row's position in {@code rows}.
      */
     public static TrainingData pack(Dataset<Row> rows, RowPacker packer, int partitions) {
-        Dataset<Row> r = rows.rdd().getNumPartitions() == partitions ? rows : rows.repartition(partitions);
+        try {
+            return packRows(rows, packer, partitions);
+        } catch (BadRowException e) {
+            throw new IllegalArgumentException(withPosition(rows, e), e);
+        }
+    }
+
+    /** The message with the row's id replaced by its position in the input (one count job, on error only). */
+    private static String withPosition(Dataset<Row> rows, BadRowException e) {
+        int p = e.inputPartition();
+        long before = rows.javaRDD()
+                .mapPartitionsWithIndex(
+                        (i, it) -> {
+                            long n = 0;
+                            if (i < p) {
+                                for (; it.hasNext(); it.next()) {
+                                    n++;
+                                }
+                            }
+                            return List.of(n).iterator();
+                        },
+                        false)
+                .reduce(Long::sum);
+        return e.getMessage().replace("row " + e.rowId(), "row " + (before + e.offset()));
+    }
+
+    private static TrainingData packRows(Dataset<Row> rows, RowPacker packer, int partitions) {
+        Dataset<Row> withId = rows.withColumn("__sparkdl_row", monotonically_increasing_id());
+        Dataset<Row> r = withId.rdd().getNumPartitions() == partitions ? withId : withId.repartition(partitions);
         Packing packing = new Packing(packer);
         JavaRDD<Packing.Blocks> blocks =
                 r.javaRDD().mapPartitions(packing::pack).persist(StorageLevel.MEMORY_AND_DISK());

@@ -9,6 +9,9 @@ import org.sparkdl.core.schedule.LearningRateSchedule;
  * @param backend kernels backend on the executors: auto, cpu or opencl
  * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
  * @param checkpointDir Hadoop directory for checkpoints, or null for none
+ * @param overwriteCheckpoints drop this configuration and data's checkpoints instead of resuming
+ * @param divergenceFactor a round whose loss exceeds this many times the loss before the first step
+ *     stops the fit
  */
 public record TrainingPlan(
         int maxEpochs,
@@ -19,7 +22,9 @@ public record TrainingPlan(
         String backend,
         int earlyStoppingPatience,
         String checkpointDir,
-        int checkpointInterval) {
+        int checkpointInterval,
+        boolean overwriteCheckpoints,
+        double divergenceFactor) {
     public TrainingPlan {
         if (maxEpochs < 1 || averagingFrequency < 1 || batchSize < 1 || checkpointInterval < 1) {
             throw new IllegalArgumentException("maxEpochs, averagingFrequency, batchSize and checkpointInterval must"
@@ -28,6 +33,9 @@ public record TrainingPlan(
         }
         if (earlyStoppingPatience < 0) {
             throw new IllegalArgumentException("earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
+        }
+        if (!(divergenceFactor > 1)) {
+            throw new IllegalArgumentException("divergenceFactor must be > 1, got " + divergenceFactor);
         }
         if (checkpointDir != null && checkpointDir.isBlank()) {
             checkpointDir = null;

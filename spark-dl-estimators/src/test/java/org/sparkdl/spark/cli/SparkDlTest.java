@@ -141,4 +141,63 @@ class SparkDlTest {
         assertTrue(
                 usage.contains("[--lr 0.001]") && usage.contains("[--batch 64]"), "defaults from the params: " + usage);
     }
+
+    /** Outputs are never replaced without --overwrite, and everything is checked before Spark starts. */
+    @Test
+    void existingOutputsAreRefusedAndLeftIntact() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(tmp.resolve("mine"));
+        java.nio.file.Path kept = java.nio.file.Files.writeString(folder.resolve("notes.txt"), "keep me");
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "keep me too");
+        String[][] cases = {
+            {"predict", "--model", "/nowhere", "--data", "fashion-mnist", "--output", folder.toString()},
+            {"train", "--data", "fashion-mnist", "--output", file.toString()},
+            {"train", "--data", "fashion-mnist", "--output", folder.toString()},
+            {
+                "train",
+                "--data",
+                "fashion-mnist",
+                "--limit",
+                "-5",
+                "--output",
+                tmp.resolve("new").toString()
+            },
+            {
+                "train",
+                "--data",
+                "fashion-mnist",
+                "--test",
+                "x.parquet",
+                "--output",
+                tmp.resolve("new").toString()
+            },
+            {
+                "train",
+                "--data",
+                "/no/such.parquet",
+                "--output",
+                tmp.resolve("new").toString()
+            },
+            {"evaluate", "--model", "/nowhere", "--data", "fashion-mnist", "--master", "bogus"},
+        };
+        String[] expected = {
+            "already holds 1 entries",
+            "is an existing file",
+            "already holds 1 entries",
+            "--limit -5",
+            "--test is for Parquet",
+            "--data /no/such.parquet does not exist",
+            "--master bogus"
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] c = cases[i];
+            long t0 = System.nanoTime();
+            var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(c));
+            assertTrue(e.getMessage().contains(expected[i]), String.join(" ", c) + ": " + e.getMessage());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 3, String.join(" ", c) + ": Spark must not start");
+        }
+        assertEquals("keep me", java.nio.file.Files.readString(kept));
+        assertEquals(1, java.nio.file.Files.list(folder).count());
+        assertEquals("keep me too", java.nio.file.Files.readString(file));
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("new")), "a refused command leaves nothing behind");
+    }
 }

@@ -211,7 +211,8 @@ class EngineTest {
     }
 
     private static TrainingPlan plan(int epochs, int patience) {
-        return new TrainingPlan(epochs, 4, 50, 3, LearningRateSchedule.constant(0.2), "cpu", patience, null, 1);
+        return new TrainingPlan(
+                epochs, 4, 50, 3, LearningRateSchedule.constant(0.2), "cpu", patience, null, 1, false, 10);
     }
 
     @Test
@@ -251,7 +252,8 @@ class EngineTest {
         TrainingData data = TrainingData.pack(data(true), new RegressionPacker(), 3);
         try {
             // A learning rate this high makes the validation RMSE bounce: patience 1 stops at the first rise.
-            TrainingPlan plan = new TrainingPlan(30, 4, 50, 3, LearningRateSchedule.constant(0.6), "cpu", 1, null, 1);
+            TrainingPlan plan =
+                    new TrainingPlan(30, 4, 50, 3, LearningRateSchedule.constant(0.6), "cpu", 1, null, 1, false, 10);
             TrainingResult r = ParameterAveraging.train(data, new RegressionFactory(), plan);
             TrainingSummary s = r.summary();
             double[] rmse = s.history("validationRmse");

@@ -23,6 +23,7 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Uids;
@@ -36,7 +37,7 @@ import org.sparkdl.spark.train.TrainingSummary;
  * {@code thresholds} as MLlib does). {@link #transform} runs the network in batches per partition.
  */
 public final class CNNClassificationModel extends ProbabilisticClassificationModel<Vector, CNNClassificationModel>
-        implements CNNParams<CNNClassificationModel>, MLWritable {
+        implements CNNParams<CNNClassificationModel>, HasInferenceBackend<CNNClassificationModel>, MLWritable {
     private static final long serialVersionUID = 1L;
     /** Rows per forward pass in {@link #transform}. */
     static final int INFERENCE_BATCH = 256;
@@ -107,7 +108,10 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     /** A fresh network for this model's spec and shape, with this model's weights. */
     public Sequential buildNetwork() {
         Sequential net = ModelSpec.parse(getSpec())
-                .build(resolvedInputShape(), Backends.choose(getBackend(), 1).create(), 0);
+                .build(
+                        resolvedInputShape(),
+                        Backends.choose(getInferenceBackend(), 1).create(),
+                        0);
         if (weights != null && weights.length == net.stateSize()) {
             net.loadState(weights);
         }
@@ -132,8 +136,8 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     }
 
     @Override
-    public CNNClassificationModel setBackend(String value) {
-        set(backend(), value);
+    public CNNClassificationModel setInferenceBackend(String value) {
+        set(inferenceBackend(), value);
         replica = null;
         return this;
     }
@@ -203,7 +207,9 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
         int[] shape = resolvedInputShape();
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
+            private final int partition = org.apache.spark.TaskContext.getPartitionId();
             private int next;
+            private long rowsBefore;
 
             @Override
             public boolean hasNext() {
@@ -222,9 +228,14 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
                 float[] x = new float[batch.size() * per];
                 for (int i = 0; i < batch.size(); i++) {
                     Object v = batch.get(i).get(featuresIndex);
-                    float[] f = Features.toFloats((Vector) v, per, getFeaturesCol(), i);
+                    float[] f = Features.toFloats(
+                            (Vector) v,
+                            per,
+                            getFeaturesCol(),
+                            "row " + (rowsBefore + i) + " of partition " + partition);
                     System.arraycopy(f, 0, x, i * per, per);
                 }
+                rowsBefore += batch.size();
                 Tensor logits = net.forward(Tensor.of(x, Shapes.withBatch(batch.size(), shape)), false);
                 int k = logits.sampleSize();
                 float[] probs = new float[logits.size()];

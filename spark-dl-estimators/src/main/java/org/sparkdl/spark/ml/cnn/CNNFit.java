@@ -34,6 +34,7 @@ final class CNNFit {
         ClassificationTaskFactory factory =
                 new ClassificationTaskFactory(config(est, shape), est.getAverageOptimizerState());
         TrainingPlan plan = est.trainingPlan();
+        ParameterAveraging.checkOutputs(dataset.sparkSession(), plan);
         String v = est.validationColumn();
         Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
         Dataset<Row> rows =

@@ -2,11 +2,15 @@ package org.sparkdl.spark.ml.param;
 
 import java.io.Serializable;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Params;
 
-/** The params of data-parallel training: batches, epochs, parameter averaging, partitions, seed: declared once, with docs, validators and defaults. One instance per stage. */
+/**
+ * The params of data-parallel training: batches, epochs, parameter averaging, partitions, seed, each declared once with its doc, validator and default. One
+ * instance per stage.
+ */
 public final class AveragingParams implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -16,6 +20,7 @@ public final class AveragingParams implements Serializable {
     final BooleanParam averageOptimizerState;
     final IntParam numPartitions;
     final LongParam seed;
+    final DoubleParam divergenceFactor;
 
     AveragingParams(Params p) {
         batchSize = new IntParam(p, "batchSize", "mini-batch size per partition (>= 1)", Validators.intAtLeast(1));
@@ -41,6 +46,14 @@ public final class AveragingParams implements Serializable {
         p.setDefault(averagingFrequency, 16);
         p.setDefault(averageOptimizerState, true);
         p.setDefault(numPartitions, 0);
+        divergenceFactor = new DoubleParam(
+                p,
+                "divergenceFactor",
+                "stop the fit when a round's training loss exceeds this many times the loss before the first"
+                        + " step, or is not finite (> 1)",
+                Validators.doubleAbove(1));
+
         p.setDefault(seed, 42L);
+        p.setDefault(divergenceFactor, 10.0);
     }
 }

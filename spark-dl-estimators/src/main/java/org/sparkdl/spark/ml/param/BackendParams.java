@@ -5,7 +5,10 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkdl.core.kernels.Backends;
 
-/** The params of where the kernels run: declared once, with docs, validators and defaults. One instance per stage. */
+/**
+ * The params of where the kernels run, each declared once with its doc, validator and default. One
+ * instance per stage.
+ */
 public final class BackendParams implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -5,7 +5,10 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
-/** The params of validation during training and early stopping: declared once, with docs, validators and defaults. One instance per stage. */
+/**
+ * The params of validation during training and early stopping, each declared once with its doc, validator and default. One
+ * instance per stage.
+ */
 public final class EarlyStoppingParams implements Serializable {
     private static final long serialVersionUID = 1L;
 

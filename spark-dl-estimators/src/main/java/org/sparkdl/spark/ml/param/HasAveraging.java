@@ -1,12 +1,14 @@
 package org.sparkdl.spark.ml.param;
 
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 
 /**
- * A stage with data-parallel training: batches, epochs, parameter averaging, partitions, seed (AveragingParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of data-parallel training: batches, epochs, parameter averaging, partitions, seed ({@link AveragingParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */
@@ -86,6 +88,19 @@ public interface HasAveraging<S extends HasAveraging<S>> extends HasParamGroups<
 
     default S setSeed(long value) {
         set(seed(), value);
+        return self();
+    }
+
+    default DoubleParam divergenceFactor() {
+        return paramGroups().averaging().divergenceFactor;
+    }
+
+    default double getDivergenceFactor() {
+        return (Double) $(divergenceFactor());
+    }
+
+    default S setDivergenceFactor(double value) {
+        set(divergenceFactor(), value);
         return self();
     }
 }

@@ -3,8 +3,9 @@ package org.sparkdl.spark.ml.param;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A stage with where the kernels run (BackendParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of where the kernels run ({@link BackendParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */

@@ -4,8 +4,9 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A stage with training checkpoints (CheckpointsParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of training checkpoints ({@link CheckpointsParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */
@@ -33,6 +34,19 @@ public interface HasCheckpoints<S extends HasCheckpoints<S>> extends HasParamGro
 
     default S setCheckpointInterval(int value) {
         set(checkpointInterval(), value);
+        return self();
+    }
+
+    default Param<String> checkpointPolicy() {
+        return paramGroups().checkpoints().checkpointPolicy;
+    }
+
+    default String getCheckpointPolicy() {
+        return (String) $(checkpointPolicy());
+    }
+
+    default S setCheckpointPolicy(String value) {
+        set(checkpointPolicy(), value);
         return self();
     }
 }

@@ -4,8 +4,9 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A stage with validation during training and early stopping (EarlyStoppingParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of validation during training and early stopping ({@link EarlyStoppingParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */

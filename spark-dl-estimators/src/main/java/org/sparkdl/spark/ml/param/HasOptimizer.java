@@ -4,8 +4,9 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A stage with the optimizer and its hyper-parameters, penalties and gradient clipping (OptimizerParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of the optimizer and its hyper-parameters, penalties and gradient clipping ({@link OptimizerParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */

@@ -6,8 +6,9 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * A stage with the learning-rate schedule over epochs (ScheduleParams), as Spark finds params: public no-argument methods returning a
- * {@code Param}, with typed getters and setters that return the stage itself.
+ * A stage with the params of the learning-rate schedule over epochs ({@link ScheduleParams}), as Spark finds params:
+ * public no-argument methods returning a {@code Param}, with typed getters and setters that
+ * return the stage itself.
  *
  * @param <S> the stage
  */
@@ -29,8 +30,9 @@ public interface HasSchedule<S extends HasSchedule<S>> extends HasParamGroups<S>
         return paramGroups().schedule().scheduleMilestones;
     }
 
+    /** The milestones, none when unset (no default: Spark would print an array default as {@code [I@...}). */
     default int[] getScheduleMilestones() {
-        return (int[]) $(scheduleMilestones());
+        return isDefined(scheduleMilestones()) ? (int[]) $(scheduleMilestones()) : new int[0];
     }
 
     default S setScheduleMilestones(int[] value) {

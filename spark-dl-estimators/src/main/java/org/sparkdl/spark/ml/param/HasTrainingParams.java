@@ -61,7 +61,9 @@ public interface HasTrainingParams<S extends HasTrainingParams<S>>
                 getBackend(),
                 getEarlyStoppingPatience(),
                 isDefined(checkpointDir()) ? getCheckpointDir() : null,
-                getCheckpointInterval());
+                getCheckpointInterval(),
+                getCheckpointPolicy().equals("overwrite"),
+                getDivergenceFactor());
     }
 
     /** The validation column's name, or "" when none is set. */

@@ -6,7 +6,10 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkdl.core.optim.OptimizerConfig;
 
-/** The params of the optimizer and its hyper-parameters, penalties and gradient clipping: declared once, with docs, validators and defaults. One instance per stage. */
+/**
+ * The params of the optimizer and its hyper-parameters, penalties and gradient clipping, each declared once with its doc, validator and default. One
+ * instance per stage.
+ */
 public final class OptimizerParams implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -17,6 +17,7 @@ public final class ParamGroups implements Serializable {
     private final CheckpointsParams checkpoints;
     private final BackendParams backend;
     private final EarlyStoppingParams earlyStopping;
+    private final InferenceParams inference;
 
     public ParamGroups(Params stage) {
         optimizer = stage instanceof HasOptimizer<?> ? new OptimizerParams(stage) : null;
@@ -25,6 +26,7 @@ public final class ParamGroups implements Serializable {
         checkpoints = stage instanceof HasCheckpoints<?> ? new CheckpointsParams(stage) : null;
         backend = stage instanceof HasBackend<?> ? new BackendParams(stage) : null;
         earlyStopping = stage instanceof HasEarlyStopping<?> ? new EarlyStoppingParams(stage) : null;
+        inference = stage instanceof HasInferenceBackend<?> ? new InferenceParams(stage) : null;
     }
 
     OptimizerParams optimizer() {
@@ -49,5 +51,9 @@ public final class ParamGroups implements Serializable {
 
     EarlyStoppingParams earlyStopping() {
         return earlyStopping;
+    }
+
+    InferenceParams inference() {
+        return inference;
     }
 }

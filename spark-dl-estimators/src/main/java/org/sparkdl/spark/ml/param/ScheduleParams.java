@@ -8,7 +8,10 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
-/** The params of the learning-rate schedule over epochs: declared once, with docs, validators and defaults. One instance per stage. */
+/**
+ * The params of the learning-rate schedule over epochs, each declared once with its doc, validator and default. One
+ * instance per stage.
+ */
 public final class ScheduleParams implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -27,7 +30,8 @@ public final class ScheduleParams implements Serializable {
         scheduleMilestones = new IntArrayParam(
                 p,
                 "scheduleMilestones",
-                "epochs at which the 'step' schedule multiplies the rate by scheduleGamma (positive, increasing)",
+                "epochs at which the 'step' schedule multiplies the rate by scheduleGamma (positive, increasing;"
+                        + " none when unset)",
                 Validators.positiveIncreasing());
         scheduleGamma =
                 new DoubleParam(p, "scheduleGamma", "factor of the 'step' schedule (> 0)", Validators.doubleAbove(0));
@@ -45,7 +49,6 @@ public final class ScheduleParams implements Serializable {
                 Validators.doubles(v -> v > 0 && v <= 1));
 
         p.setDefault(schedule, "constant");
-        p.setDefault(scheduleMilestones, new int[0]);
         p.setDefault(scheduleGamma, 0.1);
         p.setDefault(minLearningRate, 0.0);
         p.setDefault(warmupEpochs, 0);

@@ -27,7 +27,7 @@ public final class StageReader<T extends Params> extends MLReader<T> {
 
     @Override
     public T load(String path) {
-        DefaultParamsReader.Metadata md = DefaultParamsReader.loadMetadata(path, sparkSession(), "");
+        DefaultParamsReader.Metadata md = StatePersistence.metadata(sparkSession(), path);
         if (!classNames.contains(md.className())) {
             throw new IllegalArgumentException(
                     path + " holds a saved " + md.className() + ", not a " + classNames.get(0));

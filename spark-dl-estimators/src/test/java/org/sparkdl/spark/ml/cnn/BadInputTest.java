@@ -152,4 +152,43 @@ class BadInputTest {
                 () -> classifier().setWeightDecay(0.1).fit(SparkTestSession.rows(rows(8, 0.5), new double[8])));
         assertTrue(e.getMessage().contains("weightDecay"), e.getMessage());
     }
+
+    /** The row's position in the input DataFrame, even after the fit repartitions it. */
+    @Test
+    void aBadRowIsReportedByItsPositionInTheInput() {
+        double[][] x = rows(400, 0.5);
+        x[299][2] = Double.NaN;
+        Dataset<Row> data =
+                SparkTestSession.rows(x, new double[400]).repartition(4).sortWithinPartitions("label");
+        java.util.List<Row> all = data.collectAsList();
+        int at = -1;
+        for (int i = 0; i < all.size(); i++) {
+            org.apache.spark.ml.linalg.Vector v = all.get(i).getAs("features");
+            if (Double.isNaN(v.apply(2))) {
+                at = i;
+            }
+        }
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> classifier().setNumPartitions(3).fit(data));
+        assertTrue(e.getMessage().contains("in row " + at + ";"), "row " + at + ": " + e.getMessage());
+    }
+
+    /** learningRate 100 with Adam: the fit stops with the divergence message, from the driver. */
+    @Test
+    void divergenceStopsTheFitWithOneClearMessage() {
+        var e = assertThrows(
+                ArithmeticException.class,
+                () -> new org.sparkdl.spark.ml.cnn.CNNClassifier()
+                        .setSpec("flatten dense(32) relu dense(4)")
+                        .setInputShape("1,8,8")
+                        .setLearningRate(100)
+                        .setMaxEpochs(3)
+                        .setNumPartitions(2)
+                        .fit(SparkTestSession.quadrants(400, 8, 1)));
+        assertTrue(
+                e.getMessage().startsWith("training diverged in epoch 1, round 1")
+                        && e.getMessage().contains("Lower learningRate"),
+                e.getMessage());
+    }
 }

@@ -183,4 +183,35 @@ class PersistenceTest {
             assertEquals(Double.parseDouble(want[p.length]), rows.get(i).getDouble(1), "row " + i + " prediction");
         }
     }
+
+    @Test
+    void theWrongReaderOrCorruptMetadataSayWhatAndWhere() throws IOException {
+        CNNClassificationModel m = new CNNClassifier()
+                .setSpec("flatten dense(4)")
+                .setInputShape("1,8,8")
+                .setMaxEpochs(1)
+                .fit(SparkTestSession.quadrants(64, 8, 4));
+        String path = tmp.resolve("model").toString();
+        m.write().save(path);
+        var e = assertThrows(IllegalArgumentException.class, () -> CNNClassifier.load(path));
+        assertTrue(
+                e.getMessage().contains("holds a saved " + CNNClassificationModel.class.getName())
+                        && e.getMessage().contains("not a " + CNNClassifier.class.getName()),
+                e.getMessage());
+        assertTrue(Files.exists(Path.of(path, "layout.json")), "the tensors' layout is written beside them");
+
+        Path metadata = Path.of(path, "metadata");
+        try (var files = Files.list(metadata)) {
+            for (Path f : (Iterable<Path>)
+                    files.filter(f -> f.getFileName().toString().startsWith("part-"))::iterator) {
+                Files.write(f, new byte[] {(byte) 0x9c, 0x01, 0x7f, 0x00, 0x22});
+            }
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> CNNClassificationModel.load(path));
+        assertTrue(
+                bad.getMessage().contains("cannot read the metadata")
+                        && bad.getMessage().contains(path),
+                bad.getMessage());
+        assertTrue(!new CNNClassifier().explainParams().contains("[I@"), "no array default printed as [I@");
+    }
 }
