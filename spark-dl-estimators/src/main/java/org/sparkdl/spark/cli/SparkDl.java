@@ -211,6 +211,7 @@ public final class SparkDl {
         if (!cnn.getInputShape().isBlank()) {
             SchemaChecks.specOutputs(cnn.getSpec(), Shapes.parse(cnn.getInputShape()));
         }
+        warnIfSlowBlas();
         SparkSession spark = session(o);
         Dataset<Row>[] d = data(spark, o);
         Dataset<Row> train = d[0];
@@ -296,6 +297,15 @@ public final class SparkDl {
         metrics.put("output", o.required("output"));
         System.out.println(json(metrics));
         spark.stop();
+    }
+
+    /** Never a silent fall-back to the pure-Java BLAS: one line on standard error. */
+    private static void warnIfSlowBlas() {
+        if (!org.sparkdl.core.kernels.Blas.isNative()) {
+            System.err.println(
+                    "spark-dl: native OpenBLAS is not loaded (" + org.sparkdl.core.kernels.Blas.implementation()
+                            + "): the CPU kernels run 5-20x slower; sudo apt-get install -y libopenblas0-pthread");
+        }
     }
 
     /** Master, data and limit: checked before Spark starts. */
