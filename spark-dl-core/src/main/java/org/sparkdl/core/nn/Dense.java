@@ -7,7 +7,14 @@ import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
-/** Fully connected: {@code y[N,out] = x[N,in] · Wᵀ[in,out] + b[out]}, W stored out×in as in PyTorch. */
+/**
+ * Fully connected: {@code y[N,out] = x[N,in] · Wᵀ[in,out] + b[out]}, W stored out×in as in PyTorch.
+ *
+ * <p>On a sequence {@code x[N,T,in]} it applies to every step, as one product over the N·T rows:
+ * {@code y[N,T,out]}, e.g. next-token logits. Padded steps of a batch with lengths put out 0 and
+ * their output gradient is ignored, so padding reaches neither the loss's nor the weights'
+ * gradients through this layer.
+ */
 public final class Dense implements WeightedLayer {
     private final Kernels kernels;
     private final int in;
@@ -18,6 +25,8 @@ public final class Dense implements WeightedLayer {
     private Tensor x;
     private Tensor y;
     private Tensor dx;
+    /** The output gradient with its padded steps zeroed, for sequences with lengths. */
+    private float[] maskedGrad;
 
     public Dense(Kernels kernels, int in, int out) {
         if (in <= 0 || out <= 0) {
@@ -49,29 +58,55 @@ public final class Dense implements WeightedLayer {
         inputGradient = needed;
     }
 
+    /** Whether {@code input} is a sequence N×T×in, to which this layer applies per step. */
+    private boolean perStep(Tensor input) {
+        return input.rank() == 3 && input.dim(2) == in;
+    }
+
+    /** Rows of the product: N·T for a sequence applied per step, else N. */
+    private int rows(Tensor input) {
+        if (perStep(input)) {
+            return input.dim(0) * input.dim(1);
+        }
+        if (input.sampleSize() == in) {
+            return input.dim(0);
+        }
+        throw new ShapeException(describe() + " expects " + in + " input features per sample or per step, got "
+                + Shapes.describe(Shapes.sampleShape(input.shape())));
+    }
+
     @Override
     public Tensor forward(Tensor input, boolean training) {
-        int n = input.dim(0);
-        if (input.sampleSize() != in) {
-            throw new ShapeException(describe() + " expects " + in + " input features per sample, got "
-                    + Shapes.describe(Shapes.sampleShape(input.shape())));
-        }
+        int n = rows(input);
+        boolean perStep = perStep(input);
         x = input;
-        y = Buffers.reuse(y, n, out);
+        y = Buffers.reuse(y, perStep ? new int[] {input.dim(0), input.dim(1), out} : new int[] {n, out});
         float[] yd = y.data();
         float[] b = bias.data();
         for (int i = 0; i < n; i++) {
             System.arraycopy(b, 0, yd, i * out, out);
         }
-        // y[N,out] += x[N,in] · Wᵀ
+        // y[N,out] += x[N,in] · Wᵀ   (N·T rows for a sequence)
         kernels.sgemm(false, true, n, out, in, 1f, input.data(), 0, weight.data(), 0, 1f, yd, 0);
+        if (perStep) {
+            Sequences.zeroPadding(yd, input.dim(0), input.dim(1), out, input.lengths());
+            return Sequences.keepLengths(input, y);
+        }
         return y;
     }
 
     @Override
     public Tensor backward(Tensor gradOut) {
-        int n = x.dim(0);
+        int n = rows(x);
         float[] g = gradOut.data();
+        int[] lengths = perStep(x) ? x.lengths() : null;
+        if (lengths != null) {
+            // padded steps put out a constant 0: whatever gradient reaches them goes nowhere
+            maskedGrad = Buffers.reuse(maskedGrad, g.length);
+            System.arraycopy(g, 0, maskedGrad, 0, g.length);
+            Sequences.zeroPadding(maskedGrad, x.dim(0), x.dim(1), out, lengths);
+            g = maskedGrad;
+        }
         // dW[out,in] += dyᵀ[out,N] · x[N,in];  db[out] += Σ_N dy
         kernels.sgemm(true, false, out, in, n, 1f, g, 0, x.data(), 0, 1f, weight.gradData(), 0);
         float[] db = bias.gradData();
@@ -91,14 +126,15 @@ public final class Dense implements WeightedLayer {
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        if (inputShape.length != 1) {
-            throw new ShapeException(describe() + " needs a flat input but gets " + Shapes.describe(inputShape)
-                    + "; put 'flatten' before it");
+        if (inputShape.length != 1 && inputShape.length != 2) {
+            throw new ShapeException(describe() + " needs a flat input (or a sequence T x F, per step) but gets "
+                    + Shapes.describe(inputShape) + "; put 'flatten' before it");
         }
-        if (inputShape[0] != in) {
-            throw new ShapeException(describe() + " was built for " + in + " inputs but gets " + inputShape[0]);
+        int features = inputShape[inputShape.length - 1];
+        if (features != in) {
+            throw new ShapeException(describe() + " was built for " + in + " inputs but gets " + features);
         }
-        return new int[] {out};
+        return inputShape.length == 1 ? new int[] {out} : new int[] {inputShape[0], out};
     }
 
     @Override
@@ -108,7 +144,7 @@ public final class Dense implements WeightedLayer {
 
     @Override
     public long forwardMacs(int[] inputShape) {
-        return (long) in * out;
+        return (long) in * out * (inputShape.length == 2 ? inputShape[0] : 1);
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.sparkdl.core.tensor.Tensor;
  * Inverted dropout: in training each value is kept with probability {@code 1 − p} and scaled by
  * {@code 1/(1 − p)}, so inference is the identity. The mask comes from a seeded generator.
  */
-public final class Dropout implements Layer {
+public final class Dropout implements Layer, Reseedable {
     private final float p;
     private SplittableRandom rng;
     /** Per element: {@code 1/(1−p)} where kept, 0 where dropped. */
@@ -26,6 +26,7 @@ public final class Dropout implements Layer {
     }
 
     /** Restarts the mask sequence (each data-parallel replica reseeds its own). */
+    @Override
     public void reseed(long seed) {
         rng = new SplittableRandom(seed);
     }

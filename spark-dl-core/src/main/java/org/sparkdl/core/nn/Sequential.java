@@ -22,6 +22,16 @@ import org.sparkdl.core.tensor.Tensor;
  * <p>The input is taken to be data, so the first layer skips its input gradient (for a first
  * convolution, a sizeable part of the step). A model fed by another ({@link Chain}) needs it:
  * {@link #setInputGradient}.
+ *
+ * <p>Sequences: an input with per-sample lengths ({@link Tensor#withLengths}) keeps them while the
+ * time axis does. After each layer whose output is still N×T×... with the input's T, the model
+ * puts the lengths back on the output when the layer did not (element-wise layers return their own
+ * buffers); a layer that ends the time axis ({@link LastStep}, {@link Flatten}) ends them. Layers
+ * that read the lengths ({@link Recurrent}, {@link Embedding}, {@link Dense} per step, {@link
+ * LastStep}) keep padded steps out of outputs and gradients; other layers compute on padded steps
+ * like on any other value, and the sequence layers after them ignore the result.
+ * {@link #setCarryState} and {@link #resetState} reach every recurrent layer (truncated BPTT,
+ * {@link StatefulLayer}).
  */
 public final class Sequential implements Layer {
     private final int[] inputShape;
@@ -121,9 +131,38 @@ public final class Sequential implements Layer {
     public Tensor forward(Tensor x, boolean training) {
         Tensor h = checkInput(x);
         for (Layer l : layers) {
-            h = l.forward(h, training);
+            Tensor out = l.forward(h, training);
+            h = h.lengths() != null && out.lengths() == null && keepsTimeAxis(h, out)
+                    ? out.withLengths(h.lengths())
+                    : out;
         }
         return h;
+    }
+
+    /** Whether {@code out} is still a sequence batch over the time axis of {@code in}. */
+    private static boolean keepsTimeAxis(Tensor in, Tensor out) {
+        return out.rank() >= 3 && out.dim(0) == in.dim(0) && out.dim(1) == in.dim(1);
+    }
+
+    /**
+     * Whether every recurrent layer starts each forward from the previous forward's final state
+     * (truncated backpropagation through time over consecutive chunks; see {@link StatefulLayer}).
+     */
+    public void setCarryState(boolean carry) {
+        for (Layer l : layers) {
+            if (l instanceof StatefulLayer s) {
+                s.setCarryState(carry);
+            }
+        }
+    }
+
+    /** Every recurrent layer's next forward starts from zeros: call it at each new batch of sequences. */
+    public void resetState() {
+        for (Layer l : layers) {
+            if (l instanceof StatefulLayer s) {
+                s.resetState();
+            }
+        }
     }
 
     /**
@@ -153,7 +192,7 @@ public final class Sequential implements Layer {
         return g;
     }
 
-    /** Checks size and finiteness; returns {@code x} viewed as N × inputShape. */
+    /** Checks size and finiteness; returns {@code x} viewed as N × inputShape, with its lengths. */
     private Tensor checkInput(Tensor x) {
         if (x.rank() < 2 || x.sampleSize() != Shapes.size(inputShape)) {
             throw new ShapeException("input sample shape " + Shapes.describe(Shapes.sampleShape(x.shape()))
@@ -168,7 +207,7 @@ public final class Sequential implements Layer {
                         "input row " + i / per + " value " + i % per + " is " + d[i] + "; features must be finite");
             }
         }
-        return x.reshape(Shapes.withBatch(x.dim(0), inputShape));
+        return x.reshape(Shapes.withBatch(x.dim(0), inputShape)).withLengths(x.lengths());
     }
 
     @Override

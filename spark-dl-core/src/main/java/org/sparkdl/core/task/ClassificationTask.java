@@ -2,8 +2,8 @@ package org.sparkdl.core.task;
 
 import java.util.SplittableRandom;
 import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.Reseedable;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
 import org.sparkdl.core.schedule.LearningRateSchedule;
@@ -81,8 +81,8 @@ public final class ClassificationTask implements TrainingTask {
     public void reseed(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         for (Layer l : model.layers()) {
-            if (l instanceof Dropout d) {
-                d.reseed(rng.nextLong());
+            if (l instanceof Reseedable r) {
+                r.reseed(rng.nextLong());
             }
         }
     }
