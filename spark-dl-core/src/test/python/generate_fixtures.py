@@ -112,6 +112,96 @@ def layers():
         layer_case("act_" + name, fn, x, {})
 
 
+def recurrent_case(name, kind, features, hidden, layers, bidirectional, n, steps, lengths=None):
+    """nn.RNN/LSTM/GRU (batch_first) in float64; with lengths through pack_padded_sequence, so the
+    padded steps are PyTorch's own business. Parameters keep PyTorch's names (weight_ih_l0, ...);
+    h_last is the top layer's h_n, forward then reverse, which the Java 'last' layer must give."""
+    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
+    m = cls(features, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True).double()
+    with torch.no_grad():
+        for p in m.parameters():
+            p.copy_(rand(*p.shape, scale=0.5))
+    x = rand(n, steps, features).requires_grad_(True)
+    lens = lengths if lengths is not None else [steps] * n
+    if lengths is None:
+        y, hn = m(x)
+    else:
+        packed = torch.nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), batch_first=True,
+                                                         enforce_sorted=False)
+        out, hn = m(packed)
+        y, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=steps)
+    if kind == "lstm":
+        hn = hn[0]
+    d = 2 if bidirectional else 1
+    h_last = torch.cat([hn[-d + i] for i in range(d)], dim=1)
+    dy = rand(*y.shape)  # padded steps too: their gradient must be ignored
+    y.backward(dy)
+    arrays = {"x": x, "y": y, "dy": dy, "dx": x.grad, "h_last": h_last,
+              "lengths": torch.tensor(lens, dtype=torch.float64),
+              "config": torch.tensor([hidden, layers, d], dtype=torch.float64)}
+    for pname, p in m.named_parameters():
+        arrays[pname] = p
+        arrays["d" + pname] = p.grad
+    write_archive("rnn_" + name, arrays)
+
+
+def recurrent():
+    recurrent_case("rnn", "rnn", 3, 4, 1, False, 2, 5)
+    recurrent_case("lstm", "lstm", 3, 4, 1, False, 2, 5)
+    recurrent_case("gru", "gru", 3, 4, 1, False, 2, 5)
+    recurrent_case("lstm_2layer", "lstm", 3, 4, 2, False, 2, 4)
+    recurrent_case("gru_bi", "gru", 3, 4, 1, True, 2, 4)
+    recurrent_case("rnn_bi_2layer", "rnn", 3, 4, 2, True, 2, 4)
+    recurrent_case("rnn_packed", "rnn", 3, 4, 1, False, 3, 4, [4, 1, 3])
+    recurrent_case("gru_packed", "gru", 3, 4, 1, False, 3, 5, [2, 5, 3])
+    recurrent_case("lstm_packed_bi_2layer", "lstm", 3, 4, 2, True, 3, 5, [2, 5, 3])
+
+    vocab, dim = 7, 3
+    ids = torch.randint(0, vocab, (3, 4)).double()
+    ids[0, 0] = ids[1, 2]  # a repeated id: its row gets both gradients
+    w = rand(vocab, dim)
+    wv = w.clone().requires_grad_(True)
+    y = F.embedding(ids.long(), wv)
+    dy = rand(*y.shape)
+    y.backward(dy)
+    write_archive("layer_embedding", {"x": ids, "y": y, "dy": dy, "weight": w, "dweight": wv.grad})
+
+
+def sequence_model_adam():
+    """embedding(5, vocab=11) lstm(6) last dense(3) with cross-entropy on a packed batch, four Adam
+    steps. Arrays are named as the Java model's state ("1.weight_ih_l0"), then "after." + name."""
+    vocab, dim, hidden, classes, n, steps = 11, 5, 6, 3, 4, 6
+    lengths = [6, 3, 5, 2]
+    emb = torch.nn.Embedding(vocab, dim).double()
+    lstm = torch.nn.LSTM(dim, hidden, batch_first=True).double()
+    head = torch.nn.Linear(hidden, classes).double()
+    named = {"0.weight": emb.weight}
+    named.update({"1." + k: v for k, v in lstm.named_parameters()})
+    named.update({"3.weight": head.weight, "3.bias": head.bias})
+    with torch.no_grad():
+        for p in named.values():
+            p.copy_(rand(*p.shape, scale=0.5))
+    initial = {k: v.detach().clone() for k, v in named.items()}
+    ids = torch.randint(0, vocab, (n, steps))
+    labels = torch.tensor([0, 2, 1, 2])
+    opt = torch.optim.Adam(list(named.values()), lr=0.01)
+    losses = []
+    for _ in range(4):
+        opt.zero_grad()
+        packed = torch.nn.utils.rnn.pack_padded_sequence(emb(ids), torch.tensor(lengths), batch_first=True,
+                                                         enforce_sorted=False)
+        _, (hn, _) = lstm(packed)
+        loss = F.cross_entropy(head(hn[-1]), labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.detach().clone())
+    arrays = {"ids": ids.double(), "lengths": torch.tensor(lengths, dtype=torch.float64),
+              "labels": labels.double(), "losses": torch.stack(losses)}
+    arrays.update(initial)
+    arrays.update({"after." + k: v for k, v in named.items()})
+    write_archive("model_embedding_lstm_adam", arrays)
+
+
 def losses():
     logits = rand(6, 5, scale=2.0)
     logits[2] = torch.tensor([1000.0, -1000.0, 3.0, 999.0, 0.0], dtype=torch.float64)  # stability
@@ -206,4 +296,7 @@ if __name__ == "__main__":
     losses()
     optimizers()
     schedules()
+    # last, so the fixtures above keep their random draws
+    recurrent()
+    sequence_model_adam()
     print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__, file=sys.stderr)

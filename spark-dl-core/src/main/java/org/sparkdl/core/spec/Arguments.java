@@ -90,6 +90,18 @@ final class Arguments {
         throw new SpecException(token.where() + ": " + name + " must be a non-negative integer, got '" + v + "'");
     }
 
+    /** {@code true} or {@code false} (any case). */
+    boolean bool(String name, boolean dflt) {
+        String v = raw(name);
+        if (v == null) {
+            return dflt;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v.toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new SpecException(token.where() + ": " + name + " must be true or false, got '" + v + "'");
+    }
+
     /** A number in {@code [min, max)}, or {@code [min, max]} when {@code maxInclusive}. */
     float number(String name, float dflt, float min, float max, boolean maxInclusive) {
         String v = raw(name);

@@ -12,11 +12,14 @@ import org.sparkdl.core.nn.BatchNorm;
 import org.sparkdl.core.nn.Conv2d;
 import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
+import org.sparkdl.core.nn.Embedding;
 import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.LayerFusion;
 import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Recurrent;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.nn.ShapeException;
 import org.sparkdl.core.nn.WeightedLayer;
@@ -28,6 +31,14 @@ import org.sparkdl.core.tensor.Shapes;
  *
  * <p>Building walks the tokens with the per-sample shape, so each layer's input size is inferred
  * and a token that does not fit is reported by position, text and reason.
+ *
+ * <p>Sequences: an input shape {@code T,F} is a sequence of T steps of F features (28,28: the rows
+ * of an image), an input shape {@code T} is T token ids for a first {@code embedding(dim,
+ * vocab=V)}. {@code rnn}, {@code lstm}, {@code gru}{@code (hidden, layers=1, dropout=0,
+ * bidirectional=false)} take T×F and put out T×H (T×2H bidirectional); {@code dense} on T×F
+ * applies per step; {@code last} takes each sequence's last valid step, T×K → K. E.g. {@code
+ * lstm(128) last dense(10)} on 28,28, or {@code embedding(32,vocab=60) lstm(64,layers=2) dense(60)}
+ * on 100 (next-token logits per step).
  */
 public final class ModelSpec {
     /** The CNN-S reference network of the benchmarks, for 1×28×28 input and 10 classes. */
@@ -39,8 +50,12 @@ public final class ModelSpec {
         Layer build(Arguments a, int[] in, Context ctx);
     }
 
-    /** What a factory needs beyond its arguments. */
-    private record Context(Kernels kernels, long dropoutSeed) {}
+    /**
+     * What a factory needs beyond its arguments: whether it is the first token, and the reverse
+     * direction's features when the input is still a bidirectional layer's output (0 otherwise), for
+     * {@code last}.
+     */
+    private record Context(Kernels kernels, long dropoutSeed, boolean first, int reverseFeatures) {}
 
     private record Entry(List<String> args, Factory factory) {}
 
@@ -60,13 +75,52 @@ public final class ModelSpec {
         };
         register(conv, List.of("filters", "kernel", "stride", "pad"), "conv", "conv2d");
         Factory dense = (a, in, c) -> {
-            if (in.length != 1) {
+            if (in.length != 1 && in.length != 2) {
                 throw new SpecException(
                         a + ": needs a flat input but gets " + Shapes.describe(in) + "; put 'flatten' before it");
             }
-            return new Dense(c.kernels(), in[0], a.positiveInt("units", null));
+            // on a sequence T x F: per step
+            return new Dense(c.kernels(), in[in.length - 1], a.positiveInt("units", null));
         };
         register(dense, List.of("units"), "dense", "linear", "fc");
+        register(
+                (a, in, c) -> {
+                    if (!c.first()) {
+                        throw new SpecException(a + ": must be the model's first layer; it reads token ids, which are"
+                                + " data (no gradient flows into them)");
+                    }
+                    if (in.length != 1) {
+                        throw new SpecException(
+                                a + ": needs token ids, an input shape T (steps), but gets " + Shapes.describe(in));
+                    }
+                    return new Embedding(a.positiveInt("vocab", null), a.positiveInt("dim", null));
+                },
+                List.of("dim", "vocab"),
+                "embedding");
+        for (Recurrent.Kind kind : Recurrent.Kind.values()) {
+            register(
+                    (a, in, c) -> {
+                        requireSequence(a, in);
+                        return new Recurrent(
+                                c.kernels(),
+                                kind,
+                                in[1],
+                                a.positiveInt("hidden", null),
+                                a.positiveInt("layers", 1),
+                                a.bool("bidirectional", false),
+                                a.number("dropout", 0f, 0f, 1f, false),
+                                c.dropoutSeed());
+                    },
+                    List.of("hidden", "layers", "dropout", "bidirectional"),
+                    kind.token());
+        }
+        register(
+                (a, in, c) -> {
+                    requireSequence(a, in);
+                    return c.reverseFeatures() > 0 ? LastStep.bidirectional(c.reverseFeatures()) : new LastStep();
+                },
+                List.of(),
+                "last");
         for (Pool2d.Kind kind : Pool2d.Kind.values()) {
             Factory pool = (a, in, c) -> {
                 requireRank(a, in, 3, "a C x H x W input");
@@ -124,6 +178,17 @@ public final class ModelSpec {
         }
     }
 
+    private static void requireSequence(Arguments a, int[] in) {
+        if (in.length != 2) {
+            throw new SpecException(a + ": needs a sequence T x F input (steps, features) but gets "
+                    + Shapes.describe(in)
+                    + (in.length == 1
+                            ? "; give a sequence input shape such as 28,28, or token ids through a first"
+                                    + " embedding(dim, vocab=V)"
+                            : ""));
+        }
+    }
+
     private final String text;
     private final List<LayerToken> tokens;
 
@@ -148,7 +213,7 @@ public final class ModelSpec {
 
     /** Integer and number arguments must parse; ranges that depend on the layer are checked by build. */
     private static void checkValues(Arguments a) {
-        for (String name : List.of("filters", "kernel", "units", "stride")) {
+        for (String name : List.of("filters", "kernel", "units", "stride", "hidden", "layers", "dim", "vocab")) {
             if (a.has(name)) {
                 a.positiveInt(name, 1);
             }
@@ -156,10 +221,13 @@ public final class ModelSpec {
         if (a.has("pad")) {
             a.nonNegativeInt("pad", 0);
         }
-        for (String name : List.of("p", "momentum", "eps", "slope", "alpha")) {
+        for (String name : List.of("p", "momentum", "eps", "slope", "alpha", "dropout")) {
             if (a.has(name)) {
                 a.number(name, 0f, -Float.MAX_VALUE, Float.MAX_VALUE, true);
             }
+        }
+        if (a.has("bidirectional")) {
+            a.bool("bidirectional", false);
         }
     }
 
@@ -196,13 +264,21 @@ public final class ModelSpec {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
         int[] shape = inputShape.clone();
+        int reverseFeatures = 0;
         for (LayerToken t : tokens) {
             Entry e = LAYERS.get(t.name());
             Arguments args = new Arguments(t, e.args());
             Layer layer;
             try {
-                layer = e.factory().build(args, shape, new Context(kernels, rng.nextLong()));
-                shape = layer.outputShape(shape);
+                layer = e.factory()
+                        .build(args, shape, new Context(kernels, rng.nextLong(), layers.isEmpty(), reverseFeatures));
+                int[] out = layer.outputShape(shape);
+                if (layer instanceof Recurrent r) {
+                    reverseFeatures = r.bidirectional() ? r.hidden() : 0;
+                } else if (!java.util.Arrays.equals(out, shape)) {
+                    reverseFeatures = 0; // the features are no longer the two directions' halves
+                }
+                shape = out;
             } catch (SpecException ex) {
                 throw ex;
             } catch (IllegalArgumentException ex) {
