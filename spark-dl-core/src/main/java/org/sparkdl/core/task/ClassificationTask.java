@@ -20,8 +20,9 @@ import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.core.train.TrainingTask;
 
 /**
- * Classification of fixed-size samples: columns {@code features} (the input shape's values) and
- * {@code label} (a class index). The state is the network's ({@value #MODEL}: parameters, then
+ * Classification of samples: columns {@code features} (the input shape's values; for sequences of
+ * an input shape T,F or T also variable-length, padded with their lengths) and {@code label} (a
+ * class index). The state is the network's ({@value #MODEL}: parameters, then
  * BatchNorm statistics) and the optimizer's ({@value #OPTIMIZER}: step count and moments),
  * averaged, or kept per partition when the optimizer state is not averaged.
  */
@@ -38,6 +39,7 @@ public final class ClassificationTask implements TrainingTask {
     private final Optimizer optimizer;
     private final Trainer trainer;
     private final StateLayout layout;
+    private final SequenceInputs inputs = new SequenceInputs();
 
     public ClassificationTask(TrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
         this.config = config;
@@ -89,7 +91,7 @@ public final class ClassificationTask implements TrainingTask {
 
     @Override
     public double step(DataBlock batch, Figures figures) {
-        Tensor x = batch.tensor(Columns.FEATURES, config.inputShape());
+        Tensor x = inputs.tensor(batch, Columns.FEATURES, config.inputShape());
         Tensor y = Tensor.of(batch.column(Columns.LABEL).floats(), batch.size());
         float loss = trainer.step(x, y);
         figures.add(CORRECT, trainer.lastCorrect(y));
@@ -98,7 +100,7 @@ public final class ClassificationTask implements TrainingTask {
 
     @Override
     public void evaluate(DataBlock batch, Figures figures) {
-        Tensor logits = model.forward(batch.tensor(Columns.FEATURES, config.inputShape()), false);
+        Tensor logits = model.forward(inputs.tensor(batch, Columns.FEATURES, config.inputShape()), false);
         float[] labels = batch.column(Columns.LABEL).floats();
         figures.add(CORRECT, Evaluation.correct(logits, labels));
         figures.add(

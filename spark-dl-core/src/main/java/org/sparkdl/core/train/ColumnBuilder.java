@@ -36,6 +36,11 @@ public final class ColumnBuilder {
         return new ColumnBuilder(false, 0);
     }
 
+    /** Samples of any number of floats (sequences of steps). */
+    public static ColumnBuilder raggedFloats() {
+        return new ColumnBuilder(true, 0);
+    }
+
     private static int requirePositive(int width) {
         if (width <= 0) {
             throw new IllegalArgumentException("a fixed-width column needs width >= 1, got " + width);
@@ -74,7 +79,10 @@ public final class ColumnBuilder {
 
     public Column build() {
         if (width == 0) {
-            return Column.raggedInts(Arrays.copyOf(i, length), Arrays.copyOf(offsets, samples + 1));
+            int[] bounds = Arrays.copyOf(offsets, samples + 1);
+            return floats
+                    ? Column.raggedFloats(Arrays.copyOf(f, length), bounds)
+                    : Column.raggedInts(Arrays.copyOf(i, length), bounds);
         }
         return floats ? Column.floats(Arrays.copyOf(f, length), width) : Column.ints(Arrays.copyOf(i, length), width);
     }

@@ -49,22 +49,44 @@ public final class Trainer {
         optimizer.setLearningRate(schedule.rate(epoch));
     }
 
+    /**
+     * {@code out} as rows to score: itself, or [N·T, K] for an output per step [N, T, K]. Every
+     * step is scored, so such an output must not carry padding.
+     */
+    public static Tensor perRow(Tensor out) {
+        if (out.rank() != 3) {
+            return out;
+        }
+        if (out.lengths() != null) {
+            throw new IllegalArgumentException("an output per step is scored at every step, but this one is padded"
+                    + " (it carries sequence lengths): end the spec with 'last' to classify sequences, or train on"
+                    + " unpadded windows");
+        }
+        return out.reshape(out.dim(0) * out.dim(1), out.dim(2));
+    }
+
     /** How many rows of the last step's output have their arg-max at the class in {@code target}. */
     public int lastCorrect(Tensor target) {
         return Evaluation.correct(lastOutput, target.data());
     }
 
-    /** One mini-batch step; returns the batch's mean loss before the update. */
+    /**
+     * One mini-batch step; returns the batch's mean loss before the update. An output per step
+     * [N, T, K] (a language model's next-token logits) is scored as N·T rows of K against N·T
+     * targets.
+     */
     public float step(Tensor x, Tensor target) {
         model.zeroGrad();
         Tensor out = model.forward(x, true);
-        lastOutput = out;
-        float l = loss.forward(out, target);
+        Tensor scored = perRow(out);
+        lastOutput = scored;
+        float l = loss.forward(scored, target);
         if (!Float.isFinite(l)) {
             throw new ArithmeticException("training loss became " + l + " at optimizer step " + (optimizer.steps() + 1)
                     + "; lower the learning rate or enable gradient clipping");
         }
-        model.backward(loss.backward());
+        Tensor g = loss.backward();
+        model.backward(scored == out ? g : g.reshape(out.shape()));
         if (clipNorm > 0) {
             GradientClipping.clipGlobalNorm(model.params(), clipNorm);
         }
