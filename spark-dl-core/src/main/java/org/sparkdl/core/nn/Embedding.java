@@ -56,8 +56,10 @@ public final class Embedding implements WeightedLayer {
             for (int t = 0; t < Sequences.length(lengths, i, steps); t++) {
                 float id = ids[i * steps + t];
                 if (!(id >= 0 && id < vocab && id == Math.rint(id))) {
-                    throw new IllegalArgumentException(describe() + ": token id " + id + " at sample " + i + ", step "
-                            + t + " is not an integer in [0, " + vocab + ")");
+                    String shown =
+                            id == Math.rint(id) && Math.abs(id) < 1e9 ? Long.toString((long) id) : Float.toString(id);
+                    throw new IllegalArgumentException(describe() + ": token id " + shown + " at sample " + i
+                            + ", step " + t + " is not an integer in [0, " + vocab + ")");
                 }
             }
         }
