@@ -1,2 +1,5 @@
-/** Dense float tensors (row-major, NCHW for images) and shape helpers. */
+/**
+ * Dense float tensors (row-major, NCHW for images, N×T×F for sequences) with optional per-sample
+ * sequence lengths ({@code Tensor.withLengths}), and shape helpers.
+ */
 package org.sparkdl.core.tensor;
