@@ -25,7 +25,12 @@ import org.sparkdl.core.tensor.Tensor;
  * gradients at padded steps are ignored. The reverse direction starts at each sequence's last valid
  * step, as PyTorch's packed sequences do.
  *
- * <p>State carrying for truncated backpropagation through time: {@link StatefulLayer}. The time
+ * <p>State carrying for truncated backpropagation through time: {@link StatefulLayer}; every layer
+ * and direction carries its final (hidden, and for LSTM cell) state. That is what chunked training
+ * needs for unidirectional layers; a bidirectional layer carries its reverse direction's state too,
+ * as feeding PyTorch's {@code h_n} back as {@code h_0} would, but its reverse pass over a chunk is
+ * not that of the whole sequence, so chunks equal one long forward only for unidirectional layers.
+ * The time
  * loop is {@link RecurrentDirection}'s; the step arithmetic a {@link RecurrentCell}'s.
  */
 public final class Recurrent implements WeightedLayer, StatefulLayer, Reseedable {

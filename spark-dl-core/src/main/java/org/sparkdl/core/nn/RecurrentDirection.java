@@ -18,7 +18,10 @@ import org.sparkdl.core.tensor.Tensor;
  *
  * <p>The matrix products go through {@link Kernels#sgemm}: the input projection of every step as
  * one product before the loop ({@code xp[N·T, G·H] = x[N·T, F]·W_ihᵀ}), one recurrent product per
- * step ({@code hp[N, G·H] = h[N, H]·W_hhᵀ}), and in backward the mirror images. Buffers are sized
+ * step ({@code hp[N, G·H] = h[N, H]·W_hhᵀ}), and in backward the mirror images. The per-step
+ * product covers the whole batch, finished sequences included (their rows are ignored): simpler
+ * than repacking the active rows each step, at the cost of the padding's share of the product. The
+ * loop runs to the longest length only. Buffers are sized
  * by N and T and kept; they grow when a larger batch or a longer sequence comes, and nothing is
  * allocated per step.
  */
