@@ -11,10 +11,11 @@ import org.sparkdl.core.train.DataBlock;
  * an input shape T,F; ints: token ids for an input shape T): they are padded with zeros to T
  * steps and carry their lengths ({@link Tensor#withLengths}), so that padding changes nothing.
  */
-final class SequenceInputs {
+public final class SequenceInputs {
     private float[] padded = new float[0];
 
-    Tensor tensor(DataBlock batch, String column, int[] inputShape) {
+    /** {@code batch}'s column {@code column} as the model's input N × inputShape (a view or an owned buffer). */
+    public Tensor tensor(DataBlock batch, String column, int[] inputShape) {
         Column c = batch.column(column);
         return !c.isRagged() && c.isFloat() ? batch.tensor(column, inputShape) : pad(c, batch.size(), inputShape);
     }

@@ -48,9 +48,9 @@ final class Packing implements Serializable {
         return List.of(new Blocks(build(train), build(validation))).iterator();
     }
 
-    private static DataBlock build(Map<String, ColumnBuilder> builders) {
+    private DataBlock build(Map<String, ColumnBuilder> builders) {
         Map<String, Column> columns = new LinkedHashMap<>();
         builders.forEach((name, b) -> columns.put(name, b.build()));
-        return new DataBlock(columns);
+        return packer.finish(new DataBlock(columns));
     }
 }

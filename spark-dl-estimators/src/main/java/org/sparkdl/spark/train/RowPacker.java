@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
+import org.sparkdl.core.train.DataBlock;
 
 /**
  * An estimator's glue between its DataFrame columns and its task's {@link
@@ -20,4 +21,12 @@ public interface RowPacker extends Serializable {
      * @param rowNumber the row's position in the input, for error messages
      */
     void add(Row row, long rowNumber, Map<String, ColumnBuilder> columns);
+
+    /**
+     * The task's samples from a partition's packed rows: the rows themselves, or what the task
+     * trains on cut from them (a language model's windows of the partition's concatenated text).
+     */
+    default DataBlock finish(DataBlock rows) {
+        return rows;
+    }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
 import org.sparkdl.core.train.Columns;
 import org.sparkdl.spark.ml.util.Features;
+import org.sparkdl.spark.ml.util.Labels;
 import org.sparkdl.spark.train.RowPacker;
 
 /**
@@ -39,16 +40,8 @@ final class ClassificationPacker implements RowPacker {
     @Override
     public void add(Row r, long row, Map<String, ColumnBuilder> columns) {
         float[] x = Features.toFloats((Vector) r.get(0), sampleSize, featuresCol, row);
-        if (r.isNullAt(1)) {
-            throw new IllegalArgumentException("column '" + labelCol + "' is null in row " + row);
-        }
-        double label = r.getDouble(1);
-        if (!(label >= 0 && label < numClasses) || label != Math.rint(label)) {
-            throw new IllegalArgumentException("column '" + labelCol + "' has " + label + " in row " + row
-                    + ", which is not a class index: expected an integer in [0, " + numClasses
-                    + ") (index string labels with StringIndexer first)");
-        }
+        float label = Labels.classIndex(r, 1, numClasses, labelCol, row);
         columns.get(Columns.FEATURES).add(x);
-        columns.get(Columns.LABEL).add((float) label);
+        columns.get(Columns.LABEL).add(label);
     }
 }

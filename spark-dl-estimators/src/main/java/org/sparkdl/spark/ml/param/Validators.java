@@ -18,6 +18,11 @@ public final class Validators {
     @FunctionalInterface
     public interface Check<T> extends Function1<T, Object>, java.io.Serializable {}
 
+    /** A column name: neither null nor blank. */
+    public static Check<String> nonBlank() {
+        return v -> v != null && !v.isBlank();
+    }
+
     /** A serialisable predicate over doubles. */
     @FunctionalInterface
     public interface DoubleCheck extends java.io.Serializable {
