@@ -121,6 +121,19 @@ public final class SparkDl {
                         args,
                         1,
                         Options.names("model", "data", "test", "output", "limit", "master", "fashion-mnist-dir")));
+            case "train-lm" ->
+                LanguageModelCommands.trainLm(new Options(
+                        "train-lm",
+                        args,
+                        1,
+                        Options.names(
+                                LanguageModelCommands.FLAGS.flags(), "data", "output", "master", "fortunes-dir")));
+            case "generate" ->
+                LanguageModelCommands.generate(new Options(
+                        "generate",
+                        args,
+                        1,
+                        Options.names("model", "prompt", "length", "temperature", "top-k", "seed", "master")));
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + usage());
         }
     }
@@ -133,6 +146,9 @@ public final class SparkDl {
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
+                "  train-lm  --data fortunes|<parquet with a 'text' column> --output <new dir>",
+                "            " + LanguageModelCommands.FLAGS.usage(new org.sparkdl.spark.ml.rnn.RNNSequencer()),
+                "  generate  --model <dir> [--prompt \"...\"] [--length 200] [--temperature 0.8] [--top-k 0] [--seed 42]",
                 "  predict   --model <dir> --data fashion-mnist|<parquet> --output <new parquet dir> [--limit N]",
                 "Every command takes --verbose (traces on errors); train and predict take --overwrite (replace an",
                 "existing --output). Exit codes: 0 done, 2 a mistake in the command or data, 1 an internal error.",

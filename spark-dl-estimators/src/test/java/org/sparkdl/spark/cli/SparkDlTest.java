@@ -200,4 +200,51 @@ class SparkDlTest {
         assertEquals("keep me too", java.nio.file.Files.readString(file));
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("new")), "a refused command leaves nothing behind");
     }
+
+    /** train-lm on a Parquet text column, then generate from the saved model. */
+    @Test
+    void trainsACharacterModelAndGeneratesFromIt() throws Exception {
+        java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create("the cat sat on the mat " + (i % 7), i % 10 == 0));
+        }
+        String parquet = tmp.resolve("text.parquet").toString();
+        SparkTestSession.get()
+                .createDataFrame(
+                        rows,
+                        new org.apache.spark.sql.types.StructType()
+                                .add("text", org.apache.spark.sql.types.DataTypes.StringType)
+                                .add("isValidation", org.apache.spark.sql.types.DataTypes.BooleanType))
+                .write()
+                .parquet(parquet);
+        String out = tmp.resolve("lm").toString();
+        List<String> lines = run(
+                "train-lm",
+                "--data",
+                parquet,
+                "--output",
+                out,
+                "--spec",
+                "embedding(8, vocab={vocab}) gru(32) dense({vocab})",
+                "--sequence-length",
+                "32",
+                "--bptt",
+                "16",
+                "--epochs",
+                "2",
+                "--partitions",
+                "1",
+                "--lr",
+                "0.01");
+        String json = lines.get(lines.size() - 1);
+        assertTrue(
+                json.contains("\"perplexity\": ")
+                        && json.contains("\"tokens_per_second\": ")
+                        && json.contains("\"sample\": \"The "),
+                json);
+        assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of(out, "training-curves.png")));
+        List<String> text = run("generate", "--model", out + "/model", "--prompt", "the", "--length", "10");
+        String generated = text.get(text.size() - 1);
+        assertTrue(generated.startsWith("the") && generated.codePointCount(0, generated.length()) == 13, generated);
+    }
 }
