@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -70,16 +69,21 @@ public final class Fortunes {
         record.setLength(0);
     }
 
-    /** Each record goes to validation with probability {@code validationFraction}, from {@code seed}. */
+    /**
+     * A record goes to validation when the CRC-32 of {@code seed + ":" + record} (UTF-8), modulo
+     * 10,000, is below {@code validationFraction · 10,000}: a split any other program can repeat
+     * (the PyTorch benchmark does), independent of the records' order.
+     */
     public static Split split(List<String> records, double validationFraction, long seed) {
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
         }
-        SplittableRandom rng = new SplittableRandom(seed);
         List<String> train = new ArrayList<>();
         List<String> validation = new ArrayList<>();
         for (String r : records) {
-            (rng.nextDouble() < validationFraction ? validation : train).add(r);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update((seed + ":" + r).getBytes(StandardCharsets.UTF_8));
+            (crc.getValue() % 10_000 < validationFraction * 10_000 ? validation : train).add(r);
         }
         return new Split(train, validation);
     }
