@@ -16,7 +16,7 @@ for i in $(seq 1 "$runs"); do
     root=$a; [ "$side" = B ] && root=$b
     out="$PWD/bench/results/ab-$side$i"
     rm -rf "$out"; mkdir -p "$out"
-    "$root/bin/spark-dl" train --data fashion-mnist --output "$out" "$@" 2>"$out/log.txt" | tail -n 1 > "$out/metrics.json"
+    "$root/bin/spark-dl" train --data fashion-mnist --output "$out" --overwrite "$@" 2>"$out/log.txt" | tail -n 1 > "$out/metrics.json"
     line="$side $i $(cat "$out/metrics.json")"
     echo "$line"
     results+=("$line")

@@ -15,7 +15,7 @@ for batch in 64 256; do
   bin/train-core --epochs "$epochs" --batch "$batch" --threads 2 --output "$out/core-$batch" 2>/dev/null \
     | tail -n 1 | sed "s/^{/{\"run\": \"core\", /" >> "$out/lines.jsonl"
   echo "== batch $batch: CNNClassifier on local[2]" >&2
-  bin/spark-dl train --data fashion-mnist --epochs "$epochs" --batch "$batch" --output "$out/spark-$batch" 2>/dev/null \
+  bin/spark-dl train --data fashion-mnist --epochs "$epochs" --batch "$batch" --output "$out/spark-$batch" --overwrite 2>/dev/null \
     | tail -n 1 | sed "s/^{/{\"run\": \"spark\", \"batch_size\": $batch, /" >> "$out/lines.jsonl"
 done
 /usr/bin/python3 - "$out/lines.jsonl" <<'PY'

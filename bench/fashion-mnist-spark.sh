@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 label="${1:-cnn-s}"; shift || true
 out="bench/results/$label"
 mkdir -p "$out"
-bin/spark-dl train --data fashion-mnist --output "$out" "$@" 2> >(tee "$out/log.txt" >&2) | tee "$out/stdout.txt"
+bin/spark-dl train --data fashion-mnist --output "$out" --overwrite "$@" 2> >(tee "$out/log.txt" >&2) | tee "$out/stdout.txt"
 tail -n 1 "$out/stdout.txt" > "$out/metrics.json"
 echo "per epoch:"; grep -o 'epoch [0-9]*:.*' "$out/log.txt"

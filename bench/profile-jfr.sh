@@ -10,7 +10,7 @@ CP="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
 java -Xmx4g -Djava.awt.headless=true \
   -XX:StartFlightRecording=filename="$out/train.jfr",settings=profile \
   -cp "$CP" org.sparkdl.bench.TrainFashionMnist --epochs 1 --batch "$batch" --threads "$threads" --limit "$limit" \
-  --output "$out/run" 2>/dev/null | tail -n 1
+  --output "$out/run" --overwrite 2>/dev/null | tail -n 1
 jfr print --events jdk.ExecutionSample "$out/train.jfr" > "$out/java-samples.txt"
 jfr print --events jdk.NativeMethodSample "$out/train.jfr" > "$out/native-samples.txt"
 /usr/bin/python3 bench/jfr_top.py "$out/java-samples.txt" "$out/native-samples.txt" | tee "$out/top.txt"

@@ -10,7 +10,7 @@ printf "%-12s %-10s %10s %10s %12s\n" averaging partitions "epoch s" images/s ov
 run() {
   local k=$1 p=$2
   bin/spark-dl train --data fashion-mnist --limit "$limit" --epochs 2 --averaging "$k" --partitions "$p" \
-    --output "$out/k$k-p$p" 2> "$out/k$k-p$p.log" > /dev/null
+    --output "$out/k$k-p$p" --overwrite 2> "$out/k$k-p$p.log" > /dev/null
   grep -o 'epoch 2: .*' "$out/k$k-p$p.log" | sed -E 's/.*, ([0-9.]+) s, ([0-9]+) images\/s, averaging overhead ([0-9.]+%).*/\1 \2 \3/' \
     | { read -r s ips ov; printf "%-12s %-10s %10s %10s %12s\n" "$k" "$p" "$s" "$ips" "$ov"; } | tee -a "$out/table.txt"
 }

@@ -59,10 +59,10 @@ interface RecurrentCell {
             int dgho);
 
     static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return FastMath.sigmoid(x);
     }
 
     static float tanh(float x) {
-        return (float) Math.tanh(x);
+        return FastMath.tanh(x);
     }
 }
