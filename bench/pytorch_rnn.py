@@ -44,6 +44,8 @@ def rows(a):
 
     model = Net()
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    # spark-dl's cosine schedule: the rate of epoch e is lr·(1 + cos(π·e/epochs))/2
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs) if a.cosine else None
     loss_fn = nn.CrossEntropyLoss()
     rates, accuracies = [], []
     for _ in range(a.epochs):
@@ -56,6 +58,8 @@ def rows(a):
             loss_fn(model(x[b]), y[b]).backward()
             opt.step()
         rates.append(len(y) / (time.perf_counter() - t0))
+        if sched:
+            sched.step()
         model.eval()
         with torch.no_grad():
             accuracies.append(float((model(tx).argmax(1) == ty).float().mean()))
@@ -164,6 +168,7 @@ def main():
     p.add_argument("--vocab", type=int, default=256)
     p.add_argument("--validation", type=float, default=0.05)
     p.add_argument("--split-seed", type=int, default=7)
+    p.add_argument("--cosine", action="store_true", help="cosine learning-rate schedule over the epochs")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
