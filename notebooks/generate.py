@@ -107,6 +107,45 @@ val fromFiles = loaded.transform(tensors)
   .select(col("image.origin").as("file"), col("prediction"))
   .withColumn("predictedKind", element_at(typedLit(FashionMnist.CLASS_NAMES.toSeq), col("prediction").cast("int") + 1))
 @show(fromFiles)"""),
+    ("md", """## A recurrent network on the same images
+
+`RNNSequencer` trains recurrent networks (RNN, LSTM, GRU) the same way. Read as a sequence of 28
+rows of 28 pixels (`sequenceShape`), each image goes through an LSTM whose last step is
+classified."""),
+    ("code", """import org.sparkdl.spark.ml.rnn.{RNNSequencer, RNNSequencerModel}
+
+val rnn = new RNNSequencer()
+  .setSequenceShape("28,28")
+  .setSpec("lstm(64) last dense(10)")
+  .setLearningRate(2e-3)
+  .setSchedule("cosine")
+  .setMaxEpochs(epochs)
+  .fit(train)
+val rnnAccuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(rnn.transform(test))
+println(f"LSTM over the rows: test accuracy $rnnAccuracy%.4f")"""),
+    ("md", """## A character language model
+
+With `task = language-model` the same estimator learns to continue text, one character at a time:
+fit learns the vocabulary, trains on windows of the text with truncated backpropagation through
+time, and the model scores text (perplexity) and writes it. The text here is the `fortune`
+collection (`apt-get install fortunes`), 5% of its records held out."""),
+    ("code", """import org.sparkdl.datasets.{Fortunes, FortunesFrames}
+
+val textLimit = 0 // 0 = all records; a smaller number for a quick try
+val fortunes = FortunesFrames.load(spark, Fortunes.DEBIAN_DIR, 0.05, 7)
+val texts = if (textLimit > 0) {
+  fortunes.filter(!col("isValidation")).limit(textLimit).union(fortunes.filter(col("isValidation")).limit(textLimit / 10))
+} else fortunes
+val lm = new RNNSequencer()
+  .setTask("language-model")
+  .setFeaturesCol("text")
+  .setValidationIndicatorCol("isValidation")
+  .setSpec("embedding(32, vocab={vocab}) lstm(128) dense({vocab})")
+  .setLearningRate(2e-3)
+  .setMaxEpochs(epochs)
+  .fit(texts)
+println(s"vocabulary: ${lm.vocabulary.size} characters; validation: ${lm.score(texts.filter("isValidation"))}")
+println("The " + lm.generate("The ", 200, 0.8, 0, 42))"""),
 ]
 
 def zeppelin(text):

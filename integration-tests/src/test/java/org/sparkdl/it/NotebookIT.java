@@ -77,7 +77,8 @@ class NotebookIT {
         for (int i = 0; i < code.size(); i++) {
             String c = code.get(i)
                     .replace("val trainLimit = 0 ", "val trainLimit = 1200 ")
-                    .replace("val epochs = 5", "val epochs = 1");
+                    .replace("val epochs = 5", "val epochs = 1")
+                    .replace("val textLimit = 0 ", "val textLimit = 400 ");
             script.append("\nprintln(\"=== paragraph ")
                     .append(i + 1)
                     .append(" ===\")\n")
@@ -86,6 +87,7 @@ class NotebookIT {
         }
         script.append("\nprintln(\"=== notebook done ===\")\nspark.stop()\n");
         assertTrue(script.indexOf("val trainLimit = 1200") > 0, "the sample size line is where the test expects it");
+        assertTrue(script.indexOf("val textLimit = 400") > 0, "the text size line is where the test expects it");
         Path file = tmp.resolve(notebook.replace('.', '_') + ".scala");
         Files.writeString(file, script);
         try (Processes ps = new Processes(tmp.resolve("logs"))) {

@@ -247,4 +247,12 @@ class SparkDlTest {
         String generated = text.get(text.size() - 1);
         assertTrue(generated.startsWith("the") && generated.codePointCount(0, generated.length()) == 13, generated);
     }
+
+    @Test
+    void theMetricsLineStaysOneLineOfJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("sample", "one\ntwo \"q\" back\\slash\u0001");
+        m.put("loss", Double.NaN);
+        assertEquals("{\"sample\": \"one\\ntwo \\\"q\\\" back\\\\slash\\u0001\", \"loss\": null}", SparkDl.json(m));
+    }
 }
