@@ -1,6 +1,7 @@
 package org.sparkdl.bench;
 
 import java.util.Locale;
+import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
@@ -8,6 +9,8 @@ import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
 import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.opencl.OpenClKernels;
 
@@ -16,8 +19,10 @@ import org.sparkdl.opencl.OpenClKernels;
  * convolution fused with its ReLU and max pooling is one), the loss and the optimizer, averaged
  * over repeated steps after a warm-up. A profile, not a benchmark.
  *
- * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps] [backend=cpu]}
- * (backend as the {@code backend} param: cpu, opencl, auto).
+ * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps] [backend=cpu]
+ * [spec] [inputShape]} (backend as the {@code backend} param: cpu, opencl, auto; spec and input
+ * shape default to CNN-S on 1,28,28, e.g. {@code "lstm(128) last dense(10)" 28,28} for the
+ * recurrent row classifier).
  */
 public final class LayerTimes {
     private LayerTimes() {}
@@ -30,13 +35,18 @@ public final class LayerTimes {
         Backends.Choice choice = Backends.choose(backend, threads);
         Kernels kernels = choice.create();
         System.out.println("kernels: " + kernels.name() + " (" + choice.reason() + ")");
-        Sequential model = CnnS.build(kernels, 1);
+        int[] shape = args.length > 5 ? Shapes.parse(args[5]) : new int[] {1, 28, 28};
+        Sequential model = args.length > 4
+                ? ModelSpec.parse(args[4]).build(shape, kernels, Initializer.parse("he_normal"), 1)
+                : CnnS.build(kernels, 1);
+        System.out.println(model.summary());
         Optimizer opt = OptimizerConfig.of("adam", 1e-3).create(model.params());
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-        Tensor x = Tensor.of(KernelBenchmarks.random(batch * 784, 3), batch, 1, 28, 28);
+        Tensor x = Tensor.of(KernelBenchmarks.random(batch * Shapes.size(shape), 3), Shapes.withBatch(batch, shape));
+        int classes = Shapes.size(model.outputShape());
         float[] labels = new float[batch];
         for (int i = 0; i < batch; i++) {
-            labels[i] = i % 10;
+            labels[i] = i % classes;
         }
         Tensor y = Tensor.of(labels, batch);
         int n = model.layers().size();
@@ -85,12 +95,14 @@ public final class LayerTimes {
         }
         System.out.printf(
                 Locale.ROOT,
-                "CNN-S step, batch %d, %d threads: %.2f ms/step, %.0f images/s, %.1f GFLOP/s%n",
+                "%s step, batch %d, %d threads: %.2f ms/step, %.0f samples/s, %.1f GFLOP/s%n",
+                args.length > 4 ? "'" + args[4] + "'" : "CNN-S",
                 batch,
                 threads,
                 total / 1e6 / steps,
                 batch * steps / (total / 1e9),
-                CnnS.trainFlopsPerImage() * batch * steps / total);
+                // CNN-S's exact count; another spec: backward at twice the forward's multiply-adds
+                (args.length > 4 ? 6.0 * model.forwardMacs(shape) : CnnS.trainFlopsPerImage()) * batch * steps / total);
         if (device != null) {
             System.out.printf(
                     Locale.ROOT,

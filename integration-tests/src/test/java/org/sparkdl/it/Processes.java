@@ -89,7 +89,7 @@ public final class Processes implements AutoCloseable {
                     .filter(l -> l.startsWith("{") && l.endsWith("}"))
                     .toList();
             if (lines.isEmpty()) {
-                throw new AssertionError(name + " printed no JSON line; its log:\n" + tail());
+                throw new AssertionError(name + " printed no JSON line; its log (" + log + "):\n" + tail());
             }
             return lines.get(lines.size() - 1);
         }

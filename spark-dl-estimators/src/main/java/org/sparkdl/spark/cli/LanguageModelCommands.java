@@ -94,7 +94,7 @@ final class LanguageModelCommands {
         metrics.put("epochs", s.totalEpochs());
         metrics.put("vocabulary", model.vocabulary().size());
         metrics.put("model", modelPath);
-        metrics.put("curves", writeCurves(spark, output, s));
+        metrics.put("curves", writeCurves(spark, output, s, overwrite));
         metrics.put("sample", "The " + sample);
         System.out.println("model saved to " + modelPath + "; a sample:\nThe " + sample);
         System.out.println(SparkDl.json(metrics));
@@ -116,7 +116,8 @@ final class LanguageModelCommands {
         spark.stop();
     }
 
-    private static String writeCurves(SparkSession spark, String output, TrainingSummary s) throws IOException {
+    private static String writeCurves(SparkSession spark, String output, TrainingSummary s, boolean overwrite)
+            throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         CurvesChart chart = new CurvesChart("spark-dl character language model")
@@ -124,7 +125,7 @@ final class LanguageModelCommands {
         if (s.metricNames().contains("validationLoss")) {
             chart.loss("validation loss per character", s.series("validationLoss"));
         }
-        try (OutputStream out = fs.create(p, false)) {
+        try (OutputStream out = fs.create(p, overwrite)) {
             chart.writePng(out);
         }
         return p.toString();
