@@ -207,6 +207,43 @@ class RNNSequencerTest {
                 RNNSequencer::load);
     }
 
+    /** Token-id sequences (the label: whether token 3 occurs) under a CrossValidator over the learning rate. */
+    @Test
+    void tokenSequencesClassifyUnderACrossValidator() {
+        SplittableRandom rng = new SplittableRandom(9);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            int len = 3 + rng.nextInt(6);
+            List<Integer> ids = new ArrayList<>();
+            for (int s = 0; s < len; s++) {
+                ids.add(rng.nextInt(5));
+            }
+            rows.add(RowFactory.create(
+                    scala.jdk.javaapi.CollectionConverters.asScala(ids).toSeq(), ids.contains(3) ? 1.0 : 0.0));
+        }
+        StructType schema = new StructType()
+                .add("features", DataTypes.createArrayType(DataTypes.IntegerType))
+                .add("label", DataTypes.DoubleType);
+        Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema);
+        RNNSequencer rnn = new RNNSequencer()
+                .setSpec("embedding(8, vocab=5) gru(16) last dense(2)")
+                .setMaxSequenceLength(8)
+                .setMaxEpochs(6)
+                .setBatchSize(16);
+        org.apache.spark.ml.tuning.CrossValidatorModel cv = new org.apache.spark.ml.tuning.CrossValidator()
+                .setEstimator(rnn)
+                .setEstimatorParamMaps(new org.apache.spark.ml.tuning.ParamGridBuilder()
+                        .addGrid(rnn.learningRate(), new double[] {1e-6, 0.02})
+                        .build())
+                .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy"))
+                .setNumFolds(2)
+                .setSeed(1)
+                .fit(data);
+        double[] metrics = cv.avgMetrics();
+        assertTrue(metrics[1] > 0.9 && metrics[1] > metrics[0] + 0.2, java.util.Arrays.toString(metrics));
+        assertEquals(0.02, ((RNNSequencerModel) cv.bestModel()).getLearningRate());
+    }
+
     @SafeVarargs
     private static <T> scala.collection.immutable.Seq<T> seq(T... values) {
         return scala.jdk.javaapi.CollectionConverters.asScala(List.of(values)).toSeq();
