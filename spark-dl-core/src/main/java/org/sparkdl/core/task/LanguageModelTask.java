@@ -1,22 +1,12 @@
 package org.sparkdl.core.task;
 
-import java.util.SplittableRandom;
 import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.nn.Layer;
-import org.sparkdl.core.nn.Reseedable;
-import org.sparkdl.core.nn.Sequential;
-import org.sparkdl.core.optim.Optimizer;
-import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.train.Column;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Figures;
-import org.sparkdl.core.train.MergeRule;
-import org.sparkdl.core.train.StateLayout;
-import org.sparkdl.core.train.StateSlot;
 import org.sparkdl.core.train.Trainer;
 import org.sparkdl.core.train.TrainingConfig;
-import org.sparkdl.core.train.TrainingTask;
 
 /**
  * Next-token prediction with truncated backpropagation through time. Column {@value #TOKENS}
@@ -26,7 +16,7 @@ import org.sparkdl.core.train.TrainingTask;
  * without gradient. The model's input shape is {@code bpttLength} token ids; its output the
  * logits of every step.
  */
-public final class LanguageModelTask implements TrainingTask {
+public final class LanguageModelTask extends NetworkTask {
     public static final String TOKENS = "tokens";
     /** Figures: tokens predicted, and the sum of their losses. */
     public static final String TOKEN_COUNT = "tokens";
@@ -34,65 +24,20 @@ public final class LanguageModelTask implements TrainingTask {
     public static final String TOKEN_LOSS_SUM = "tokenLossSum";
 
     private final int bptt;
-    private final Sequential model;
-    private final Optimizer optimizer;
-    private final Trainer trainer;
-    private final StateLayout layout;
     private float[] x = new float[0];
     private float[] y = new float[0];
 
     public LanguageModelTask(TrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
+        super(checked(config), averageOptimizerState, kernels);
+        this.bptt = config.inputShape()[0];
+    }
+
+    private static TrainingConfig checked(TrainingConfig config) {
         if (config.inputShape().length != 1) {
             throw new IllegalArgumentException("a language model's input is bpttLength token ids, got shape "
                     + java.util.Arrays.toString(config.inputShape()));
         }
-        this.bptt = config.inputShape()[0];
-        this.model = config.buildModel(kernels);
-        this.optimizer = config.buildOptimizer(model);
-        this.trainer =
-                new Trainer(model, config.buildLoss(), optimizer, LearningRateSchedule.constant(0), config.clipNorm());
-        this.layout = StateLayout.of(
-                new StateSlot(ClassificationTask.MODEL, model.stateSize(), MergeRule.AVERAGE),
-                new StateSlot(
-                        ClassificationTask.OPTIMIZER,
-                        optimizer.stateSize(),
-                        averageOptimizerState ? MergeRule.AVERAGE : MergeRule.LOCAL));
-    }
-
-    public Sequential model() {
-        return model;
-    }
-
-    @Override
-    public StateLayout layout() {
-        return layout;
-    }
-
-    @Override
-    public void saveState(float[][] slots) {
-        model.copyStateTo(slots[0]);
-        System.arraycopy(optimizer.state(), 0, slots[1], 0, slots[1].length);
-    }
-
-    @Override
-    public void loadState(float[][] slots) {
-        model.loadState(slots[0], 0);
-        optimizer.loadState(slots[1], 0);
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        optimizer.setLearningRate(lr);
-    }
-
-    @Override
-    public void reseed(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (Layer l : model.layers()) {
-            if (l instanceof Reseedable r) {
-                r.reseed(rng.nextLong());
-            }
-        }
+        return config;
     }
 
     @Override

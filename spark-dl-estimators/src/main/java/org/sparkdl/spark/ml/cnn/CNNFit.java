@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkdl.core.task.ClassificationTask;
 import org.sparkdl.core.task.ClassificationTaskFactory;
+import org.sparkdl.core.task.NetworkTask;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.train.ParameterAveraging;
@@ -61,7 +61,7 @@ final class CNNFit {
                     Shapes.describe(shape));
             TrainingResult result = ParameterAveraging.train(data, factory, plan);
             CNNClassificationModel model = new CNNClassificationModel(
-                    est.uid(), result.state().get(ClassificationTask.MODEL).clone());
+                    est.uid(), result.state().get(NetworkTask.MODEL).clone());
             model.set(model.inputShape(), Shapes.join(shape));
             return model.setSummary(result.summary());
         } finally {

@@ -21,9 +21,9 @@ import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.nn.Embedding;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.spec.ModelSpec;
-import org.sparkdl.core.task.ClassificationTask;
 import org.sparkdl.core.task.ClassificationTaskFactory;
 import org.sparkdl.core.task.LanguageModelTaskFactory;
+import org.sparkdl.core.task.NetworkTask;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.text.CharVocabulary;
 import org.sparkdl.core.train.TaskFactory;
@@ -96,7 +96,7 @@ final class RNNFit {
         TrainingConfig config = config(est, spec, shape);
         TrainingResult r = train(
                 rows, packer, partitions, new ClassificationTaskFactory(config, est.getAverageOptimizerState()), plan);
-        return new Fitted(r.state().get(ClassificationTask.MODEL).clone(), null, spec, Shapes.join(shape), r.summary());
+        return new Fitted(r.state().get(NetworkTask.MODEL).clone(), null, spec, Shapes.join(shape), r.summary());
     }
 
     private static Fitted languageModel(
@@ -120,8 +120,7 @@ final class RNNFit {
         TrainingConfig config = config(est, spec, shape);
         TrainingResult r = train(
                 rows, packer, partitions, new LanguageModelTaskFactory(config, est.getAverageOptimizerState()), plan);
-        return new Fitted(
-                r.state().get(ClassificationTask.MODEL).clone(), vocabulary, spec, Shapes.join(shape), r.summary());
+        return new Fitted(r.state().get(NetworkTask.MODEL).clone(), vocabulary, spec, Shapes.join(shape), r.summary());
     }
 
     private static TrainingResult train(
