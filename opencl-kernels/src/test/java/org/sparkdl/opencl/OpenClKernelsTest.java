@@ -238,7 +238,29 @@ class OpenClKernelsTest {
         Backends.Choice auto = Backends.choose("auto", 1);
         if (!new OpenClKernelsProvider().probe().gpu()) {
             assertEquals("cpu", auto.backend(), "auto must only pick OpenCL on a GPU");
-            assertTrue(auto.reason().contains("not a GPU"), auto.reason());
+            assertTrue(auto.reason().contains("not a GPU") || auto.reason().contains("pocl, a CPU one"), auto.reason());
+        }
+    }
+
+    /** auto does not load a CPU-only OpenCL driver: the ICD files say whether a GPU driver exists. */
+    @Test
+    void autoSkipsProbingWhenOnlyPoclIsInstalled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path vendors)
+            throws java.io.IOException {
+        OpenClKernelsProvider p = new OpenClKernelsProvider();
+        String old = System.getProperty("sparkdl.opencl.vendors");
+        try {
+            System.setProperty("sparkdl.opencl.vendors", vendors.toString());
+            assertTrue(p.noGpuDriver().contains("no OpenCL driver"), p.noGpuDriver());
+            java.nio.file.Files.writeString(vendors.resolve("pocl.icd"), "libpocl.so.2.10.0\n");
+            assertTrue(p.noGpuDriver().contains("pocl, a CPU one"), p.noGpuDriver());
+            java.nio.file.Files.writeString(vendors.resolve("nvidia.icd"), "libnvidia-opencl.so.1\n");
+            assertEquals(null, p.noGpuDriver(), "a GPU driver is installed: auto probes");
+        } finally {
+            if (old == null) {
+                System.clearProperty("sparkdl.opencl.vendors");
+            } else {
+                System.setProperty("sparkdl.opencl.vendors", old);
+            }
         }
     }
 }

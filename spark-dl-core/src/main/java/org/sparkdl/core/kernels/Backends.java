@@ -57,12 +57,13 @@ public final class Backends {
             }
             case "auto": {
                 KernelsProvider p = provider("opencl");
-                KernelsProvider.Probe probe = p == null ? null : probe(p);
+                String noGpu = p == null ? "no OpenCL kernels on the classpath" : p.noGpuDriver();
+                KernelsProvider.Probe probe = noGpu == null ? probe(p) : null;
                 if (probe != null && probe.usable() && probe.gpu()) {
                     c = new Choice("opencl", "auto: found GPU " + probe.description(), p::create);
                 } else {
-                    String why = p == null
-                            ? "no OpenCL kernels on the classpath"
+                    String why = noGpu != null
+                            ? noGpu
                             : probe.usable()
                                     ? "OpenCL device is not a GPU (" + probe.description() + ")"
                                     : probe.description();

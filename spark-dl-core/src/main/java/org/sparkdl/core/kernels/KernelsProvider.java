@@ -12,6 +12,15 @@ public interface KernelsProvider {
     /** Whether this backend can run here, and on what, without creating kernels. */
     Probe probe();
 
+    /**
+     * Why {@code auto} need not probe here at all (no GPU driver is installed), or null when a
+     * probe may find a GPU. Probing loads native drivers, and a CPU-only OpenCL driver brings
+     * LLVM, whose signal handlers can crash the JVM later: {@code auto} leaves it unloaded.
+     */
+    default String noGpuDriver() {
+        return null;
+    }
+
     /** New kernels for one model replica; only called after a usable probe. */
     Kernels create();
 
