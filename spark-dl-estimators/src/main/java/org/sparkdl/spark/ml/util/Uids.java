@@ -5,7 +5,7 @@ import org.apache.spark.ml.util.Identifiable;
 /**
  * Hands a stage its uid before its Java constructor body runs. Spark's Scala superclass
  * constructors create Params, which call {@code uid()}; so a stage keeps its uid in a field with no
- * initialiser, filled lazily from here (see STACK.md, "constructor order").
+ * initialiser (an initialiser would run after super() and wipe it), filled lazily from here.
  */
 public final class Uids {
     private static final ThreadLocal<String> PENDING = new ThreadLocal<>();
