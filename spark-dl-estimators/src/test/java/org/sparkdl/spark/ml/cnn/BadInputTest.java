@@ -1,5 +1,6 @@
 package org.sparkdl.spark.ml.cnn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,5 +191,18 @@ class BadInputTest {
                 e.getMessage().startsWith("training diverged in epoch 1, round 1")
                         && e.getMessage().contains("Lower learningRate"),
                 e.getMessage());
+        // The same fit with divergenceFactor raised past the loss it reached runs to the end (the loss stays finite).
+        assertEquals(
+                3,
+                new org.sparkdl.spark.ml.cnn.CNNClassifier()
+                        .setSpec("flatten dense(32) relu dense(4)")
+                        .setInputShape("1,8,8")
+                        .setLearningRate(100)
+                        .setMaxEpochs(3)
+                        .setNumPartitions(2)
+                        .setDivergenceFactor(1e12)
+                        .fit(SparkTestSession.quadrants(400, 8, 1))
+                        .summary()
+                        .totalEpochs());
     }
 }

@@ -127,6 +127,10 @@ class RNNSequencerTest {
         String a = lm.generate("the ", 40, 0.5, 0, 7);
         assertEquals(40, a.codePointCount(0, a.length()));
         assertEquals(a, lm.generate("the ", 40, 0.5, 0, 7), "the same seed, the same text");
+        assertEquals(
+                lm.generate("the ", 30, 1.0, 1, 1),
+                lm.generate("the ", 30, 1.0, 1, 2),
+                "topK 1 takes the likeliest character whatever the seed");
 
         RNNSequencerModel loaded = SaveLoad.roundTrip(lm, tmp, RNNSequencerModel::load);
         assertArrayEquals(lm.weights(), loaded.weights());
@@ -242,6 +246,34 @@ class RNNSequencerTest {
         double[] metrics = cv.avgMetrics();
         assertTrue(metrics[1] > 0.9 && metrics[1] > metrics[0] + 0.2, java.util.Arrays.toString(metrics));
         assertEquals(0.02, ((RNNSequencerModel) cv.bestModel()).getLearningRate());
+    }
+
+    /** vocabularySize and minCharCount bound what the vocabulary keeps; divergenceFactor is read by the driver. */
+    @Test
+    void vocabularyParamsBoundTheVocabulary() {
+        RNNSequencer small = new RNNSequencer()
+                .setTask("language-model")
+                .setFeaturesCol("text")
+                .setSpec("embedding(4, vocab={vocab}) rnn(8) dense({vocab})")
+                .setSequenceLength(16)
+                .setBpttLength(16)
+                .setMaxEpochs(1)
+                .setNumPartitions(1);
+        assertEquals(
+                6,
+                small.copy(new org.apache.spark.ml.param.ParamMap())
+                        .setVocabularySize(6)
+                        .fit(text(200))
+                        .vocabulary()
+                        .size());
+        // "." and the words' rarer letters occur fewer than 150 times in 200 lines: unknown
+        int frequent = small.copy(new org.apache.spark.ml.param.ParamMap())
+                .setMinCharCount(150)
+                .fit(text(200))
+                .vocabulary()
+                .size();
+        int all = small.fit(text(200)).vocabulary().size();
+        assertTrue(frequent < all, frequent + " frequent characters of " + all);
     }
 
     @SafeVarargs
