@@ -2,7 +2,8 @@
 """Writes the PyTorch reference fixtures that spark-dl-core's parity tests compare against.
 
 Run with Debian's PyTorch (apt-get install python3-torch python3-numpy):
-    /usr/bin/python3 spark-dl-core/src/test/python/generate_fixtures.py
+    /usr/bin/python3 spark-dl-core/src/test/python/generate_fixtures.py [group ...]
+With group names (e.g. ssl_losses), only those groups are written; without, all of them.
 Each fixture is a small archive of named float32 arrays (format: see write_archive and the Java
 FixtureArchive). References are computed in float64 from float32 inputs, so the Java tests measure
 their own float32 error. The outputs are committed: the tests never need PyTorch.
@@ -289,9 +290,85 @@ def schedules():
     })
 
 
+def ssl_losses():
+    """Self-supervised losses (spark-dl-core's ContrastiveLoss, MocoLoss, DinoLoss), with their own
+    seed so that they do not depend on which other fixtures were drawn first."""
+    gen_state = torch.random.get_rng_state()
+    torch.manual_seed(1234)
+    tau = 0.5
+    n, d = 3, 4
+    z = rand(2 * n, d, scale=1.5)
+    m = 2 * n
+    idx = torch.arange(m)
+    partner = (idx + n) % m
+    for name, decoupled in [("ntxent", False), ("dcl", True)]:
+        zz = z.clone().requires_grad_(True)
+        u = F.normalize(zz, dim=1, eps=1e-8)
+        s = u @ u.T / tau
+        mask = torch.eye(m, dtype=torch.bool)
+        if decoupled:
+            mask[idx, partner] = True  # the positive leaves the denominator
+            lse = torch.logsumexp(s.masked_fill(mask, float("-inf")), dim=1)
+            loss = (lse - s[idx, partner]).mean()
+        else:
+            loss = F.cross_entropy(s.masked_fill(mask, float("-inf")), partner)
+        loss.backward()
+        write_archive("loss_" + name, {"z": z, "temperature": torch.tensor(tau), "loss": loss, "dz": zz.grad})
+
+    # MoCo v2 with a partly filled queue: negatives are the queue's filled entries and the batch's
+    # other keys. The queue is filled from the raw keys in two batches (rows 0..3, then 4..9).
+    tau = 0.2
+    n, d, capacity, filled = 4, 5, 16, 10
+    q, k, queue = rand(n, d), rand(n, d), rand(filled, d, scale=2.0)
+    qq = q.clone().requires_grad_(True)
+    uq = F.normalize(qq, dim=1, eps=1e-8)
+    uk = F.normalize(k, dim=1, eps=1e-8)
+    uqueue = F.normalize(queue, dim=1, eps=1e-8)
+    logits = torch.cat([uq @ uk.T, uq @ uqueue.T], dim=1) / tau
+    loss = F.cross_entropy(logits, torch.arange(n))
+    loss.backward()
+    write_archive("loss_moco", {"q": q, "k": k, "queue_raw": queue, "queue_normalized": uqueue,
+                                "config": torch.tensor([capacity, tau], dtype=torch.float64),
+                                "loss": loss, "dq": qq.grad})
+
+    # DINO: V = 4 views (2 global) of N = 3 samples, K = 5 prototypes, a non-zero center.
+    ts, tt, views, global_views, n, k, momentum = 0.1, 0.04, 4, 2, 3, 5, 0.9
+    student, teacher, center = rand(views * n, k, scale=2.0), rand(global_views * n, k), rand(k, scale=0.5)
+    st = student.clone().requires_grad_(True)
+    student_out = (st / ts).chunk(views)
+    teacher_out = F.softmax((teacher - center) / tt, dim=-1).chunk(global_views)
+    total, terms = 0.0, 0
+    for it, pt in enumerate(teacher_out):
+        for v in range(views):
+            if v == it:
+                continue
+            total = total + torch.sum(-pt * F.log_softmax(student_out[v], dim=-1), dim=-1).mean()
+            terms += 1
+    loss = total / terms
+    loss.backward()
+    new_center = center * momentum + teacher.mean(dim=0) * (1 - momentum)
+    write_archive("loss_dino", {"student": student, "teacher": teacher, "center": center,
+                                "config": torch.tensor([ts, tt, global_views, momentum], dtype=torch.float64),
+                                "loss": loss, "dstudent": st.grad, "new_center": new_center})
+    torch.random.set_rng_state(gen_state)
+
+
+GROUPS = ["layers", "losses", "optimizers", "schedules", "recurrent", "sequence_model_adam", "ssl_losses"]
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
+    if len(sys.argv) > 1:
+        # e.g. generate_fixtures.py ssl_losses: writes only the named groups (their random draws
+        # then differ from a full run, except for groups that seed themselves, as ssl_losses does)
+        unknown = [g for g in sys.argv[1:] if g not in GROUPS]
+        if unknown:
+            sys.exit("unknown fixture group(s) %s; expected some of %s" % (unknown, GROUPS))
+        for g in sys.argv[1:]:
+            globals()[g]()
+        print("fixtures", sys.argv[1:], "written to", os.path.normpath(OUT), "with torch", torch.__version__,
+              file=sys.stderr)
+        sys.exit(0)
     layers()
     losses()
     optimizers()
@@ -299,4 +376,5 @@ if __name__ == "__main__":
     # last, so the fixtures above keep their random draws
     recurrent()
     sequence_model_adam()
+    ssl_losses()  # seeds itself
     print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__, file=sys.stderr)
