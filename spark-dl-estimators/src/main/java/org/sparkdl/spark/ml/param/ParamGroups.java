@@ -18,6 +18,7 @@ public final class ParamGroups implements Serializable {
     private final BackendParams backend;
     private final EarlyStoppingParams earlyStopping;
     private final InferenceParams inference;
+    private final AugmentationParams augmentation;
 
     public ParamGroups(Params stage) {
         optimizer = stage instanceof HasOptimizer<?> ? new OptimizerParams(stage) : null;
@@ -27,6 +28,7 @@ public final class ParamGroups implements Serializable {
         backend = stage instanceof HasBackend<?> ? new BackendParams(stage) : null;
         earlyStopping = stage instanceof HasEarlyStopping<?> ? new EarlyStoppingParams(stage) : null;
         inference = stage instanceof HasInferenceBackend<?> ? new InferenceParams(stage) : null;
+        augmentation = stage instanceof HasAugmentation<?> ? new AugmentationParams(stage) : null;
     }
 
     OptimizerParams optimizer() {
@@ -55,5 +57,9 @@ public final class ParamGroups implements Serializable {
 
     InferenceParams inference() {
         return inference;
+    }
+
+    AugmentationParams augmentation() {
+        return augmentation;
     }
 }

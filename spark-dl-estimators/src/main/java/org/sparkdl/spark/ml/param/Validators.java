@@ -50,6 +50,16 @@ public final class Validators {
         return v -> ((Double) v) >= lo && ((Double) v) <= hi;
     }
 
+    /** A value in (lo, hi]. */
+    public static Check<Object> doubleAboveAtMost(double lo, double hi) {
+        return v -> ((Double) v) > lo && ((Double) v) <= hi;
+    }
+
+    /** A value in [lo, hi). */
+    public static Check<Object> doubleAtLeastBelow(double lo, double hi) {
+        return v -> ((Double) v) >= lo && ((Double) v) < hi;
+    }
+
     public static Check<String> oneOf(List<String> allowed) {
         return v -> v != null && allowed.contains(v.toLowerCase(Locale.ROOT));
     }

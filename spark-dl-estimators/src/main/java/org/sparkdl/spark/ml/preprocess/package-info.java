@@ -1,2 +1,2 @@
-/** Preprocessing stages: per-channel mean subtraction and image tensorising. */
+/** Preprocessing stages: per-channel mean subtraction, image tensorising and seeded image augmentation. */
 package org.sparkdl.spark.ml.preprocess;
