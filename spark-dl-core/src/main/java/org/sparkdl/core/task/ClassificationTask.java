@@ -25,6 +25,12 @@ public final class ClassificationTask extends NetworkTask {
         super(config, averageOptimizerState, kernels);
     }
 
+    /** @param start the first layers from a pretrained encoder (frozen or not), or null */
+    public ClassificationTask(
+            TrainingConfig config, boolean averageOptimizerState, PretrainedLayers start, Kernels kernels) {
+        super(config, averageOptimizerState, start, kernels);
+    }
+
     @Override
     public double step(DataBlock batch, Figures figures) {
         Tensor x = inputs.tensor(batch, Columns.FEATURES, config.inputShape());

@@ -13,20 +13,27 @@ import org.sparkdl.core.train.TrainingConfig;
  *
  * @param averageOptimizerState average the optimizer's moments across partitions each round, or
  *     let each partition keep its own
+ * @param start the first layers' weights from a pretrained encoder, or null
  */
-public record ClassificationTaskFactory(TrainingConfig config, boolean averageOptimizerState) implements TaskFactory {
-    private static final long serialVersionUID = 1L;
+public record ClassificationTaskFactory(TrainingConfig config, boolean averageOptimizerState, PretrainedLayers start)
+        implements TaskFactory {
+    private static final long serialVersionUID = 2L;
+
+    public ClassificationTaskFactory(TrainingConfig config, boolean averageOptimizerState) {
+        this(config, averageOptimizerState, null);
+    }
 
     public static final String VALIDATION_ACCURACY = "validationAccuracy";
 
     @Override
     public ClassificationTask create(Kernels kernels) {
-        return new ClassificationTask(config, averageOptimizerState, kernels);
+        return new ClassificationTask(config, averageOptimizerState, start, kernels);
     }
 
     @Override
     public String key() {
-        return "classification|" + config + "|averageOptimizerState=" + averageOptimizerState;
+        return "classification|" + config + "|averageOptimizerState=" + averageOptimizerState
+                + (start == null ? "" : "|start=" + start.fingerprint());
     }
 
     @Override

@@ -32,9 +32,20 @@ public abstract class NetworkTask implements TrainingTask {
     private final StateLayout layout;
 
     protected NetworkTask(TrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
+        this(config, averageOptimizerState, null, kernels);
+    }
+
+    /** @param start the first layers' weights from a pretrained network, or null: all from the initialiser */
+    protected NetworkTask(
+            TrainingConfig config, boolean averageOptimizerState, PretrainedLayers start, Kernels kernels) {
         this.config = config;
         this.model = config.buildModel(kernels);
-        this.optimizer = config.buildOptimizer(model);
+        if (start != null) {
+            start.loadInto(model);
+        }
+        this.optimizer = start == null
+                ? config.buildOptimizer(model)
+                : config.optimizer().create(start.trainable(model));
         this.trainer =
                 new Trainer(model, config.buildLoss(), optimizer, LearningRateSchedule.constant(0), config.clipNorm());
         this.layout = StateLayout.of(

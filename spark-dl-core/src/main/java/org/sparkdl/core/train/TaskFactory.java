@@ -30,4 +30,12 @@ public interface TaskFactory extends Serializable {
 
     /** Whether a larger {@link #validationMetric} is better (accuracy) or a smaller one (loss). */
     boolean largerIsBetter();
+
+    /**
+     * Rows per {@link TrainingTask#evaluate} call: 256 by default; larger for a task whose figures
+     * compare rows with each other (a k-NN accuracy of embeddings).
+     */
+    default int evaluationBatchSize() {
+        return 256;
+    }
 }

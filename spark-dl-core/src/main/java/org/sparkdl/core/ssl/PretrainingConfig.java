@@ -1,0 +1,100 @@
+package org.sparkdl.core.ssl;
+
+import java.io.Serializable;
+import org.sparkdl.core.augment.Augmentation;
+import org.sparkdl.core.train.TrainingConfig;
+
+/**
+ * What a pretraining replica needs, as plain values that travel to executors.
+ *
+ * @param encoder the encoder's spec and input shape (C,H,W), the optimizer, clipping, batch size,
+ *     initialiser and seed; its loss is not used
+ * @param projectionSize the head's output: the projection of the contrastive methods, DINO's
+ *     number of prototypes (for rotation the head always puts out 4)
+ * @param temperature the contrastive methods' softmax temperature; DINO's student temperature
+ * @param teacherTemperature DINO's teacher temperature (sharpening)
+ * @param momentum of the moving averages: MoCo's key encoder, DINO's teacher
+ * @param centerMomentum of DINO's moving-average centre of the teacher's outputs
+ * @param queueSize MoCo's queue of past keys
+ * @param localCrops DINO's local crops per image, besides its two global views
+ * @param globalViews the augmentation of the two views of every method (DINO's global crops)
+ * @param localViews the augmentation of DINO's local crops (small crop scales, resized to the input)
+ */
+public record PretrainingConfig(
+        PretrainingMethod method,
+        TrainingConfig encoder,
+        int projectionSize,
+        double temperature,
+        double teacherTemperature,
+        double momentum,
+        double centerMomentum,
+        int queueSize,
+        int localCrops,
+        Augmentation globalViews,
+        Augmentation localViews)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Rotations the rotation method predicts: 0°, 90°, 180° and 270°. */
+    public static final int ROTATIONS = 4;
+
+    public PretrainingConfig {
+        require(projectionSize > 0, "projectionSize must be positive, got " + projectionSize);
+        require(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got " + temperature);
+        require(
+                teacherTemperature > 0 && Double.isFinite(teacherTemperature),
+                "teacherTemperature must be > 0, got " + teacherTemperature);
+        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        require(centerMomentum >= 0 && centerMomentum < 1, "centerMomentum must be in [0, 1), got " + centerMomentum);
+        require(localCrops >= 0, "localCrops must be >= 0, got " + localCrops);
+        require(queueSize > 0, "queueSize must be positive, got " + queueSize);
+        int[] shape = encoder.inputShape();
+        require(
+                shape.length == 3,
+                "pretraining augments images: the input shape must be C,H,W, got " + java.util.Arrays.toString(shape));
+        if (method.contrastive()) {
+            require(
+                    encoder.batchSize() >= 2,
+                    "batchSize " + encoder.batchSize() + " is too small for " + method.token()
+                            + ": the other samples of a batch are its negatives, so a batch needs at least 2");
+        }
+        if (method == PretrainingMethod.MOCO) {
+            require(
+                    queueSize >= encoder.batchSize(),
+                    "queueSize " + queueSize + " is smaller than batchSize " + encoder.batchSize()
+                            + ": MoCo's queue must hold at least one batch of keys");
+        }
+        if (method == PretrainingMethod.ROTATION) {
+            require(
+                    shape[1] == shape[2],
+                    "the rotation method turns images by 90°, so they must be square; the input shape is " + shape[0]
+                            + "," + shape[1] + "," + shape[2]);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * The head on top of an embedding of {@code embeddingSize}: for rotation a linear classifier of
+     * the 4 rotations after a ReLU, otherwise SimCLR's two-layer projection.
+     */
+    public String headSpec(int embeddingSize) {
+        if (method == PretrainingMethod.ROTATION) {
+            return "relu dense(" + ROTATIONS + ")";
+        }
+        return "relu dense(" + embeddingSize + ") relu dense(" + projectionSize + ")";
+    }
+
+    /** Views of each image in a step: 2, DINO's 2 + localCrops, rotation's 4 turns. */
+    public int viewsPerImage() {
+        return switch (method) {
+            case DINO -> 2 + localCrops;
+            case ROTATION -> ROTATIONS;
+            default -> 2;
+        };
+    }
+}

@@ -1,0 +1,87 @@
+package org.sparkdl.core.ssl;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.train.Figures;
+import org.sparkdl.core.train.TaskFactory;
+
+/**
+ * Builds the {@link PretrainingTask} of the configured method. Reports per epoch the training loss
+ * and the spread of the training embeddings (collapse shows there first), the rotation accuracy for
+ * the rotation method, and on validation rows the k-NN accuracy of the embeddings (on rows that
+ * carry a label) and their spread. Early stopping watches the k-NN accuracy.
+ *
+ * <p>Evaluation runs in batches of {@value #EVALUATION_BATCH}: the k-NN accuracy is leave-one-out
+ * within each such batch, so each row has up to that many candidate neighbours.
+ */
+public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOptimizerState) implements TaskFactory {
+    private static final long serialVersionUID = 1L;
+
+    public static final String TRAINING_LOSS = "trainingLoss";
+    public static final String EMBEDDING_STD = "embeddingStd";
+    public static final String ROTATION_ACCURACY = "rotationAccuracy";
+    public static final String KNN_ACCURACY = "knnAccuracy";
+    public static final String VALIDATION_EMBEDDING_STD = "validationEmbeddingStd";
+    static final int EVALUATION_BATCH = 1024;
+
+    @Override
+    public PretrainingTask create(Kernels kernels) {
+        return switch (config.method()) {
+            case SIMCLR, DCL -> new SimClrTask(config, averageOptimizerState, kernels);
+            case MOCO -> new MocoTask(config, averageOptimizerState, kernels);
+            case DINO -> new DinoTask(config, averageOptimizerState, kernels);
+            case ROTATION -> new RotationTask(config, averageOptimizerState, kernels);
+        };
+    }
+
+    @Override
+    public String key() {
+        return "pretraining|" + config + "|averageOptimizerState=" + averageOptimizerState;
+    }
+
+    @Override
+    public Map<String, Double> trainingMetrics(Figures sums) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(TRAINING_LOSS, sums.ratio(Figures.LOSS_SUM, Figures.STEPS));
+        m.put(EMBEDDING_STD, sums.ratio(PretrainingTask.EMBEDDING_STD_SUM, Figures.STEPS));
+        if (config.method() == PretrainingMethod.ROTATION) {
+            m.put(
+                    ROTATION_ACCURACY,
+                    sums.get(RotationTask.CORRECT) / (PretrainingConfig.ROTATIONS * sums.get(Figures.SAMPLES)));
+        }
+        return m;
+    }
+
+    @Override
+    public Map<String, Double> validationMetrics(Figures sums) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(KNN_ACCURACY, sums.ratio(PretrainingTask.KNN_CORRECT, PretrainingTask.KNN_LABELLED));
+        m.put(VALIDATION_EMBEDDING_STD, sums.ratio(PretrainingTask.EVAL_EMBEDDING_STD_SUM, Figures.SAMPLES));
+        return m;
+    }
+
+    @Override
+    public String validationMetric() {
+        return KNN_ACCURACY;
+    }
+
+    @Override
+    public boolean largerIsBetter() {
+        return true;
+    }
+
+    @Override
+    public int evaluationBatchSize() {
+        return EVALUATION_BATCH;
+    }
+
+    /**
+     * Whether {@code embeddingStd} (the mean per-dimension deviation of normalised embeddings of
+     * size {@code dim}) says the representation collapsed: below a tenth of the 1/√dim of
+     * directions spread evenly over the sphere.
+     */
+    public static boolean collapsed(double embeddingStd, int dim) {
+        return embeddingStd < 0.1 / Math.sqrt(dim);
+    }
+}
