@@ -67,6 +67,16 @@ class ArchitectureTest {
                         engine + " uses " + used + ": the engine must not depend on an estimator");
             }
         }
+        List<String> families =
+                List.of("org.sparkdl.spark.ml.cnn", "org.sparkdl.spark.ml.rnn", "org.sparkdl.spark.ml.ssl");
+        for (String family : families) {
+            assertTrue(graph.containsKey(family), family + " missing from " + graph.keySet());
+            for (String used : graph.get(family)) {
+                assertTrue(
+                        used.equals(family) || !families.contains(used),
+                        family + " uses " + used + ": estimator families must not depend on each other");
+            }
+        }
         assertEquals(List.of(), circle(graph), "a circle between packages");
     }
 

@@ -39,9 +39,8 @@ import org.sparkdl.spark.SparkErrors;
 public final class ParameterAveraging {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveraging.class);
     /** Rows per forward pass when validating. */
-    private static final int EVALUATION_BATCH = 256;
-
     private final TrainingData data;
+
     private final TaskFactory factory;
     private final TrainingPlan plan;
     private final JavaSparkContext sc;
@@ -262,7 +261,7 @@ public final class ParameterAveraging {
                                 }
                                 LocalRounds replica = ReplicaPool.borrow(f, backend);
                                 try {
-                                    return List.of(replica.evaluate(bc.value(), block, idx, EVALUATION_BATCH))
+                                    return List.of(replica.evaluate(bc.value(), block, idx, f.evaluationBatchSize()))
                                             .iterator();
                                 } finally {
                                     ReplicaPool.giveBack(replica, backend);

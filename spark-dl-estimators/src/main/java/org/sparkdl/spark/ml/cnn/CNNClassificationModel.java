@@ -48,6 +48,8 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     private float[] weights;
     private transient TrainingSummary summary;
     private transient ThreadLocal<Sequential> replica;
+    /** The whole network's spec when the fit started from a pretrained encoder (see {@link CNNClassifier#fit}). */
+    transient String trainedSpec;
 
     /**
      * @param weights the model state (parameters, then BatchNorm running statistics) of the network

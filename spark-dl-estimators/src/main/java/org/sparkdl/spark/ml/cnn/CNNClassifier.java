@@ -100,6 +100,22 @@ public final class CNNClassifier extends ProbabilisticClassifier<Vector, CNNClas
         return CNNFit.run(this, dataset);
     }
 
+    /**
+     * MLlib's fit, then, for a fit from an {@code initialEncoder}: the model's spec is the whole
+     * network (the encoder's layers, then this stage's spec), which MLlib's copy of the estimator's
+     * params replaced by the top layers only, and the model no longer refers to the encoder's path
+     * (its weights hold the encoder).
+     */
+    @Override
+    public CNNClassificationModel fit(Dataset<?> dataset) {
+        CNNClassificationModel model = super.fit(dataset);
+        if (model.trainedSpec != null) {
+            model.set(model.spec(), model.trainedSpec);
+            model.set(model.initialEncoder(), "");
+        }
+        return model;
+    }
+
     @Override
     public CNNClassifier copy(ParamMap extra) {
         return defaultCopy(extra);

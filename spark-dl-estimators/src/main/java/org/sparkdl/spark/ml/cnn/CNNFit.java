@@ -14,6 +14,7 @@ import org.sparkdl.core.task.ClassificationTaskFactory;
 import org.sparkdl.core.task.NetworkTask;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.spark.persist.SavedEncoder;
 import org.sparkdl.spark.train.ParameterAveraging;
 import org.sparkdl.spark.train.TrainingData;
 import org.sparkdl.spark.train.TrainingPlan;
@@ -29,10 +30,16 @@ final class CNNFit {
     private CNNFit() {}
 
     static CNNClassificationModel run(CNNClassifier est, Dataset<?> dataset) {
-        int[] shape = resolveShape(est, dataset);
-        int numClasses = SchemaChecks.specOutputs(est.getSpec(), shape);
-        ClassificationTaskFactory factory =
-                new ClassificationTaskFactory(config(est, shape), est.getAverageOptimizerState());
+        SavedEncoder encoder = est.getInitialEncoder().isEmpty()
+                ? null
+                : SavedEncoder.read(dataset.sparkSession(), est.getInitialEncoder());
+        int[] shape = encoder == null ? resolveShape(est, dataset) : encoderShape(est, encoder);
+        String spec = encoder == null ? est.getSpec() : encoder.specWith(est.getSpec());
+        int numClasses = SchemaChecks.specOutputs(spec, shape);
+        ClassificationTaskFactory factory = new ClassificationTaskFactory(
+                config(est, spec, shape),
+                est.getAverageOptimizerState(),
+                encoder == null ? null : encoder.asStart(est.getFreezeEncoder()));
         TrainingPlan plan = est.trainingPlan();
         ParameterAveraging.checkOutputs(dataset.sparkSession(), plan);
         String v = est.validationColumn();
@@ -63,6 +70,8 @@ final class CNNFit {
             CNNClassificationModel model = new CNNClassificationModel(
                     est.uid(), result.state().get(NetworkTask.MODEL).clone());
             model.set(model.inputShape(), Shapes.join(shape));
+            model.set(model.spec(), spec);
+            model.trainedSpec = spec;
             return model.setSummary(result.summary());
         } finally {
             data.release();
@@ -88,9 +97,20 @@ final class CNNFit {
         return new int[] {v.size()};
     }
 
-    private static TrainingConfig config(CNNClassifier est, int[] shape) {
+    /** The pretrained encoder's input shape, which inputShape, when set, must equal. */
+    private static int[] encoderShape(CNNClassifier est, SavedEncoder encoder) {
+        int[] shape = Shapes.parse(encoder.inputShape());
+        if (!est.getInputShape().isBlank() && !java.util.Arrays.equals(Shapes.parse(est.getInputShape()), shape)) {
+            throw new IllegalArgumentException(
+                    "inputShape " + est.getInputShape() + " differs from the initialEncoder's " + encoder.inputShape()
+                            + " (" + est.getInitialEncoder() + ")");
+        }
+        return shape;
+    }
+
+    private static TrainingConfig config(CNNClassifier est, String spec, int[] shape) {
         return new TrainingConfig(
-                est.getSpec(),
+                spec,
                 shape,
                 est.getLoss(),
                 est.optimizerConfig(),

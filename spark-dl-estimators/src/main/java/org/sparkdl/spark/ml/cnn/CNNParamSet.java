@@ -2,6 +2,7 @@ package org.sparkdl.spark.ml.cnn;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkdl.core.spec.ModelSpec;
@@ -13,7 +14,7 @@ import org.sparkdl.spark.ml.param.Validators;
  * {@link org.sparkdl.spark.ml.param.HasTrainingParams}. One instance per stage.
  */
 public final class CNNParamSet implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     public static final List<String> LOSSES = List.of("cross_entropy", "hinge");
 
@@ -21,6 +22,8 @@ public final class CNNParamSet implements Serializable {
     final Param<String> inputShape;
     final Param<String> loss;
     final Param<String> initializer;
+    final Param<String> initialEncoder;
+    final BooleanParam freezeEncoder;
 
     CNNParamSet(Params p) {
         spec = new Param<>(
@@ -41,7 +44,20 @@ public final class CNNParamSet implements Serializable {
                 "initializer",
                 "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
                 Validators.initializer());
+        initialEncoder = new Param<>(
+                p,
+                "initialEncoder",
+                "path of a saved pretrained encoder (a ContrastivePretrainerModel) to start from: the network is"
+                        + " the encoder's layers, with their trained weights, then this stage's spec on top (e.g."
+                        + " 'relu dense(10)'); empty: the spec alone, initialised from the seed");
+        freezeEncoder = new BooleanParam(
+                p,
+                "freezeEncoder",
+                "with initialEncoder: keep the encoder's parameters as pretrained and train only the layers on top"
+                        + " (false: fine-tune everything)");
         p.setDefault(spec, ModelSpec.CNN_S);
+        p.setDefault(initialEncoder, "");
+        p.setDefault(freezeEncoder, false);
         p.setDefault(inputShape, "");
         p.setDefault(loss, "cross_entropy");
         p.setDefault(initializer, "he_normal");

@@ -1,5 +1,6 @@
 package org.sparkdl.spark.ml.cnn;
 
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.sparkdl.spark.ml.param.HasTrainingParams;
 
@@ -53,6 +54,32 @@ public interface CNNParams<S extends CNNParams<S>> extends HasTrainingParams<S> 
 
     default S setInitializer(String value) {
         set(initializer(), value);
+        return self();
+    }
+
+    default Param<String> initialEncoder() {
+        return cnnParams().initialEncoder;
+    }
+
+    default String getInitialEncoder() {
+        return $(initialEncoder());
+    }
+
+    default S setInitialEncoder(String value) {
+        set(initialEncoder(), value);
+        return self();
+    }
+
+    default BooleanParam freezeEncoder() {
+        return cnnParams().freezeEncoder;
+    }
+
+    default boolean getFreezeEncoder() {
+        return (Boolean) $(freezeEncoder());
+    }
+
+    default S setFreezeEncoder(boolean value) {
+        set(freezeEncoder(), value);
         return self();
     }
 }

@@ -55,7 +55,7 @@ public final class SchemaChecks {
             }
         }
         int[] shape = inputShape(c, schema, c.getFeaturesCol());
-        if (shape != null) {
+        if (shape != null && c.getInitialEncoder().isEmpty()) { // else the fit checks the whole network
             int classes = specOutputs(c.getSpec(), shape);
             int labelClasses = labelClasses(schema.apply(c.getLabelCol()));
             if (labelClasses > classes) {

@@ -1,0 +1,258 @@
+package org.sparkdl.spark.ml.ssl;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.sparkdl.core.kernels.Backends;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.spark.ml.param.HasInferenceBackend;
+import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.Features;
+import org.sparkdl.spark.ml.util.Uids;
+import org.sparkdl.spark.persist.StatePersistence;
+import org.sparkdl.spark.persist.TensorTable;
+import org.sparkdl.spark.train.TrainingSummary;
+
+/**
+ * A pretrained image encoder: {@link #transform} adds {@code embeddingCol}, the encoder's output
+ * (without the pretraining head) for each image in {@code featuresCol}, computed in batches. The
+ * encoder is frozen here: as a stage of a {@code Pipeline} (a linear probe: this model, then
+ * {@code LogisticRegression} on the embeddings) it is applied, never trained. It saves, loads and
+ * works in a {@code PipelineModel} and on streaming DataFrames (a Dataset-level map, no action).
+ * {@code CNNClassifier.setInitialEncoder(path)} starts a classifier from a saved one.
+ */
+public final class ContrastivePretrainerModel extends Model<ContrastivePretrainerModel>
+        implements PretrainerParams<ContrastivePretrainerModel>,
+                HasInferenceBackend<ContrastivePretrainerModel>,
+                MLWritable {
+    private static final long serialVersionUID = 1L;
+    /** Images per forward pass in {@link #transform}. */
+    static final int INFERENCE_BATCH = 256;
+
+    private String uid;
+    private final ParamGroups groups = new ParamGroups(this);
+    private final PretrainerParamSet own = new PretrainerParamSet(this);
+    private float[] weights;
+    private transient TrainingSummary summary;
+
+    /** @param weights the encoder's state (parameters, then buffers) for the spec and inputShape params */
+    public ContrastivePretrainerModel(String uid, float[] weights) {
+        this(Uids.stash(uid), weights);
+    }
+
+    private ContrastivePretrainerModel(Uids.Pending pending, float[] weights) {
+        super();
+        uid();
+        this.weights = weights;
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = Uids.take("contrastivePretrainerModel");
+        }
+        return uid;
+    }
+
+    @Override
+    public ParamGroups paramGroups() {
+        return groups;
+    }
+
+    @Override
+    public PretrainerParamSet pretrainerParams() {
+        return own;
+    }
+
+    /** The encoder's state (a copy). */
+    public float[] weights() {
+        return weights.clone();
+    }
+
+    /** The encoder with this model's weights, on the inference backend. */
+    public Sequential buildEncoder() {
+        Sequential net = ModelSpec.parse(getSpec())
+                .build(
+                        Shapes.parse(getInputShape()),
+                        Backends.choose(getInferenceBackend(), 1).create(),
+                        0);
+        if (weights.length != net.stateSize()) {
+            throw new IllegalArgumentException("the encoder state has " + weights.length + " values but spec '"
+                    + getSpec() + "' on " + getInputShape() + " needs " + net.stateSize());
+        }
+        net.loadState(weights);
+        return net;
+    }
+
+    /** Size of the embedding vectors. */
+    public int embeddingSize() {
+        return ModelSpec.parse(getSpec())
+                .build(Shapes.parse(getInputShape()), Backends.choose("cpu", 1).create(), 0)
+                .outputShape()[0];
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return PretrainerSchemas.withEmbedding(this, schema);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema());
+        Dataset<Row> df = dataset.toDF();
+        int column = df.schema().fieldIndex(getFeaturesCol());
+        ContrastivePretrainerModel self = this;
+        MapPartitionsFunction<Row, Row> embed = it -> self.embedPartition(it, column);
+        return df.mapPartitions(embed, Encoders.row(out));
+    }
+
+    private Iterator<Row> embedPartition(Iterator<Row> it, int column) {
+        Sequential net = buildEncoder();
+        int[] shape = Shapes.parse(getInputShape());
+        int per = Shapes.size(shape);
+        String featuresCol = getFeaturesCol();
+        return new Iterator<>() {
+            private final List<Row> ready = new ArrayList<>();
+            private int next;
+            private long rowsBefore;
+
+            @Override
+            public boolean hasNext() {
+                if (next < ready.size()) {
+                    return true;
+                }
+                ready.clear();
+                next = 0;
+                List<Row> batch = new ArrayList<>(INFERENCE_BATCH);
+                while (it.hasNext() && batch.size() < INFERENCE_BATCH) {
+                    batch.add(it.next());
+                }
+                if (batch.isEmpty()) {
+                    return false;
+                }
+                float[] x = new float[batch.size() * per];
+                for (int i = 0; i < batch.size(); i++) {
+                    Object v = batch.get(i).get(column);
+                    if (v == null) {
+                        throw new IllegalArgumentException("column '" + featuresCol + "' is null in row "
+                                + (rowsBefore + i) + " of partition " + org.apache.spark.TaskContext.getPartitionId());
+                    }
+                    float[] f = Features.toFloats(
+                            (Vector) v,
+                            per,
+                            featuresCol,
+                            "row " + (rowsBefore + i) + " of partition "
+                                    + org.apache.spark.TaskContext.getPartitionId());
+                    System.arraycopy(f, 0, x, i * per, per);
+                }
+                rowsBefore += batch.size();
+                Tensor h = net.forward(Tensor.of(x, Shapes.withBatch(batch.size(), shape)), false);
+                int d = h.sampleSize();
+                for (int i = 0; i < batch.size(); i++) {
+                    Row r = batch.get(i);
+                    Object[] values = new Object[r.size() + 1];
+                    for (int c = 0; c < r.size(); c++) {
+                        values[c] = r.get(c);
+                    }
+                    double[] e = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        e[j] = h.data()[i * d + j];
+                    }
+                    values[r.size()] = Vectors.dense(e);
+                    ready.add(RowFactory.create(values));
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+        };
+    }
+
+    /** The training summary; only on a model fresh from {@code fit} (not saved). */
+    public TrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException("no training summary: this model was not trained in this session");
+        }
+        return summary;
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    ContrastivePretrainerModel setSummary(TrainingSummary s) {
+        this.summary = s;
+        return this;
+    }
+
+    @Override
+    public ContrastivePretrainerModel copy(ParamMap extra) {
+        ContrastivePretrainerModel m = copyValues(new ContrastivePretrainerModel(uid(), weights), extra);
+        m.summary = summary;
+        return m.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new StatePersistence.Writer(
+                this, () -> TensorTable.fromState(buildEncoder().stateLayout(), weights));
+    }
+
+    public static MLReader<ContrastivePretrainerModel> read() {
+        return new Reader();
+    }
+
+    public static ContrastivePretrainerModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Reads the metadata, rebuilds the encoder from its spec and shape, then loads and checks the weights. */
+    private static final class Reader extends MLReader<ContrastivePretrainerModel> {
+        @Override
+        public ContrastivePretrainerModel load(String path) {
+            StatePersistence.Saved saved = StatePersistence.read(
+                    sparkSession(),
+                    path,
+                    "ContrastivePretrainerModel",
+                    List.of(ContrastivePretrainerModel.class.getName()));
+            ContrastivePretrainerModel model = new ContrastivePretrainerModel(saved.uid(), new float[0]);
+            StatePersistence.setParams(model, saved.metadata());
+            Sequential encoder = ModelSpec.parse(model.getSpec())
+                    .build(
+                            Shapes.parse(model.getInputShape()),
+                            Backends.choose("cpu", 1).create(),
+                            0);
+            model.weights = TensorTable.toState(saved.tensors(), encoder.stateLayout(), saved.dataPath());
+            return model;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ContrastivePretrainerModel: uid=" + uid() + ", method=" + getMethod() + ", spec=" + getSpec()
+                + ", inputShape=" + getInputShape();
+    }
+}

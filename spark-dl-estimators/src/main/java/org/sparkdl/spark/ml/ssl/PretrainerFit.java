@@ -1,0 +1,130 @@
+package org.sparkdl.spark.ml.ssl;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdl.core.augment.Augmentation;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.ssl.PretrainingConfig;
+import org.sparkdl.core.ssl.PretrainingMethod;
+import org.sparkdl.core.ssl.PretrainingTask;
+import org.sparkdl.core.ssl.PretrainingTaskFactory;
+import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.spark.train.ParameterAveraging;
+import org.sparkdl.spark.train.TrainingData;
+import org.sparkdl.spark.train.TrainingPlan;
+import org.sparkdl.spark.train.TrainingResult;
+import org.sparkdl.spark.train.TrainingSummary;
+
+/**
+ * {@link ContrastivePretrainer}'s glue over the engine: params → a {@link PretrainingTaskFactory},
+ * a {@link TrainingPlan} and a {@link PretrainingPacker}; the driver's result → a model holding
+ * the encoder's state (the head is dropped).
+ */
+final class PretrainerFit {
+    private static final Logger LOG = LoggerFactory.getLogger(PretrainerFit.class);
+
+    private PretrainerFit() {}
+
+    /** The task's configuration from the params; every inconsistency fails here, naming the param. */
+    static PretrainingConfig config(PretrainerParams<?> p) {
+        PretrainingMethod method = PretrainingMethod.parse(p.getMethod());
+        int[] shape = Shapes.parse(p.getInputShape());
+        TrainingConfig encoder = new TrainingConfig(
+                p.getSpec(),
+                shape,
+                "cross_entropy", // not used: each method has its own loss
+                p.optimizerConfig(),
+                p.getGradientClipNorm(),
+                p.getBatchSize(),
+                p.getInitializer(),
+                p.getSeed());
+        Augmentation global = p.augmentation();
+        if (p.getLocalCropScaleMin() > p.getLocalCropScaleMax() || p.getLocalCropScaleMin() <= 0) {
+            throw new IllegalArgumentException("localCropScaleMin " + p.getLocalCropScaleMin()
+                    + " must be > 0 and at most localCropScaleMax " + p.getLocalCropScaleMax());
+        }
+        Augmentation local = global.withCropScale(p.getLocalCropScaleMin(), p.getLocalCropScaleMax());
+        return new PretrainingConfig(
+                method,
+                encoder,
+                p.getProjectionSize(),
+                method == PretrainingMethod.DINO ? p.getStudentTemperature() : p.getTemperature(),
+                p.getTeacherTemperature(),
+                p.getMomentum(),
+                p.getCenterMomentum(),
+                p.getQueueSize(),
+                p.getLocalCrops(),
+                global,
+                local);
+    }
+
+    static ContrastivePretrainerModel run(ContrastivePretrainer est, Dataset<?> dataset) {
+        est.transformSchema(dataset.schema());
+        PretrainingConfig config = config(est);
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(config, est.getAverageOptimizerState());
+        PretrainingTask probe = factory.create(new CpuKernels()); // a spec that does not fit fails here
+        int embeddingSize = probe.encoder().outputShape()[0];
+        int encoderState = probe.encoder().stateSize();
+        TrainingPlan plan = est.trainingPlan();
+        ParameterAveraging.checkOutputs(dataset.sparkSession(), plan);
+        String v = est.validationColumn();
+        Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
+        String labelCol = est.getLabelCol();
+        Column label =
+                labelCol.isEmpty() ? lit(null).cast("double") : col(labelCol).cast("double");
+        Dataset<Row> rows = dataset.select(col(est.getFeaturesCol()), label, isValidation);
+        int partitions = est.getNumPartitions() > 0
+                ? est.getNumPartitions()
+                : dataset.sparkSession().sparkContext().defaultParallelism();
+        int[] shape = config.encoder().inputShape();
+        TrainingData data = TrainingData.pack(
+                rows, new PretrainingPacker(Shapes.size(shape), est.getFeaturesCol(), labelCol), partitions);
+        try {
+            if (data.trainRows() == 0) {
+                throw new IllegalArgumentException(
+                        "the training data is empty: no rows in column '" + est.getFeaturesCol() + "'"
+                                + (data.validationRows() > 0 ? " outside the validation set" : ""));
+            }
+            LOG.info(
+                    "spark-dl pretraining ({}): {} training rows, {} validation rows in {} partitions; encoder '{}'"
+                            + " on {} → embedding of {}",
+                    config.method().token(),
+                    data.trainRows(),
+                    data.validationRows(),
+                    data.partitions(),
+                    est.getSpec(),
+                    Shapes.describe(shape),
+                    embeddingSize);
+            TrainingResult result = ParameterAveraging.train(data, factory, plan);
+            float[] network = result.state().get(PretrainingTask.MODEL);
+            float[] encoder = java.util.Arrays.copyOf(network, encoderState);
+            warnOnCollapse(result.summary(), embeddingSize);
+            ContrastivePretrainerModel model = new ContrastivePretrainerModel(est.uid(), encoder);
+            return model.setSummary(result.summary());
+        } finally {
+            data.release();
+        }
+    }
+
+    /** Logs a warning when the last epoch's embeddings collapsed to (nearly) one direction. */
+    private static void warnOnCollapse(TrainingSummary summary, int dim) {
+        double[] std = summary.history(PretrainingTaskFactory.EMBEDDING_STD);
+        if (std.length > 0 && PretrainingTaskFactory.collapsed(std[std.length - 1], dim)) {
+            LOG.warn(
+                    "spark-dl pretraining: the representation collapsed: the embeddings' mean per-dimension"
+                            + " deviation is {} (below a tenth of the 1/sqrt({}) = {} of spread-out embeddings); every"
+                            + " image maps to nearly the same direction. Try a higher temperature, a lower learning"
+                            + " rate, stronger augmentations or, for dino, a higher centerMomentum.",
+                    String.format("%.4f", std[std.length - 1]),
+                    dim,
+                    String.format("%.4f", 1 / Math.sqrt(dim)));
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.sparkdl.spark.ml.ssl;
+
+import static org.apache.spark.sql.functions.rand;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkdl.core.ssl.PretrainingTaskFactory;
+import org.sparkdl.spark.SaveLoad;
+import org.sparkdl.spark.SparkErrors;
+import org.sparkdl.spark.SparkTestSession;
+import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
+import org.sparkdl.spark.ml.cnn.CNNClassifier;
+import org.sparkdl.spark.train.TrainingSummary;
+
+/**
+ * ContrastivePretrainer end to end on local Spark with 3 partitions: every method fits, the model
+ * embeds, saves and loads, a linear probe leaves the encoder frozen, CNNClassifier starts from the
+ * encoder, and bad input fails before training.
+ */
+class ContrastivePretrainerTest {
+    private static final String ENCODER = "conv(8,3,pad=1) relu maxpool(2) flatten dense(16)";
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void session() {
+        SparkTestSession.get();
+    }
+
+    /** Quadrant images 1×12×12 (class: the quadrant of a bright square), 20% marked for validation. */
+    private static Dataset<Row> images(int n, long seed) {
+        return SparkTestSession.quadrants(n, 12, seed)
+                .withColumn("isVal", rand(seed).lt(0.2));
+    }
+
+    /** A pretrainer for the quadrant images: no flips (they would swap the quadrants). */
+    private static ContrastivePretrainer pretrainer(String method) {
+        return new ContrastivePretrainer()
+                .setMethod(method)
+                .setSpec(ENCODER)
+                .setInputShape("1,12,12")
+                .setBatchSize(32)
+                .setQueueSize(128)
+                .setProjectionSize(16)
+                .setLocalCrops(2)
+                .setFlipProbability(0)
+                .setCropScaleMin(0.6)
+                .setMaxEpochs(2)
+                .setAveragingFrequency(4)
+                .setNumPartitions(3)
+                .setLabelCol("label")
+                .setValidationIndicatorCol("isVal");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dcl", "moco", "dino", "rotation"})
+    void everyMethodFitsOnThreePartitionsAndReportsItsFigures(String method) {
+        ContrastivePretrainerModel model = pretrainer(method).setMaxEpochs(1).fit(images(300, 2));
+        TrainingSummary s = model.summary();
+        assertEquals(1, s.totalEpochs());
+        double loss = s.history(PretrainingTaskFactory.TRAINING_LOSS)[0];
+        assertTrue(Double.isFinite(loss) && loss > 0, method + " loss " + loss);
+        double knn = s.history(PretrainingTaskFactory.KNN_ACCURACY)[0];
+        assertTrue(knn >= 0 && knn <= 1, method + " kNN " + knn);
+        assertTrue(s.history(PretrainingTaskFactory.EMBEDDING_STD)[0] > 0);
+        if (method.equals("rotation")) {
+            assertTrue(s.history(PretrainingTaskFactory.ROTATION_ACCURACY)[0] > 0.25);
+        }
+        assertEquals(16, model.embeddingSize());
+    }
+
+    @Test
+    void simclrEmbedsSavesLoadsAndAFrozenLinearProbeClassifies() throws Exception {
+        Dataset<Row> train = images(600, 3);
+        Dataset<Row> test = images(300, 4).drop("isVal");
+        ContrastivePretrainerModel model = pretrainer("simclr").fit(train);
+        TrainingSummary s = model.summary();
+        double[] loss = s.history(PretrainingTaskFactory.TRAINING_LOSS);
+        assertTrue(loss[1] < loss[0], "loss falls: " + Arrays.toString(loss));
+        assertTrue(s.history(PretrainingTaskFactory.KNN_ACCURACY)[1] > 0.5, s.toString());
+
+        Dataset<Row> embedded = model.transform(test);
+        Vector first = (Vector) embedded.select("embedding").first().get(0);
+        assertEquals(16, first.size());
+
+        ContrastivePretrainerModel loaded = SaveLoad.roundTrip(model, tmp, ContrastivePretrainerModel::load);
+        assertArrayEquals(model.weights(), loaded.weights());
+        assertArrayEquals(
+                first.toArray(),
+                ((Vector) loaded.transform(test).select("embedding").first().get(0)).toArray(),
+                1e-6);
+
+        // the linear probe: the pretrained model is a fitted stage, applied, never trained
+        float[] before = model.weights();
+        PipelineModel probe = new Pipeline()
+                .setStages(new PipelineStage[] {
+                    model, new LogisticRegression().setFeaturesCol("embedding").setMaxIter(100)
+                })
+                .fit(train);
+        assertSame(model, probe.stages()[0], "the pipeline keeps the pretrained model as it is");
+        assertArrayEquals(before, ((ContrastivePretrainerModel) probe.stages()[0]).weights(), "encoder frozen");
+        double accuracy = new MulticlassClassificationEvaluator()
+                .setMetricName("accuracy")
+                .evaluate(probe.transform(test));
+        assertTrue(accuracy > 0.6, "probe accuracy " + accuracy);
+        PipelineModel reloaded = SaveLoad.roundTrip(probe, tmp, PipelineModel::load);
+        assertEquals(
+                accuracy,
+                new MulticlassClassificationEvaluator()
+                        .setMetricName("accuracy")
+                        .evaluate(reloaded.transform(test)),
+                1e-9);
+
+        // fine-tuning from the encoder: frozen keeps its weights, unfrozen trains them
+        String path = tmp.resolve("encoder").toString();
+        model.write().save(path);
+        int encoderState = model.weights().length;
+        for (boolean frozen : new boolean[] {true, false}) {
+            CNNClassificationModel cnn = new CNNClassifier()
+                    .setInitialEncoder(path)
+                    .setFreezeEncoder(frozen)
+                    .setSpec("relu dense(4)")
+                    .setMaxEpochs(1)
+                    .setBatchSize(32)
+                    .setNumPartitions(2)
+                    .fit(train.drop("isVal"));
+            assertEquals(ENCODER + " relu dense(4)", cnn.getSpec());
+            assertEquals("", cnn.getInitialEncoder());
+            float[] encoderPart = Arrays.copyOf(cnn.weights(), encoderState);
+            assertEquals(frozen, Arrays.equals(before, encoderPart), "frozen " + frozen);
+            CNNClassificationModel again = SaveLoad.roundTrip(cnn, tmp, CNNClassificationModel::load);
+            assertArrayEquals(cnn.weights(), again.weights());
+        }
+    }
+
+    @Test
+    void badInputFailsBeforeTrainingNamingWhatIsWrong() {
+        Dataset<Row> data = images(64, 5);
+        var notImages = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("simclr").setFeaturesCol("label").fit(data));
+        assertTrue(notImages.getMessage().contains("featuresCol 'label' must hold images"), notImages.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> pretrainer("simclr").setTemperature(0));
+        var queue = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("moco").setQueueSize(16).fit(data));
+        assertTrue(queue.getMessage().contains("queueSize 16 is smaller than batchSize 32"), queue.getMessage());
+        var one = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("dcl").setBatchSize(1).fit(data));
+        assertTrue(one.getMessage().contains("batchSize 1 is too small for dcl"), one.getMessage());
+        var shape = assertThrows(
+                Exception.class,
+                () -> pretrainer("simclr").setInputShape("1,10,10").fit(data));
+        String m = SparkErrors.ours(shape).getMessage();
+        assertTrue(m.contains("features") && m.contains("100"), m);
+        var flat = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("simclr").setSpec("conv(4,3)").fit(data));
+        assertTrue(flat.getMessage().contains("flat embedding"), flat.getMessage());
+        var encoder = assertThrows(
+                IllegalArgumentException.class,
+                () -> new CNNClassifier()
+                        .setInitialEncoder(tmp.resolve("nothing").toString())
+                        .fit(data));
+        assertTrue(encoder.getMessage().contains("nothing"), encoder.getMessage());
+    }
+}
