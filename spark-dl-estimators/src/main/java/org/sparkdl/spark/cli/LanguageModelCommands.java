@@ -1,11 +1,9 @@
 package org.sparkdl.spark.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -118,16 +116,11 @@ final class LanguageModelCommands {
 
     private static String writeCurves(SparkSession spark, String output, TrainingSummary s, boolean overwrite)
             throws IOException {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         CurvesChart chart = new CurvesChart("spark-dl character language model")
                 .loss("training loss per character", s.series(TrainingSummary.TRAINING_LOSS));
         if (s.metricNames().contains("validationLoss")) {
             chart.loss("validation loss per character", s.series("validationLoss"));
         }
-        try (OutputStream out = fs.create(p, overwrite)) {
-            chart.writePng(out);
-        }
-        return p.toString();
+        return SparkDl.writeChart(spark, output, chart, overwrite);
     }
 }

@@ -7,10 +7,12 @@ import java.util.Set;
 
 /**
  * {@code --name value} options of one command, checked against the names it accepts; the switches
- * {@code --overwrite} and {@code --verbose} take no value.
+ * take no value: {@code --overwrite} and {@code --verbose}, which every command accepts, and
+ * {@code --baselines}, where a command lists it.
  */
 final class Options {
-    static final Set<String> SWITCHES = Set.of("overwrite", "verbose");
+    static final Set<String> SWITCHES = Set.of("overwrite", "verbose", "baselines");
+    private static final Set<String> EVERY_COMMAND = Set.of("overwrite", "verbose");
 
     private final String command;
     private final Map<String, String> values = new HashMap<>();
@@ -24,7 +26,7 @@ final class Options {
                         command + ": unexpected argument '" + a + "'; options look like" + " --name value");
             }
             String name = a.substring(2);
-            if (!accepted.contains(name) && !SWITCHES.contains(name)) {
+            if (!accepted.contains(name) && !EVERY_COMMAND.contains(name)) {
                 throw new IllegalArgumentException(command + ": unknown option --" + name + "; expected one of "
                         + accepted.stream().sorted().map(s -> "--" + s).toList());
             }

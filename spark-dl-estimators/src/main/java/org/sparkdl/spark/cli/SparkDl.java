@@ -121,6 +121,21 @@ public final class SparkDl {
                         args,
                         1,
                         Options.names("model", "data", "test", "output", "limit", "master", "fashion-mnist-dir")));
+            case "pretrain" ->
+                PretrainCommands.pretrain(new Options(
+                        "pretrain",
+                        args,
+                        1,
+                        Options.names(
+                                PretrainCommands.FLAGS.flags(),
+                                "data",
+                                "test",
+                                "output",
+                                "limit",
+                                "master",
+                                "fashion-mnist-dir",
+                                "probe-iterations",
+                                "baselines")));
             case "train-lm" ->
                 LanguageModelCommands.trainLm(new Options(
                         "train-lm",
@@ -146,6 +161,9 @@ public final class SparkDl {
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
+                "  pretrain  --data fashion-mnist|<parquet> [--test <parquet>] --output <new dir> [--baselines]",
+                "            " + PretrainCommands.FLAGS.usage(new org.sparkdl.spark.ml.ssl.ContrastivePretrainer()),
+                "            [--probe-iterations 100] [--limit N]",
                 "  train-lm  --data fortunes|<parquet with a 'text' column> --output <new dir>",
                 "            " + LanguageModelCommands.FLAGS.usage(new org.sparkdl.spark.ml.rnn.RNNSequencer()),
                 "  generate  --model <dir> [--prompt \"...\"] [--length 200] [--temperature 0.8] [--top-k 0] [--seed 42]",
@@ -189,7 +207,7 @@ public final class SparkDl {
     }
 
     /** Training (and test) data: Fashion-MNIST by name, or Parquet with features and label. */
-    private static Dataset<Row>[] data(SparkSession spark, Options o) throws IOException {
+    static Dataset<Row>[] data(SparkSession spark, Options o) throws IOException {
         String data = o.required("data");
         int limit = o.intValue("limit", 0);
         @SuppressWarnings("unchecked")
@@ -248,7 +266,7 @@ public final class SparkDl {
         } else {
             model.write().save(modelPath);
         }
-        String png = writeCurves(spark, output, summary, cnn.getSpec());
+        String png = writeCurves(spark, output, summary, cnn.getSpec(), overwrite);
         double testAccuracy = d[1] != null ? accuracy(model, d[1]) : Double.NaN;
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("test_accuracy", testAccuracy);
@@ -325,7 +343,7 @@ public final class SparkDl {
     }
 
     /** Master, data and limit: checked before Spark starts. */
-    private static void checkInputs(Options o) throws IOException {
+    static void checkInputs(Options o) throws IOException {
         Preflight.master(o);
         Preflight.limit(o);
         Preflight.data(o, FASHION);
@@ -335,17 +353,23 @@ public final class SparkDl {
         return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(data));
     }
 
-    private static String writeCurves(SparkSession spark, String output, TrainingSummary s, String spec)
-            throws IOException {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    private static String writeCurves(
+            SparkSession spark, String output, TrainingSummary s, String spec, boolean overwrite) throws IOException {
         CurvesChart chart = new CurvesChart("spark-dl: " + (spec.length() > 90 ? spec.substring(0, 87) + "..." : spec))
                 .loss("training loss", s.series(TrainingSummary.TRAINING_LOSS))
                 .accuracy("training accuracy", s.series("trainingAccuracy"));
         if (s.metricNames().contains(ClassificationTaskFactory.VALIDATION_ACCURACY)) {
             chart.accuracy("test accuracy", s.series(ClassificationTaskFactory.VALIDATION_ACCURACY));
         }
-        try (OutputStream out = fs.create(p, true)) {
+        return writeChart(spark, output, chart, overwrite);
+    }
+
+    /** Writes {@code chart} as {@code <output>/training-curves.png}; returns its path. */
+    static String writeChart(SparkSession spark, String output, CurvesChart chart, boolean overwrite)
+            throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try (OutputStream out = fs.create(p, overwrite)) {
             chart.writePng(out);
         }
         return p.toString();

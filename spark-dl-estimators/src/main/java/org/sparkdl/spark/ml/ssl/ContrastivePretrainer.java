@@ -8,6 +8,8 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.ssl.PretrainingTaskFactory;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.StageReader;
 import org.sparkdl.spark.ml.util.Uids;
@@ -91,6 +93,20 @@ public final class ContrastivePretrainer extends Estimator<ContrastivePretrainer
     @Override
     public ContrastivePretrainerModel fit(Dataset<?> dataset) {
         ContrastivePretrainerModel model = PretrainerFit.run(this, dataset);
+        copyValues(model, extractParamMap());
+        return model.setParent(this);
+    }
+
+    /**
+     * The model of this configuration's encoder with its initial weights (from {@code seed}), as a
+     * fit starts from: the "random encoder" baseline of a linear probe.
+     */
+    public ContrastivePretrainerModel untrainedModel() {
+        float[] initial = new PretrainingTaskFactory(PretrainerFit.config(this), getAverageOptimizerState())
+                .create(new CpuKernels())
+                .encoder()
+                .state();
+        ContrastivePretrainerModel model = new ContrastivePretrainerModel(uid(), initial);
         copyValues(model, extractParamMap());
         return model.setParent(this);
     }

@@ -1,0 +1,140 @@
+package org.sparkdl.spark.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdl.core.spec.ModelSpec;
+import org.sparkdl.core.ssl.PretrainingTaskFactory;
+import org.sparkdl.core.train.CurvesChart;
+import org.sparkdl.spark.ml.ssl.ContrastivePretrainer;
+import org.sparkdl.spark.ml.ssl.ContrastivePretrainerModel;
+import org.sparkdl.spark.train.TrainingSummary;
+
+/**
+ * {@code pretrain}: self-supervised pretraining ({@link ContrastivePretrainer}) on the images of
+ * Fashion-MNIST or a Parquet {@code features} column, without their labels; then the linear probe
+ * (MLlib's {@code LogisticRegression} on the frozen embeddings, trained on the training labels,
+ * measured on the test set). With {@code --baselines}, the same probe on raw pixels and on the
+ * untrained encoder. Ends with one JSON line (probe accuracy, k-NN accuracy, speed).
+ */
+final class PretrainCommands {
+    /** The pretrain flags that set ContrastivePretrainer params (their defaults are the params'). */
+    static final ParamFlags FLAGS = new ParamFlags(
+            "method", "method",
+            "spec", "spec",
+            "input-shape", "inputShape",
+            "temperature", "temperature",
+            "projection", "projectionSize",
+            "queue", "queueSize",
+            "momentum", "momentum",
+            "local-crops", "localCrops",
+            "optimizer", "optimizer",
+            "lr", "learningRate",
+            "batch", "batchSize",
+            "epochs", "maxEpochs",
+            "averaging", "averagingFrequency",
+            "partitions", "numPartitions",
+            "seed", "seed",
+            "schedule", "schedule",
+            "warmup", "warmupEpochs",
+            "backend", "backend",
+            "checkpoint-dir", "checkpointDir");
+
+    /** Labelled test rows that ride along as validation rows for the per-epoch k-NN accuracy. */
+    static final int KNN_ROWS = 2000;
+
+    private PretrainCommands() {}
+
+    static void pretrain(Options o) throws IOException {
+        String output = o.required("output");
+        boolean overwrite = o.has("overwrite");
+        SparkDl.checkInputs(o);
+        Preflight.output("--output", output, overwrite);
+        if (o.has("spec")) {
+            ModelSpec.parse(o.get("spec", null));
+        }
+        ContrastivePretrainer pretrainer = FLAGS.apply(o, new ContrastivePretrainer());
+        int probeIterations = o.intValue("probe-iterations", 100);
+        SparkSession spark = SparkDl.session(o);
+        Dataset<Row>[] d = SparkDl.data(spark, o);
+        Dataset<Row> train = d[0];
+        Dataset<Row> test = d[1];
+        // Labels never reach the loss: the training rows lose theirs; labelled test rows only score k-NN.
+        Dataset<Row> unlabelled = train.select(
+                col("features"),
+                lit(null).cast("double").as("label"),
+                lit(false).as("isValidation"));
+        if (test != null) {
+            unlabelled = unlabelled.union(test.limit(KNN_ROWS)
+                    .select(
+                            col("features"),
+                            col("label").cast("double"),
+                            lit(true).as("isValidation")));
+            pretrainer.setLabelCol("label").setValidationIndicatorCol("isValidation");
+        }
+        long t0 = System.nanoTime();
+        ContrastivePretrainerModel model = pretrainer.fit(unlabelled);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        String modelPath = new org.apache.hadoop.fs.Path(output, "model").toString();
+        (overwrite ? model.write().overwrite() : model.write()).save(modelPath);
+        TrainingSummary s = model.summary();
+        TrainingSummary.Epoch last = s.epochs().get(s.totalEpochs() - 1);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", pretrainer.getMethod());
+        if (test != null) {
+            metrics.put(
+                    "probe_accuracy",
+                    probe(model.transform(train), model.transform(test), "embedding", probeIterations));
+            if (o.has("baselines")) {
+                metrics.put("raw_pixel_probe", probe(train, test, "features", probeIterations));
+                ContrastivePretrainerModel untrained = pretrainer.untrainedModel();
+                metrics.put(
+                        "random_encoder_probe",
+                        probe(untrained.transform(train), untrained.transform(test), "embedding", probeIterations));
+            }
+            metrics.put("knn_accuracy", last.get(PretrainingTaskFactory.KNN_ACCURACY));
+        }
+        double images = s.epochs().stream()
+                .mapToDouble(e -> e.get(TrainingSummary.SAMPLES_PER_SECOND) * e.seconds())
+                .sum();
+        double seconds =
+                s.epochs().stream().mapToDouble(TrainingSummary.Epoch::seconds).sum();
+        metrics.put("train_seconds", trainSeconds);
+        metrics.put("images_per_second", images / seconds);
+        metrics.put("epochs", s.totalEpochs());
+        metrics.put("final_training_loss", last.trainingLoss());
+        double std = last.get(PretrainingTaskFactory.EMBEDDING_STD);
+        metrics.put("embedding_std", std);
+        metrics.put("collapsed", String.valueOf(PretrainingTaskFactory.collapsed(std, model.embeddingSize())));
+        metrics.put("model", modelPath);
+        CurvesChart chart = new CurvesChart("spark-dl pretraining: " + pretrainer.getMethod())
+                .loss("training loss", s.series(TrainingSummary.TRAINING_LOSS));
+        if (s.metricNames().contains(PretrainingTaskFactory.KNN_ACCURACY)) {
+            chart.accuracy("k-NN accuracy (test rows)", s.series(PretrainingTaskFactory.KNN_ACCURACY));
+        }
+        metrics.put("curves", SparkDl.writeChart(spark, output, chart, overwrite));
+        System.out.println("model saved to " + modelPath);
+        System.out.println(SparkDl.json(metrics));
+        spark.stop();
+    }
+
+    /** Test accuracy of MLlib's logistic regression trained on {@code column} of the training rows. */
+    static double probe(Dataset<Row> train, Dataset<Row> test, String column, int iterations) {
+        var lr = new LogisticRegression()
+                .setFeaturesCol(column)
+                .setLabelCol("label")
+                .setMaxIter(iterations)
+                .fit(train.select(col(column), col("label")).cache());
+        return new MulticlassClassificationEvaluator()
+                .setMetricName("accuracy")
+                .evaluate(lr.transform(test.select(col(column), col("label"))));
+    }
+}
