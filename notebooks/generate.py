@@ -146,6 +146,48 @@ val lm = new RNNSequencer()
   .fit(texts)
 println(s"vocabulary: ${lm.vocabulary.size} characters; validation: ${lm.score(texts.filter("isValidation"))}")
 println("The " + lm.generate("The ", 200, 0.8, 0, 42))"""),
+    ("md", """## Pretraining without labels
+
+`ContrastivePretrainer` learns an encoder from the images alone (here SimCLR: two augmented views of
+each image, every other view in the batch a negative). The labels of the held-out rows are read only
+to report, after every epoch, the k-NN accuracy of their embeddings; they never enter the loss. The
+model adds an `embedding` column."""),
+    ("code", """import org.sparkdl.spark.ml.ssl.{ContrastivePretrainer, ContrastivePretrainerModel}
+
+val pretrained = new ContrastivePretrainer()
+  .setMethod("simclr")
+  .setInputShape("1,28,28")
+  .setMaxEpochs(epochs)
+  .setLabelCol("label")
+  .setValidationIndicatorCol("isVal")
+  .fit(train)
+@show(pretrained.summary.toDataFrame(spark))
+val sslChart = new org.sparkdl.core.train.CurvesChart("SimCLR pretraining")
+  .loss("training loss", pretrained.summary.series("trainingLoss"))
+  .accuracy("k-NN accuracy (held-out rows)", pretrained.summary.series("knnAccuracy"))
+val sslPng = new java.io.ByteArrayOutputStream()
+sslChart.writePng(sslPng)
+@html(s"<img src='data:image/png;base64,${java.util.Base64.getEncoder.encodeToString(sslPng.toByteArray)}'/>")"""),
+    ("md", """## Linear probe and fine-tuning from few labels
+
+The linear probe is an MLlib pipeline: the pretrained model (a fitted stage, applied and never trained)
+then `LogisticRegression` on the embeddings. Fine-tuning starts a `CNNClassifier` from the saved encoder
+with only `relu dense(10)` on top, here on 1,000 labelled images."""),
+    ("code", """import org.apache.spark.ml.classification.LogisticRegression
+import org.apache.spark.ml.PipelineStage
+
+val probe = new Pipeline().setStages(Array[PipelineStage](
+  pretrained, new LogisticRegression().setFeaturesCol("embedding").setMaxIter(100))).fit(train)
+val probeAccuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(probe.transform(test))
+println(f"linear probe on the SimCLR embeddings: test accuracy $probeAccuracy%.4f")
+
+val encoderPath = Files.createTempDirectory("simclr-encoder").resolve("encoder").toString
+pretrained.write.save(encoderPath)
+val fewLabels = train.limit(1000)
+val fineTuned = new CNNClassifier().setInitialEncoder(encoderPath).setSpec("relu dense(10)")
+  .setMaxEpochs(epochs).setBatchSize(32).fit(fewLabels)
+val fineTunedAccuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(fineTuned.transform(test))
+println(f"fine-tuned from the encoder on 1,000 labels: test accuracy $fineTunedAccuracy%.4f")"""),
 ]
 
 def zeppelin(text):

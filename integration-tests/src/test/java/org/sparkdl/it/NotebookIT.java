@@ -106,6 +106,8 @@ class NotebookIT {
             assertTrue(log.contains("=== notebook done ==="), run.tail());
             assertTrue(log.contains("the loaded model predicts the same: true"), run.tail());
             assertTrue(log.contains("test accuracy: 0."), run.tail());
+            assertTrue(log.contains("linear probe on the SimCLR embeddings: test accuracy 0."), run.tail());
+            assertTrue(log.contains("fine-tuned from the encoder on 1,000 labels: test accuracy 0."), run.tail());
         }
     }
 }

@@ -63,7 +63,9 @@ public final class SparkDl {
             "warmup", "warmupEpochs",
             "early-stopping", "earlyStoppingPatience",
             "backend", "backend",
-            "checkpoint-dir", "checkpointDir");
+            "checkpoint-dir", "checkpointDir",
+            "initial-encoder", "initialEncoder",
+            "freeze-encoder", "freezeEncoder");
 
     private SparkDl() {}
 
@@ -107,6 +109,7 @@ public final class SparkDl {
                                 "test",
                                 "output",
                                 "limit",
+                                "train-rows",
                                 "master",
                                 "fashion-mnist-dir")));
             case "evaluate" ->
@@ -158,6 +161,7 @@ public final class SparkDl {
                 "\n",
                 "usage: spark-dl <command> [--option value ...]",
                 "  train     --data fashion-mnist|<parquet> [--test <parquet>] --output <new dir> [--limit N]",
+                "            [--train-rows N: only the first N training rows, the test set whole]",
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
@@ -242,12 +246,19 @@ public final class SparkDl {
         if (fashion && !o.has("input-shape")) {
             cnn.setInputShape("1,28,28");
         }
-        if (!cnn.getInputShape().isBlank()) {
+        if (!cnn.getInputShape().isBlank() && cnn.getInitialEncoder().isEmpty()) {
             SchemaChecks.specOutputs(cnn.getSpec(), Shapes.parse(cnn.getInputShape()));
+        }
+        int trainRows = o.intValue("train-rows", 0);
+        if (trainRows < 0) {
+            throw new IllegalArgumentException("--train-rows must be >= 1 (0: all), got " + trainRows);
         }
         warnIfSlowBlas();
         SparkSession spark = session(o);
         Dataset<Row>[] d = data(spark, o);
+        if (trainRows > 0) { // few labels: a subset of the training rows, the test set whole
+            d[0] = d[0].limit(trainRows);
+        }
         Dataset<Row> train = d[0];
         if (d[1] != null) {
             // The test rows ride along as validation rows: test accuracy after every epoch, never trained on.
