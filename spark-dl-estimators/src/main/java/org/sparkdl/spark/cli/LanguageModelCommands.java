@@ -23,24 +23,13 @@ final class LanguageModelCommands {
     static final String FORTUNES = "fortunes";
 
     /** The train-lm flags that set RNNSequencer params (their defaults are the params'). */
-    static final ParamFlags FLAGS = new ParamFlags(
+    static final ParamFlags FLAGS = ParamFlags.withTraining(
             "spec", "spec",
             "sequence-length", "sequenceLength",
             "bptt", "bpttLength",
             "vocabulary", "vocabularySize",
-            "optimizer", "optimizer",
-            "lr", "learningRate",
             "clip", "gradientClipNorm",
-            "batch", "batchSize",
-            "epochs", "maxEpochs",
-            "averaging", "averagingFrequency",
-            "partitions", "numPartitions",
-            "seed", "seed",
-            "schedule", "schedule",
-            "warmup", "warmupEpochs",
-            "early-stopping", "earlyStoppingPatience",
-            "backend", "backend",
-            "checkpoint-dir", "checkpointDir");
+            "early-stopping", "earlyStoppingPatience");
 
     /** Share of the fortune records held out for validation (by record, seeded). */
     static final double VALIDATION_FRACTION = 0.05;

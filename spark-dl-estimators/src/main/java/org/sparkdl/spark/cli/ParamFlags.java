@@ -21,6 +21,28 @@ import scala.Function1;
 final class ParamFlags {
     private final Map<String, String> params = new LinkedHashMap<>();
 
+    /** The flags of the training params every estimator shares (HasTrainingParams). */
+    private static final String[] TRAINING = {
+        "optimizer", "optimizer",
+        "lr", "learningRate",
+        "batch", "batchSize",
+        "epochs", "maxEpochs",
+        "averaging", "averagingFrequency",
+        "partitions", "numPartitions",
+        "seed", "seed",
+        "schedule", "schedule",
+        "warmup", "warmupEpochs",
+        "backend", "backend",
+        "checkpoint-dir", "checkpointDir"
+    };
+
+    /** A family's own flags, then the shared training flags. */
+    static ParamFlags withTraining(String... ownFlagsAndParams) {
+        String[] all = Arrays.copyOf(ownFlagsAndParams, ownFlagsAndParams.length + TRAINING.length);
+        System.arraycopy(TRAINING, 0, all, ownFlagsAndParams.length, TRAINING.length);
+        return new ParamFlags(all);
+    }
+
     /** @param flagsAndParams pairs: flag name (without --), then the param it sets */
     ParamFlags(String... flagsAndParams) {
         for (int i = 0; i < flagsAndParams.length; i += 2) {

@@ -27,7 +27,7 @@ import org.sparkdl.spark.train.TrainingSummary;
  */
 final class PretrainCommands {
     /** The pretrain flags that set ContrastivePretrainer params (their defaults are the params'). */
-    static final ParamFlags FLAGS = new ParamFlags(
+    static final ParamFlags FLAGS = ParamFlags.withTraining(
             "method", "method",
             "spec", "spec",
             "input-shape", "inputShape",
@@ -36,17 +36,7 @@ final class PretrainCommands {
             "queue", "queueSize",
             "momentum", "momentum",
             "local-crops", "localCrops",
-            "optimizer", "optimizer",
-            "lr", "learningRate",
-            "batch", "batchSize",
-            "epochs", "maxEpochs",
-            "averaging", "averagingFrequency",
-            "partitions", "numPartitions",
-            "seed", "seed",
-            "schedule", "schedule",
-            "warmup", "warmupEpochs",
-            "backend", "backend",
-            "checkpoint-dir", "checkpointDir");
+            "early-stopping", "earlyStoppingPatience");
 
     /** Labelled test rows that ride along as validation rows for the per-epoch k-NN accuracy. */
     static final int KNN_ROWS = 2000;
@@ -56,12 +46,13 @@ final class PretrainCommands {
     static void pretrain(Options o) throws IOException {
         String output = o.required("output");
         boolean overwrite = o.has("overwrite");
-        SparkDl.checkInputs(o);
-        Preflight.output("--output", output, overwrite);
+        // Every param flag is parsed and validated before Spark starts; a spec error names its token.
         if (o.has("spec")) {
             ModelSpec.parse(o.get("spec", null));
         }
         ContrastivePretrainer pretrainer = FLAGS.apply(o, new ContrastivePretrainer());
+        SparkDl.checkInputs(o);
+        Preflight.output("--output", output, overwrite);
         int probeIterations = o.intValue("probe-iterations", 100);
         SparkSession spark = SparkDl.session(o);
         Dataset<Row>[] d = SparkDl.data(spark, o);

@@ -49,21 +49,10 @@ public final class SparkDl {
     private static final String FASHION = "fashion-mnist";
 
     /** The train command's flags that set CNNClassifier params (their defaults are the params'). */
-    static final ParamFlags TRAIN_FLAGS = new ParamFlags(
+    static final ParamFlags TRAIN_FLAGS = ParamFlags.withTraining(
             "spec", "spec",
             "input-shape", "inputShape",
-            "optimizer", "optimizer",
-            "lr", "learningRate",
-            "batch", "batchSize",
-            "epochs", "maxEpochs",
-            "averaging", "averagingFrequency",
-            "partitions", "numPartitions",
-            "seed", "seed",
-            "schedule", "schedule",
-            "warmup", "warmupEpochs",
             "early-stopping", "earlyStoppingPatience",
-            "backend", "backend",
-            "checkpoint-dir", "checkpointDir",
             "initial-encoder", "initialEncoder",
             "freeze-encoder", "freezeEncoder");
 

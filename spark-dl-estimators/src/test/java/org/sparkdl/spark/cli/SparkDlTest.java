@@ -140,6 +140,25 @@ class SparkDlTest {
         String usage = SparkDl.usage();
         assertTrue(
                 usage.contains("[--lr 0.001]") && usage.contains("[--batch 64]"), "defaults from the params: " + usage);
+        assertTrue(
+                usage.contains("[--method simclr]") && usage.contains("[--batch 256]"), "pretrain defaults: " + usage);
+        String[][] pretrain = {
+            {"--temperature", "0", "--temperature 0 is not valid"},
+            {"--method", "byol", "--method byol is not valid"},
+            {"--queue", "0", "--queue 0 is not valid"},
+        };
+        for (String[] c : pretrain) {
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SparkDl.run(
+                            new String[] {"pretrain", "--data", "fashion-mnist", "--output", "/tmp/x", c[0], c[1]}));
+            assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
+        }
+        var switchElsewhere = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(
+                        new String[] {"train", "--data", "fashion-mnist", "--output", "/tmp/x", "--baselines"}));
+        assertTrue(switchElsewhere.getMessage().contains("unknown option --baselines"), switchElsewhere.getMessage());
     }
 
     /** Outputs are never replaced without --overwrite, and everything is checked before Spark starts. */

@@ -1,6 +1,5 @@
 package org.sparkdl.spark.ml.cnn;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -14,7 +13,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
@@ -27,6 +25,7 @@ import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Uids;
+import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
 import org.sparkdl.spark.train.TrainingSummary;
@@ -205,72 +204,26 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
 
     private Iterator<Row> predictPartition(Iterator<Row> it, int featuresIndex, int[] added, boolean prob) {
         Sequential net = buildNetwork();
-        int per = numFeatures();
         int[] shape = resolvedInputShape();
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
-            private final int partition = org.apache.spark.TaskContext.getPartitionId();
-            private int next;
-            private long rowsBefore;
-
-            @Override
-            public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
+        return new VectorBatches(it, featuresIndex, numFeatures(), getFeaturesCol(), INFERENCE_BATCH, (x, n) -> {
+            Tensor logits = net.forward(Tensor.of(x, Shapes.withBatch(n, shape)), false);
+            int k = logits.sampleSize();
+            float[] probs = new float[logits.size()];
+            SoftmaxCrossEntropy.softmax(logits.data(), n, k, probs);
+            Object[][] out = new Object[n][added.length];
+            for (int i = 0; i < n; i++) {
+                Vector rawV = toVector(logits.data(), i * k, k);
+                Vector probV = toVector(probs, i * k, k);
+                for (int a = 0; a < added.length; a++) {
+                    out[i][a] = switch (added[a]) {
+                        case 0 -> rawV;
+                        case 1 -> probV;
+                        default -> prob ? probability2prediction(probV) : raw2prediction(rawV);
+                    };
                 }
-                ready.clear();
-                next = 0;
-                List<Row> batch = new ArrayList<>(INFERENCE_BATCH);
-                while (it.hasNext() && batch.size() < INFERENCE_BATCH) {
-                    batch.add(it.next());
-                }
-                if (batch.isEmpty()) {
-                    return false;
-                }
-                float[] x = new float[batch.size() * per];
-                for (int i = 0; i < batch.size(); i++) {
-                    Object v = batch.get(i).get(featuresIndex);
-                    float[] f = Features.toFloats(
-                            (Vector) v,
-                            per,
-                            getFeaturesCol(),
-                            "row " + (rowsBefore + i) + " of partition " + partition);
-                    System.arraycopy(f, 0, x, i * per, per);
-                }
-                rowsBefore += batch.size();
-                Tensor logits = net.forward(Tensor.of(x, Shapes.withBatch(batch.size(), shape)), false);
-                int k = logits.sampleSize();
-                float[] probs = new float[logits.size()];
-                SoftmaxCrossEntropy.softmax(logits.data(), batch.size(), k, probs);
-                for (int i = 0; i < batch.size(); i++) {
-                    Row r = batch.get(i);
-                    List<Object> values = new ArrayList<>(r.size() + 3);
-                    for (int c = 0; c < r.size(); c++) {
-                        values.add(r.get(c));
-                    }
-                    Vector rawV = toVector(logits.data(), i * k, k);
-                    Vector probV = toVector(probs, i * k, k);
-                    for (int a : added) {
-                        values.add(
-                                switch (a) {
-                                    case 0 -> rawV;
-                                    case 1 -> probV;
-                                    default -> prob ? probability2prediction(probV) : raw2prediction(rawV);
-                                });
-                    }
-                    ready.add(RowFactory.create(values.toArray()));
-                }
-                return true;
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return ready.get(next++);
-            }
-        };
+            return out;
+        });
     }
 
     private static Vector toVector(float[] values, int offset, int length) {

@@ -1,12 +1,9 @@
 package org.sparkdl.spark.ml.ssl;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -15,7 +12,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.nn.Sequential;
@@ -24,8 +20,8 @@ import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
-import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Uids;
+import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
 import org.sparkdl.spark.train.TrainingSummary;
@@ -126,69 +122,19 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
     private Iterator<Row> embedPartition(Iterator<Row> it, int column) {
         Sequential net = buildEncoder();
         int[] shape = Shapes.parse(getInputShape());
-        int per = Shapes.size(shape);
-        String featuresCol = getFeaturesCol();
-        return new Iterator<>() {
-            private final List<Row> ready = new ArrayList<>();
-            private int next;
-            private long rowsBefore;
-
-            @Override
-            public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
+        return new VectorBatches(it, column, Shapes.size(shape), getFeaturesCol(), INFERENCE_BATCH, (x, n) -> {
+            Tensor h = net.forward(Tensor.of(x, Shapes.withBatch(n, shape)), false);
+            int d = h.sampleSize();
+            Object[][] out = new Object[n][];
+            for (int i = 0; i < n; i++) {
+                double[] e = new double[d];
+                for (int j = 0; j < d; j++) {
+                    e[j] = h.data()[i * d + j];
                 }
-                ready.clear();
-                next = 0;
-                List<Row> batch = new ArrayList<>(INFERENCE_BATCH);
-                while (it.hasNext() && batch.size() < INFERENCE_BATCH) {
-                    batch.add(it.next());
-                }
-                if (batch.isEmpty()) {
-                    return false;
-                }
-                float[] x = new float[batch.size() * per];
-                for (int i = 0; i < batch.size(); i++) {
-                    Object v = batch.get(i).get(column);
-                    if (v == null) {
-                        throw new IllegalArgumentException("column '" + featuresCol + "' is null in row "
-                                + (rowsBefore + i) + " of partition " + org.apache.spark.TaskContext.getPartitionId());
-                    }
-                    float[] f = Features.toFloats(
-                            (Vector) v,
-                            per,
-                            featuresCol,
-                            "row " + (rowsBefore + i) + " of partition "
-                                    + org.apache.spark.TaskContext.getPartitionId());
-                    System.arraycopy(f, 0, x, i * per, per);
-                }
-                rowsBefore += batch.size();
-                Tensor h = net.forward(Tensor.of(x, Shapes.withBatch(batch.size(), shape)), false);
-                int d = h.sampleSize();
-                for (int i = 0; i < batch.size(); i++) {
-                    Row r = batch.get(i);
-                    Object[] values = new Object[r.size() + 1];
-                    for (int c = 0; c < r.size(); c++) {
-                        values[c] = r.get(c);
-                    }
-                    double[] e = new double[d];
-                    for (int j = 0; j < d; j++) {
-                        e[j] = h.data()[i * d + j];
-                    }
-                    values[r.size()] = Vectors.dense(e);
-                    ready.add(RowFactory.create(values));
-                }
-                return true;
+                out[i] = new Object[] {Vectors.dense(e)};
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(next++);
-            }
-        };
+            return out;
+        });
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */
