@@ -2,7 +2,7 @@ package org.sparkdl.spark.ml.cnn;
 
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -12,8 +12,8 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
@@ -198,8 +198,9 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
         }
         boolean prob = !getProbabilityCol().isEmpty();
         CNNClassificationModel self = this;
-        JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> self.predictPartition(it, featuresIndex, added, prob));
-        return SparkSession.active().createDataFrame(rows, outSchema);
+        // A Dataset-level map, no RDD round trip and no action: works on streaming DataFrames too
+        MapPartitionsFunction<Row, Row> predict = it -> self.predictPartition(it, featuresIndex, added, prob);
+        return df.mapPartitions(predict, Encoders.row(outSchema));
     }
 
     private Iterator<Row> predictPartition(Iterator<Row> it, int featuresIndex, int[] added, boolean prob) {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -16,7 +16,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.CpuKernels;
@@ -153,10 +152,10 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
                         0,
                         getFeaturesCol(),
                         getLabelCol());
-        JavaRDD<Row> rows = df.javaRDD()
-                .mapPartitions(it ->
-                        packer == null ? self.continuePrompts(it, column) : self.classifyPartition(it, column, packer));
-        return SparkSession.active().createDataFrame(rows, out);
+        // A Dataset-level map, no RDD round trip and no action: works on streaming DataFrames too
+        MapPartitionsFunction<Row, Row> score =
+                it -> packer == null ? self.continuePrompts(it, column) : self.classifyPartition(it, column, packer);
+        return df.mapPartitions(score, org.apache.spark.sql.Encoders.row(out));
     }
 
     private int vocabOfEmbedding() {
