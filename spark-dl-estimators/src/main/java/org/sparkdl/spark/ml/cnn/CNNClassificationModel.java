@@ -8,6 +8,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -24,6 +25,7 @@ import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.Features;
+import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
@@ -54,6 +56,11 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
      * @param weights the model state (parameters, then BatchNorm running statistics) of the network
      *     that {@code spec} builds for {@code inputShape}; spec and shape are set as params
      */
+    /** An empty model, for Spark Connect's service discovery; it scores nothing until loaded. */
+    public CNNClassificationModel() {
+        this(Identifiable.randomUID("cnnClassificationModel"), null);
+    }
+
     public CNNClassificationModel(String uid, float[] weights) {
         this(Uids.stash(uid), weights);
     }
@@ -146,6 +153,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     /** The logits of one row (for single-row use; {@link #transform} batches). */
     @Override
     public Vector predictRaw(Vector features) {
+        ModelState.require(weights, this);
         float[] x = Features.toFloats(features, numFeatures(), getFeaturesCol(), 0);
         Tensor logits = network().forward(Tensor.of(x, 1, x.length), false);
         return toVector(logits.data(), 0, logits.size());
@@ -178,6 +186,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
      */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        ModelState.require(weights, this);
         StructType outSchema = transformSchema(dataset.schema(), true);
         if (isDefined(thresholds())) {
             double[] t = getThresholds();
@@ -267,6 +276,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
 
     @Override
     public MLWriter write() {
+        ModelState.require(weights, this);
         return new StatePersistence.Writer(
                 this, () -> TensorTable.fromState(buildNetwork().stateLayout(), weights));
     }

@@ -12,6 +12,7 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.spark.ml.util.Features;
+import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
@@ -37,6 +39,11 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
     private final BooleanParam withStd = new BooleanParam(this, "withStd", "also divide by the deviations");
     private double[] mean;
     private double[] std;
+
+    /** An empty model, for Spark Connect's service discovery; it transforms nothing until loaded. */
+    public ChannelMeanSubtractorModel() {
+        this(Identifiable.randomUID("channelMeanSubtractorModel"), null, null);
+    }
 
     public ChannelMeanSubtractorModel(String uid, double[] mean, double[] std) {
         this(Uids.stash(uid), mean, std);
@@ -93,6 +100,7 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        ModelState.require(mean, this);
         transformSchema(dataset.schema());
         int[] shape = Shapes.parse($(inputShape));
         int per = Shapes.size(shape);
@@ -121,6 +129,7 @@ public final class ChannelMeanSubtractorModel extends Model<ChannelMeanSubtracto
 
     @Override
     public MLWriter write() {
+        ModelState.require(mean, this);
         return new StatePersistence.Writer(this, () -> List.of(entry("mean", mean), entry("std", std)));
     }
 

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -38,6 +39,7 @@ import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
@@ -70,6 +72,11 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
      * @param weights the state of the network {@code spec} builds for {@code sequenceShape}
      * @param vocabulary a language model's characters, or null
      */
+    /** An empty model, for Spark Connect's service discovery; it scores nothing until loaded. */
+    public RNNSequencerModel() {
+        this(Identifiable.randomUID("rnnSequencerModel"), null, null);
+    }
+
     public RNNSequencerModel(String uid, float[] weights, CharVocabulary vocabulary) {
         this(Uids.stash(uid), weights, vocabulary);
     }
@@ -135,6 +142,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        ModelState.require(weights, this);
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         if (isLanguageModel() && getPromptCol().isEmpty()) {
@@ -242,6 +250,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
      * {@code seed}. The prompt is read a character at a time with the recurrent state carried.
      */
     public String generate(String prompt, int length, double temperature, int topK, long seed) {
+        ModelState.require(weights, this);
         if (!isLanguageModel() || vocabulary == null) {
             throw new IllegalStateException("generate needs a model of task language-model, this one is " + getTask());
         }
@@ -298,6 +307,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
      * {@code characters}.
      */
     public Map<String, Double> score(Dataset<?> dataset) {
+        ModelState.require(weights, this);
         if (!isLanguageModel()) {
             throw new IllegalStateException("score needs a model of task language-model, this one is " + getTask());
         }
@@ -367,6 +377,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
 
     @Override
     public MLWriter write() {
+        ModelState.require(weights, this);
         return new StatePersistence.Writer(this, () -> {
             List<TensorTable.Entry> t = new ArrayList<>(
                     TensorTable.fromState(buildNetwork(inputShape()).stateLayout(), weights));

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -20,6 +21,7 @@ import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
@@ -49,6 +51,11 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
     private transient TrainingSummary summary;
 
     /** @param weights the encoder's state (parameters, then buffers) for the spec and inputShape params */
+    /** An empty model, for Spark Connect's service discovery; it embeds nothing until loaded. */
+    public ContrastivePretrainerModel() {
+        this(Identifiable.randomUID("contrastivePretrainerModel"), new float[0]);
+    }
+
     public ContrastivePretrainerModel(String uid, float[] weights) {
         this(Uids.stash(uid), weights);
     }
@@ -111,6 +118,7 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        ModelState.require(weights, this);
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         int column = df.schema().fieldIndex(getFeaturesCol());
@@ -163,6 +171,7 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
 
     @Override
     public MLWriter write() {
+        ModelState.require(weights, this);
         return new StatePersistence.Writer(
                 this, () -> TensorTable.fromState(buildEncoder().stateLayout(), weights));
     }
