@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -150,6 +153,64 @@ class ContrastivePretrainerTest {
             CNNClassificationModel again = SaveLoad.roundTrip(cnn, tmp, CNNClassificationModel::load);
             assertArrayEquals(cnn.weights(), again.weights());
         }
+    }
+
+    /** The first epoch's loss of a one-partition fit on 160 images. */
+    private static double firstLoss(ContrastivePretrainer p) {
+        return p.setMaxEpochs(1)
+                .setNumPartitions(1)
+                .setValidationIndicatorCol("")
+                .fit(images(160, 6))
+                .summary()
+                .history(PretrainingTaskFactory.TRAINING_LOSS)[0];
+    }
+
+    /** Every pretraining and augmentation param changes the fit: no param that does nothing. */
+    @Test
+    void everyMethodAndAugmentationParamChangesTheFit() {
+        Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> simclr = new LinkedHashMap<>();
+        simclr.put("temperature", p -> p.setTemperature(0.2));
+        simclr.put("projectionSize", p -> p.setProjectionSize(8));
+        simclr.put("initializer", p -> p.setInitializer("xavier_uniform"));
+        simclr.put("cropScaleMin", p -> p.setCropScaleMin(0.3));
+        simclr.put("cropRatioMax", p -> p.setCropRatioMax(2));
+        simclr.put("flipProbability", p -> p.setFlipProbability(0.5));
+        simclr.put("brightness", p -> p.setBrightness(0.1));
+        simclr.put("contrast", p -> p.setContrast(0.1));
+        simclr.put("jitterProbability", p -> p.setJitterProbability(0.2));
+        simclr.put("blurProbability", p -> p.setBlurProbability(0.9));
+        simclr.put("noiseStd", p -> p.setNoiseStd(0.2));
+        simclr.put("rotationProbability", p -> p.setRotationProbability(0.5));
+        Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> moco = new LinkedHashMap<>();
+        moco.put("queueSize", p -> p.setQueueSize(64));
+        moco.put("momentum", p -> p.setMomentum(0.5));
+        Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> dino = new LinkedHashMap<>();
+        dino.put("studentTemperature", p -> p.setStudentTemperature(0.2));
+        dino.put("teacherTemperature", p -> p.setTeacherTemperature(0.07));
+        dino.put("centerMomentum", p -> p.setCenterMomentum(0.5));
+        dino.put("localCrops", p -> p.setLocalCrops(1));
+        dino.put("localCropScaleMin", p -> p.setLocalCropScaleMin(0.2));
+        for (var method : Map.of("simclr", simclr, "moco", moco, "dino", dino).entrySet()) {
+            double base = firstLoss(pretrainer(method.getKey()));
+            for (var change : method.getValue().entrySet()) {
+                double changed = firstLoss(change.getValue().apply(pretrainer(method.getKey())));
+                assertTrue(
+                        changed != base, method.getKey() + ": " + change.getKey() + " changed nothing (" + base + ")");
+            }
+        }
+        // saturation and grayscale act on colour images only; their effect is ImageAugmenter's and Augmenter's tests'
+
+        ContrastivePretrainerModel unlabelled = pretrainer("simclr")
+                .setLabelCol("")
+                .setEmbeddingCol("z")
+                .setMaxEpochs(1)
+                .fit(images(160, 6));
+        assertTrue(
+                Double.isNaN(unlabelled.summary().history(PretrainingTaskFactory.KNN_ACCURACY)[0]),
+                "without labelCol no k-NN accuracy");
+        assertTrue(
+                Arrays.asList(unlabelled.transform(images(8, 7)).columns()).contains("z"),
+                "embeddingCol names the output");
     }
 
     @Test
