@@ -110,6 +110,6 @@ final class LanguageModelCommands {
         if (s.metricNames().contains("validationLoss")) {
             chart.loss("validation loss per character", s.series("validationLoss"));
         }
-        return SparkDl.writeChart(spark, output, chart, overwrite);
+        return SparkDl.writeResults(spark, output, chart, s, overwrite);
     }
 }

@@ -41,6 +41,11 @@ final class Options {
         }
     }
 
+    /** The command these options are for. */
+    String command() {
+        return command;
+    }
+
     String get(String name, String dflt) {
         return values.getOrDefault(name, dflt);
     }

@@ -1,6 +1,9 @@
 package org.sparkdl.spark.cli;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -8,6 +11,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkdl.datasets.FashionMnist;
+import org.sparkdl.spark.ml.preprocess.ImageTensorizer;
 
 /**
  * What a command checks before Spark starts, so that a mistake costs seconds and names the flag:
@@ -53,17 +57,105 @@ final class Preflight {
             }
             return;
         }
-        requireExists("--data", data);
+        requireParquet("--data", data);
         if (o.has("test")) {
-            requireExists("--test", o.get("test", null));
+            requireParquet("--test", o.get("test", null));
         }
     }
 
-    private static void requireExists(String flag, String path) throws IOException {
+    /**
+     * {@code --image-dir} (and {@code --test}) are folders of class sub-folders with the same
+     * classes; {@code --channels} and {@code --image-size} are valid; no {@code --data} besides.
+     */
+    static void imageFolders(Options o) throws IOException {
+        if (o.has("data")) {
+            throw new IllegalArgumentException("give --data (Parquet or fashion-mnist) or --image-dir, not both");
+        }
+        boolean labelled = !o.command().equals("predict");
+        List<String> classes = ImageFolders.classes("--image-dir", o.get("image-dir", null), labelled);
+        if (o.has("test")) {
+            List<String> test = ImageFolders.classes("--test", o.get("test", null), labelled);
+            if (!test.equals(classes)) {
+                throw new IllegalArgumentException("--test " + o.get("test", null) + " has the classes " + test
+                        + " but --image-dir has " + classes + ": they must be the same sub-folders");
+            }
+        }
+        String channels = o.get("channels", "rgb");
+        if (!ImageTensorizer.ORDERS.contains(channels)) {
+            throw new IllegalArgumentException("--channels " + channels + " is not one of " + ImageTensorizer.ORDERS);
+        }
+        if (o.has("image-size")) {
+            imageSize(o);
+        }
+    }
+
+    /** {@code --image-size H,W} as two positive integers. */
+    static int[] imageSize(Options o) {
+        String v = o.get("image-size", "");
+        String[] hw = v.split(",");
+        try {
+            int h = Integer.parseInt(hw[0].trim());
+            int w = hw.length == 2 ? Integer.parseInt(hw[1].trim()) : -1;
+            if (h > 0 && w > 0) {
+                return new int[] {h, w};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--image-size " + v + " must be a height and a width, e.g. 28,28");
+    }
+
+    /**
+     * {@code path} exists and holds Parquet (a file starting with Parquet's magic {@code PAR1}, or a
+     * directory with one, partition folders included); anything else is named, with what to use instead.
+     */
+    private static void requireParquet(String flag, String path) throws IOException {
         Path p = new Path(path);
-        if (!fs(p).exists(p)) {
+        FileSystem fs = fs(p);
+        if (!fs.exists(p)) {
             throw new IllegalArgumentException(flag + " " + path + " does not exist");
         }
+        Deque<Path> folders = new ArrayDeque<>();
+        folders.add(p);
+        String other = null;
+        int looked = 0;
+        while (!folders.isEmpty() && looked < 1000) {
+            Path next = folders.poll();
+            FileStatus[] entries = fs.getFileStatus(next).isDirectory()
+                    ? fs.listStatus(next)
+                    : new FileStatus[] {fs.getFileStatus(next)};
+            for (FileStatus f : entries) {
+                String name = f.getPath().getName();
+                if (name.startsWith("_") || name.startsWith(".")) {
+                    continue;
+                }
+                looked++;
+                if (f.isDirectory()) {
+                    folders.add(f.getPath());
+                } else if (isParquet(fs, f)) {
+                    return;
+                } else if (other == null) {
+                    other = f.getPath().toString();
+                }
+            }
+        }
+        throw new IllegalArgumentException(flag + " " + path + " holds no Parquet data"
+                + (other == null ? " (it is empty)" : " (it holds e.g. " + other + ")")
+                + ": expected Parquet with a 'features' vector column"
+                + (other != null && ImageFolders.isImage(other)
+                        ? "; for a folder of images with one sub-folder per class use --image-dir"
+                        : ""));
+    }
+
+    private static boolean isParquet(FileSystem fs, FileStatus f) throws IOException {
+        if (f.getLen() < 8) {
+            return false;
+        }
+        byte[] magic = new byte[4];
+        try (var in = fs.open(f.getPath())) {
+            in.readFully(magic);
+        }
+        return new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals("PAR1");
     }
 
     /**

@@ -111,7 +111,7 @@ final class PretrainCommands {
         if (s.metricNames().contains(PretrainingTaskFactory.KNN_ACCURACY)) {
             chart.accuracy("k-NN accuracy (test rows)", s.series(PretrainingTaskFactory.KNN_ACCURACY));
         }
-        metrics.put("curves", SparkDl.writeChart(spark, output, chart, overwrite));
+        metrics.put("curves", SparkDl.writeResults(spark, output, chart, s, overwrite));
         System.out.println("model saved to " + modelPath);
         System.out.println(SparkDl.json(metrics));
         spark.stop();

@@ -1,5 +1,8 @@
 package org.sparkdl.spark.cli;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
@@ -14,10 +17,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.task.ClassificationTaskFactory;
 import org.sparkdl.core.tensor.Shapes;
@@ -28,6 +33,7 @@ import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.cnn.CNNClassifier;
 import org.sparkdl.spark.ml.cnn.SchemaChecks;
+import org.sparkdl.spark.ml.preprocess.ImageTensorizer;
 import org.sparkdl.spark.train.TrainingSummary;
 
 /**
@@ -100,19 +106,41 @@ public final class SparkDl {
                                 "limit",
                                 "train-rows",
                                 "master",
-                                "fashion-mnist-dir")));
+                                "fashion-mnist-dir",
+                                "image-dir",
+                                "image-size",
+                                "channels")));
             case "evaluate" ->
                 evaluate(new Options(
                         "evaluate",
                         args,
                         1,
-                        Options.names("model", "data", "test", "limit", "master", "fashion-mnist-dir")));
+                        Options.names(
+                                "model",
+                                "data",
+                                "test",
+                                "limit",
+                                "master",
+                                "fashion-mnist-dir",
+                                "image-dir",
+                                "image-size",
+                                "channels")));
             case "predict" ->
                 predict(new Options(
                         "predict",
                         args,
                         1,
-                        Options.names("model", "data", "test", "output", "limit", "master", "fashion-mnist-dir")));
+                        Options.names(
+                                "model",
+                                "data",
+                                "test",
+                                "output",
+                                "limit",
+                                "master",
+                                "fashion-mnist-dir",
+                                "image-dir",
+                                "image-size",
+                                "channels")));
             case "pretrain" ->
                 PretrainCommands.pretrain(new Options(
                         "pretrain",
@@ -154,6 +182,8 @@ public final class SparkDl {
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
+                "            (train, evaluate, predict: --image-dir <dir>/<class>/<image> instead of --data, with",
+                "            [--test <image dir>] [--image-size H,W: resize] [--channels rgb|bgr|gray, default rgb])",
                 "  pretrain  --data fashion-mnist|<parquet> [--test <parquet>] --output <new dir> [--baselines]",
                 "            " + PretrainCommands.FLAGS.usage(new org.sparkdl.spark.ml.ssl.ContrastivePretrainer()),
                 "            [--probe-iterations 100] [--limit N]",
@@ -196,15 +226,24 @@ public final class SparkDl {
         if (!conf.contains("spark.task.maxDirectResultSize")) {
             b.config("spark.task.maxDirectResultSize", "64m");
         }
-        return b.getOrCreate();
+        SparkSession spark = b.getOrCreate();
+        if (ProgressLine.stderrIsTerminal()) { // a log file or a pipe gets the per-epoch lines only
+            spark.sparkContext().addSparkListener(new ProgressLine(System.err));
+        }
+        return spark;
     }
 
     /** Training (and test) data: Fashion-MNIST by name, or Parquet with features and label. */
     static Dataset<Row>[] data(SparkSession spark, Options o) throws IOException {
-        String data = o.required("data");
         int limit = o.intValue("limit", 0);
         @SuppressWarnings("unchecked")
         Dataset<Row>[] out = new Dataset[2];
+        if (o.has("image-dir")) {
+            out[0] = limit(images(spark, o, "image-dir"), limit);
+            out[1] = o.has("test") ? limit(images(spark, o, "test"), limit) : null;
+            return out;
+        }
+        String data = o.required("data");
         if (data.equals(FASHION)) {
             Path dir = Path.of(o.get("fashion-mnist-dir", FashionMnist.DEBIAN_DIR.toString()));
             out[0] = FashionMnistFrames.load(spark, dir, FashionMnist.Split.TRAIN, limit);
@@ -217,13 +256,34 @@ public final class SparkDl {
         return out;
     }
 
+    /**
+     * The image folder of option {@code flag}: labelled by its class sub-folders, except for predict
+     * (which numbers nothing and names the predicted class from the classes saved with the model).
+     */
+    private static Dataset<Row> images(SparkSession spark, Options o, String flag) throws IOException {
+        String dir = o.get(flag, null);
+        List<String> classes = o.command().equals("predict") ? List.of() : ImageFolders.classes("--" + flag, dir, true);
+        return ImageFolders.read(spark, "--" + flag, dir, classes, tensorizer(o));
+    }
+
+    /** How the CLI turns images into features: {@code --channels} and {@code --image-size}. */
+    static ImageTensorizer tensorizer(Options o) {
+        ImageTensorizer t = new ImageTensorizer().setChannelOrder(o.get("channels", "rgb"));
+        if (o.has("image-size")) {
+            int[] hw = Preflight.imageSize(o);
+            t.setSize(hw[0], hw[1]);
+        }
+        return t;
+    }
+
     private static Dataset<Row> limit(Dataset<Row> d, int limit) {
         return limit > 0 ? d.limit(limit) : d;
     }
 
     static void train(Options o) throws IOException {
         String output = o.required("output");
-        boolean fashion = o.required("data").equals(FASHION);
+        boolean imageFolder = o.has("image-dir");
+        boolean fashion = !imageFolder && o.required("data").equals(FASHION);
         boolean overwrite = o.has("overwrite");
         checkInputs(o);
         Preflight.output("--output", output, overwrite);
@@ -235,8 +295,13 @@ public final class SparkDl {
         if (fashion && !o.has("input-shape")) {
             cnn.setInputShape("1,28,28");
         }
+        List<String> classes =
+                imageFolder ? ImageFolders.classes("--image-dir", o.get("image-dir", null), true) : List.of();
+        if (imageFolder && !o.has("input-shape") && o.has("image-size")) {
+            cnn.setInputShape(tensorizer(o).outputChannels() + "," + o.get("image-size", null));
+        }
         if (!cnn.getInputShape().isBlank() && cnn.getInitialEncoder().isEmpty()) {
-            SchemaChecks.specOutputs(cnn.getSpec(), Shapes.parse(cnn.getInputShape()));
+            requireOutputPerClass(cnn, classes);
         }
         int trainRows = o.intValue("train-rows", 0);
         if (trainRows < 0) {
@@ -244,6 +309,12 @@ public final class SparkDl {
         }
         warnIfSlowBlas();
         SparkSession spark = session(o);
+        if (imageFolder && cnn.getInputShape().isBlank()) { // the first image's size: every image must have it
+            cnn.setInputShape(ImageFolders.inputShape(spark, o.get("image-dir", null), tensorizer(o), null));
+            if (cnn.getInitialEncoder().isEmpty()) {
+                requireOutputPerClass(cnn, classes);
+            }
+        }
         Dataset<Row>[] d = data(spark, o);
         if (trainRows > 0) { // few labels: a subset of the training rows, the test set whole
             d[0] = d[0].limit(trainRows);
@@ -267,6 +338,9 @@ public final class SparkDl {
             model.write().save(modelPath);
         }
         String png = writeCurves(spark, output, summary, cnn.getSpec(), overwrite);
+        if (imageFolder) {
+            ImageFolders.writeClasses(spark, output, classes, overwrite);
+        }
         double testAccuracy = d[1] != null ? accuracy(model, d[1]) : Double.NaN;
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("test_accuracy", testAccuracy);
@@ -297,10 +371,18 @@ public final class SparkDl {
 
     static void evaluate(Options o) throws IOException {
         checkInputs(o);
+        if (o.has("image-dir")) {
+            List<String> trained = ImageFolders.savedClasses(o.required("model"));
+            List<String> here = ImageFolders.classes("--image-dir", o.get("image-dir", null), true);
+            if (!trained.isEmpty() && !trained.equals(here)) {
+                throw new IllegalArgumentException("--image-dir " + o.get("image-dir", null) + " has the classes "
+                        + here + " but the model was trained on " + trained);
+            }
+        }
         SparkSession spark = session(o);
         CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
         Dataset<Row>[] d = data(spark, o);
-        Dataset<Row> eval = d[1] != null && o.required("data").equals(FASHION) ? d[1] : d[0];
+        Dataset<Row> eval = d[1] != null && FASHION.equals(o.get("data", null)) ? d[1] : d[0];
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", accuracy(model, eval));
         metrics.put("rows", eval.count());
@@ -316,8 +398,15 @@ public final class SparkDl {
         SparkSession spark = session(o);
         CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
         Dataset<Row>[] d = data(spark, o);
-        Dataset<Row> in = d[1] != null && o.required("data").equals(FASHION) ? d[1] : d[0];
+        Dataset<Row> in = d[1] != null && FASHION.equals(o.get("data", null)) ? d[1] : d[0];
         Dataset<Row> out = model.transform(in).drop("features");
+        List<String> classes = ImageFolders.savedClasses(o.required("model"));
+        if (!classes.isEmpty()) { // the model learnt from an image folder: name the class too
+            Column names = array(classes.stream().map(functions::lit).toArray(Column[]::new));
+            out = out.withColumn(
+                    "predictedClass",
+                    element_at(names, col("prediction").cast("int").plus(1)));
+        }
         if (empty && !overwrite) {
             // An empty directory holds nothing to lose; Spark's error-if-exists writer needs it gone.
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output);
@@ -342,11 +431,24 @@ public final class SparkDl {
         }
     }
 
-    /** Master, data and limit: checked before Spark starts. */
+    /** Master, data (or image folders) and limit: checked before Spark starts. */
     static void checkInputs(Options o) throws IOException {
         Preflight.master(o);
         Preflight.limit(o);
-        Preflight.data(o, FASHION);
+        if (o.has("image-dir")) {
+            Preflight.imageFolders(o);
+        } else {
+            Preflight.data(o, FASHION);
+        }
+    }
+
+    /** The spec has an output for every class of the image folder (and at least 2). */
+    private static void requireOutputPerClass(CNNClassifier cnn, List<String> classes) {
+        int outputs = SchemaChecks.specOutputs(cnn.getSpec(), Shapes.parse(cnn.getInputShape()));
+        if (outputs < classes.size()) {
+            throw new IllegalArgumentException("--image-dir has " + classes.size() + " classes but param spec '"
+                    + cnn.getSpec() + "' outputs " + outputs + " values: end it with dense(" + classes.size() + ")");
+        }
     }
 
     private static double accuracy(CNNClassificationModel model, Dataset<Row> data) {
@@ -361,18 +463,31 @@ public final class SparkDl {
         if (s.metricNames().contains(ClassificationTaskFactory.VALIDATION_ACCURACY)) {
             chart.accuracy("test accuracy", s.series(ClassificationTaskFactory.VALIDATION_ACCURACY));
         }
-        return writeChart(spark, output, chart, overwrite);
+        return writeResults(spark, output, chart, s, overwrite);
     }
 
-    /** Writes {@code chart} as {@code <output>/training-curves.png}; returns its path. */
-    static String writeChart(SparkSession spark, String output, CurvesChart chart, boolean overwrite)
+    /**
+     * Writes {@code chart} as {@code <output>/training-curves.png} and the figures behind it as
+     * {@code summary.json} and {@code summary.csv} beside it; returns the picture's path.
+     */
+    static String writeResults(
+            SparkSession spark, String output, CurvesChart chart, TrainingSummary summary, boolean overwrite)
             throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "training-curves.png");
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         try (OutputStream out = fs.create(p, overwrite)) {
             chart.writePng(out);
         }
+        writeText(fs, new org.apache.hadoop.fs.Path(output, "summary.json"), summary.toJson(), overwrite);
+        writeText(fs, new org.apache.hadoop.fs.Path(output, "summary.csv"), summary.toCsv(), overwrite);
         return p.toString();
+    }
+
+    private static void writeText(FileSystem fs, org.apache.hadoop.fs.Path p, String text, boolean overwrite)
+            throws IOException {
+        try (OutputStream out = fs.create(p, overwrite)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** A flat JSON object of numbers and strings. */

@@ -82,14 +82,25 @@ public final class ParameterAveraging {
                     Math.max(1, data.trainRows() / (plan.batchSize() * 4L)));
         }
         ParameterAveraging run = new ParameterAveraging(data, factory, plan);
-        try {
-            return run.loop();
-        } finally {
-            run.dropReplicas();
+        try (FitProgress progress =
+                FitProgress.begin(run.sc, plan.fit(), plan.maxEpochs(), run.rounds(), data.trainRows())) {
+            LOG.info("spark-dl fit {}", progress);
+            try {
+                return run.loop(progress);
+            } finally {
+                progress.cleanup();
+                run.dropReplicas();
+            }
         }
     }
 
-    private TrainingResult loop() {
+    /** Rounds per epoch: the largest partition's batches, {@code averagingFrequency} to a round. */
+    private int rounds() {
+        int k = plan.averagingFrequency();
+        return (data.maxBatches(plan.batchSize()) + k - 1) / k;
+    }
+
+    private TrainingResult loop(FitProgress progress) {
         TaskState state = LocalRounds.initialState(factory.create(new CpuKernels()));
         List<TrainingSummary.Epoch> epochs = new ArrayList<>();
         CheckpointStore.Best best = null;
@@ -115,9 +126,8 @@ public final class ParameterAveraging {
             }
         }
         JavaRDD<DataBlock> train = data.train();
-        int k = plan.averagingFrequency();
-        int rounds = (data.maxBatches(plan.batchSize()) + k - 1) / k;
-        LocalRounds.Plan local = new LocalRounds.Plan(plan.batchSize(), k, plan.seed());
+        int rounds = rounds();
+        LocalRounds.Plan local = new LocalRounds.Plan(plan.batchSize(), plan.averagingFrequency(), plan.seed());
         boolean stopped = false;
         double firstLoss = Double.NaN; // the loss before the first step: divergence is measured against it
         int lastCheckpoint = firstEpoch;
@@ -127,8 +137,7 @@ public final class ParameterAveraging {
             Figures sums = new Figures();
             double overhead = 0;
             for (int round = 0; round < rounds; round++) {
-                sc.setJobDescription("spark-dl epoch " + (epoch + 1) + "/" + plan.maxEpochs() + ", round " + (round + 1)
-                        + "/" + rounds);
+                progress.round(epoch, round);
                 long r0 = System.nanoTime();
                 RoundResult res = round(train, state, epoch, round, lr, local);
                 double wall = (System.nanoTime() - r0) / 1e9;
@@ -148,7 +157,7 @@ public final class ParameterAveraging {
             metrics.put(TrainingSummary.SAMPLES_PER_SECOND, sums.get(Figures.SAMPLES) / seconds);
             metrics.put(TrainingSummary.AVERAGING_OVERHEAD, overhead / seconds);
             if (data.validationRows() > 0) {
-                sc.setJobDescription("spark-dl epoch " + (epoch + 1) + "/" + plan.maxEpochs() + ", validation");
+                progress.validation(epoch);
                 metrics.putAll(factory.validationMetrics(validate(state)));
             }
             TrainingSummary.Epoch e = new TrainingSummary.Epoch(epoch + 1, metrics);
@@ -176,7 +185,6 @@ public final class ParameterAveraging {
                 lastCheckpoint = epoch + 1;
             }
         }
-        sc.setJobDescription(null);
         if (best != null) {
             return new TrainingResult(best.state(), new TrainingSummary(epochs, best.epoch(), stopped));
         }
@@ -282,12 +290,10 @@ public final class ParameterAveraging {
         TaskFactory f = factory;
         String backend = plan.backend();
         try {
-            sc.setJobDescription("spark-dl: drop this fit's model replicas");
             data.blocks().foreachPartition(it -> ReplicaPool.clear(f, backend));
         } catch (RuntimeException e) {
             LOG.warn("spark-dl could not drop model replicas on every executor: {}", e.toString());
         } finally {
-            sc.setJobDescription(null);
             ReplicaPool.clear(f, backend);
         }
     }

@@ -12,6 +12,7 @@ import org.sparkdl.core.schedule.LearningRateSchedule;
  * @param overwriteCheckpoints drop this configuration and data's checkpoints instead of resuming
  * @param divergenceFactor a round whose loss exceeds this many times the loss before the first step
  *     stops the fit
+ * @param fit the fitting stage's uid, which labels the fit's Spark jobs ({@link FitProgress})
  */
 public record TrainingPlan(
         int maxEpochs,
@@ -24,7 +25,8 @@ public record TrainingPlan(
         String checkpointDir,
         int checkpointInterval,
         boolean overwriteCheckpoints,
-        double divergenceFactor) {
+        double divergenceFactor,
+        String fit) {
     public TrainingPlan {
         if (maxEpochs < 1 || averagingFrequency < 1 || batchSize < 1 || checkpointInterval < 1) {
             throw new IllegalArgumentException("maxEpochs, averagingFrequency, batchSize and checkpointInterval must"
@@ -36,6 +38,9 @@ public record TrainingPlan(
         }
         if (!(divergenceFactor > 1)) {
             throw new IllegalArgumentException("divergenceFactor must be > 1, got " + divergenceFactor);
+        }
+        if (fit == null || fit.isBlank()) {
+            throw new IllegalArgumentException("a fit needs a name (the stage's uid) to label its jobs");
         }
         if (checkpointDir != null && checkpointDir.isBlank()) {
             checkpointDir = null;

@@ -155,6 +155,50 @@ public final class TrainingSummary implements Serializable {
         return out;
     }
 
+    /**
+     * The summary as one JSON object: {@code bestEpoch}, {@code stoppedEarly} and {@code epochs}, an
+     * array of objects with {@code epoch} and every metric that epoch has (non-finite values as
+     * null), for tools that read results rather than logs.
+     */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder("{\"bestEpoch\": ")
+                .append(bestEpoch)
+                .append(", \"stoppedEarly\": ")
+                .append(stoppedEarly)
+                .append(", \"epochs\": [");
+        String sep = "";
+        for (Epoch e : epochs) {
+            sb.append(sep).append("{\"epoch\": ").append(e.getEpoch());
+            for (Map.Entry<String, Double> m : e.getMetrics().entrySet()) {
+                sb.append(", \"").append(m.getKey()).append("\": ").append(number(m.getValue()));
+            }
+            sb.append('}');
+            sep = ", ";
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    /** One line per epoch under a header of {@code epoch} and the metric names; empty where an epoch lacks one. */
+    public String toCsv() {
+        List<String> names = metricNames();
+        StringBuilder sb = new StringBuilder("epoch");
+        names.forEach(n -> sb.append(',').append(n));
+        sb.append('\n');
+        for (Epoch e : epochs) {
+            sb.append(e.getEpoch());
+            for (String n : names) {
+                Double v = e.getMetrics().get(n);
+                sb.append(',').append(v == null || !Double.isFinite(v) ? "" : Double.toString(v));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String number(Double v) {
+        return v == null || !Double.isFinite(v) ? "null" : Double.toString(v);
+    }
+
     /** One row per epoch: {@code epoch}, then a double column per metric (null where an epoch lacks it). */
     public Dataset<Row> toDataFrame(SparkSession spark) {
         List<String> names = metricNames();

@@ -63,6 +63,16 @@ class SparkDlTest {
         assertTrue(Files.isDirectory(Path.of(out, "model", "metadata")));
         var png = ImageIO.read(Path.of(out, "training-curves.png").toFile());
         assertTrue(png.getWidth() > 500 && png.getHeight() > 300);
+        // The figures behind the picture, for tools: one JSON object and a CSV row per epoch.
+        String json = Files.readString(Path.of(out, "summary.json"));
+        assertTrue(
+                json.startsWith("{\"bestEpoch\": 2, \"stoppedEarly\": false, \"epochs\": [{\"epoch\": 1, ")
+                        && json.contains("\"validationAccuracy\": 0."),
+                json);
+        List<String> csv = Files.readAllLines(Path.of(out, "summary.csv"));
+        assertEquals(3, csv.size(), csv.toString());
+        assertTrue(csv.get(0).startsWith("epoch,trainingLoss,") && csv.get(2).startsWith("2,"), csv.toString());
+        assertEquals(csv.get(0).split(",").length, csv.get(2).split(",", -1).length, csv.toString());
 
         List<String> eval = run("evaluate", "--model", out + "/model", "--data", "fashion-mnist", "--limit", "1200");
         assertTrue(eval.get(eval.size() - 1).matches("\\{\"accuracy\": 0\\.\\d+, \"rows\": 200}"), eval.toString());
@@ -106,6 +116,127 @@ class SparkDlTest {
         assertTrue(last.contains("\"test_accuracy\": 0.") && last.contains("\"epochs\": 1"), last);
     }
 
+    /** Writes {@code n} 16×16 grey PNGs of the quadrant task as {@code dir/<class>/<i>.png}, classes "q0".."q3". */
+    private static Path imageFolder(Path dir, int n, long seed) throws Exception {
+        var set = org.sparkdl.datasets.SyntheticImages.quadrants(n, 16, seed);
+        for (int i = 0; i < n; i++) {
+            var img = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    int v = Math.round(Math.max(0, Math.min(1, set.pixels()[i * 256 + y * 16 + x])) * 255);
+                    img.getRaster().setSample(x, y, 0, v);
+                }
+            }
+            Path cls = Files.createDirectories(dir.resolve("q" + set.labels()[i]));
+            ImageIO.write(img, "png", cls.resolve(i + ".png").toFile());
+        }
+        return dir;
+    }
+
+    @Test
+    void trainsEvaluatesAndPredictsFromImageFolders() throws Exception {
+        String train = imageFolder(tmp.resolve("images/train"), 400, 1).toString();
+        String test = imageFolder(tmp.resolve("images/test"), 100, 2).toString();
+        String out = tmp.resolve("img-run").toString();
+        List<String> lines = run(
+                "train",
+                "--image-dir",
+                train,
+                "--test",
+                test,
+                "--channels",
+                "gray",
+                "--epochs",
+                "3",
+                "--lr",
+                "0.01",
+                "--batch",
+                "32",
+                "--spec",
+                "conv(8,3,pad=1) relu maxpool(2) flatten dense(4)",
+                "--output",
+                out);
+        String last = lines.get(lines.size() - 1);
+        double accuracy = Double.parseDouble(last.replaceAll(".*\"test_accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.8, "the classes are learnt from the folder names: " + last);
+        assertEquals(List.of("q0", "q1", "q2", "q3"), Files.readAllLines(Path.of(out, "classes.txt")));
+
+        List<String> eval = run("evaluate", "--model", out + "/model", "--image-dir", test, "--channels", "gray");
+        assertTrue(eval.get(eval.size() - 1).endsWith("\"rows\": 100}"), eval.toString());
+
+        String preds = tmp.resolve("img-preds").toString();
+        run("predict", "--model", out + "/model", "--image-dir", test, "--channels", "gray", "--output", preds);
+        List<org.apache.spark.sql.Row> rows = SparkTestSession.get()
+                .read()
+                .parquet(preds)
+                .select("origin", "predictedClass")
+                .collectAsList();
+        assertEquals(100, rows.size());
+        long right = rows.stream()
+                .filter(r -> ImageFolders.parentName(r.getString(0)).equals(r.getString(1)))
+                .count();
+        assertEquals(accuracy, right / 100.0, 1e-9, "predict names the classes evaluate counted");
+
+        // Each kind of data given to the other flag is named, with the flag to use.
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {
+                    "train",
+                    "--data",
+                    train + "/q1",
+                    "--output",
+                    tmp.resolve("x").toString()
+                }));
+        assertTrue(
+                e.getMessage().contains("holds no Parquet data")
+                        && e.getMessage().contains("--image-dir"),
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {"evaluate", "--model", out + "/model", "--image-dir", train + "/q1"}));
+        assertTrue(e.getMessage().contains("has no sub-folders"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {
+                    "train",
+                    "--image-dir",
+                    train,
+                    "--test",
+                    train + "/..",
+                    "--output",
+                    tmp.resolve("x").toString()
+                }));
+        assertTrue(e.getMessage().contains("--test") && e.getMessage().contains("[test, train]"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {
+                    "train",
+                    "--image-dir",
+                    train,
+                    "--image-size",
+                    "16",
+                    "--output",
+                    tmp.resolve("x").toString()
+                }));
+        assertTrue(e.getMessage().contains("--image-size 16 must be a height and a width"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {
+                    "train",
+                    "--image-dir",
+                    train,
+                    "--image-size",
+                    "16,16",
+                    "--channels",
+                    "gray",
+                    "--spec",
+                    "flatten dense(3)",
+                    "--output",
+                    tmp.resolve("x").toString()
+                }));
+        assertTrue(e.getMessage().contains("has 4 classes") && e.getMessage().contains("dense(4)"), e.getMessage());
+    }
+
     @Test
     void badOptionsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(new String[] {"train", "--epoch", "3"}));
@@ -132,8 +263,15 @@ class SparkDlTest {
             long t0 = System.nanoTime();
             var e = assertThrows(
                     IllegalArgumentException.class,
-                    () -> SparkDl.run(
-                            new String[] {"train", "--data", "fashion-mnist", "--output", "/tmp/x", c[0], c[1]}));
+                    () -> SparkDl.run(new String[] {
+                        "train",
+                        "--data",
+                        "fashion-mnist",
+                        "--output",
+                        tmp.resolve("x").toString(),
+                        c[0],
+                        c[1]
+                    }));
             assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
             assertTrue((System.nanoTime() - t0) / 1e9 < 3, c[0] + " took too long: Spark must not start");
         }
@@ -150,14 +288,27 @@ class SparkDlTest {
         for (String[] c : pretrain) {
             var e = assertThrows(
                     IllegalArgumentException.class,
-                    () -> SparkDl.run(
-                            new String[] {"pretrain", "--data", "fashion-mnist", "--output", "/tmp/x", c[0], c[1]}));
+                    () -> SparkDl.run(new String[] {
+                        "pretrain",
+                        "--data",
+                        "fashion-mnist",
+                        "--output",
+                        tmp.resolve("x").toString(),
+                        c[0],
+                        c[1]
+                    }));
             assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
         }
         var switchElsewhere = assertThrows(
                 IllegalArgumentException.class,
-                () -> SparkDl.run(
-                        new String[] {"train", "--data", "fashion-mnist", "--output", "/tmp/x", "--baselines"}));
+                () -> SparkDl.run(new String[] {
+                    "train",
+                    "--data",
+                    "fashion-mnist",
+                    "--output",
+                    tmp.resolve("x").toString(),
+                    "--baselines"
+                }));
         assertTrue(switchElsewhere.getMessage().contains("unknown option --baselines"), switchElsewhere.getMessage());
     }
 

@@ -183,7 +183,7 @@ class EngineTest {
     }
 
     /** Three partitions of 50, 100 and 200 training rows (plus 20 validation rows each when asked). */
-    private static Dataset<Row> data(boolean withValidation) {
+    static Dataset<Row> data(boolean withValidation) {
         SparkSession spark = SparkTestSession.get();
         StructType schema = new StructType()
                 .add("x", DataTypes.createArrayType(DataTypes.DoubleType))
@@ -210,9 +210,20 @@ class EngineTest {
         return spark.createDataFrame(rows, schema);
     }
 
-    private static TrainingPlan plan(int epochs, int patience) {
+    static TrainingPlan plan(int epochs, int patience) {
         return new TrainingPlan(
-                epochs, 4, 50, 3, LearningRateSchedule.constant(0.2), "cpu", patience, null, 1, false, 10);
+                epochs,
+                4,
+                50,
+                3,
+                LearningRateSchedule.constant(0.2),
+                "cpu",
+                patience,
+                null,
+                1,
+                false,
+                10,
+                "EngineTest_1");
     }
 
     @Test
@@ -252,8 +263,8 @@ class EngineTest {
         TrainingData data = TrainingData.pack(data(true), new RegressionPacker(), 3);
         try {
             // A learning rate this high makes the validation RMSE bounce: patience 1 stops at the first rise.
-            TrainingPlan plan =
-                    new TrainingPlan(30, 4, 50, 3, LearningRateSchedule.constant(0.6), "cpu", 1, null, 1, false, 10);
+            TrainingPlan plan = new TrainingPlan(
+                    30, 4, 50, 3, LearningRateSchedule.constant(0.6), "cpu", 1, null, 1, false, 10, "EngineTest_2");
             TrainingResult r = ParameterAveraging.train(data, new RegressionFactory(), plan);
             TrainingSummary s = r.summary();
             double[] rmse = s.history("validationRmse");

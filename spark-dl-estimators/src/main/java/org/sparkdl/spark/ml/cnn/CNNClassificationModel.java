@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -15,6 +16,8 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
@@ -26,6 +29,7 @@ import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
+import org.sparkdl.spark.ml.util.SqlFunctions;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
@@ -154,7 +158,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     @Override
     public Vector predictRaw(Vector features) {
         ModelState.require(weights, this);
-        float[] x = Features.toFloats(features, numFeatures(), getFeaturesCol(), 0);
+        float[] x = Features.toFloats(features, numFeatures(), getFeaturesCol(), "the row scored");
         Tensor logits = network().forward(Tensor.of(x, 1, x.length), false);
         return toVector(logits.data(), 0, logits.size());
     }
@@ -242,6 +246,20 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
             d[j] = values[offset + j];
         }
         return Vectors.dense(d);
+    }
+
+    /**
+     * Registers this model as two Spark SQL functions of a features vector: {@code name(features)}
+     * gives the prediction (honouring thresholds, as {@code transform} does) and {@code
+     * name_probability(features)} the probability vector. They score row by row; {@link #transform}
+     * batches and is faster on large tables.
+     */
+    public CNNClassificationModel registerUdf(SparkSession spark, String name) {
+        ModelState.require(weights, this);
+        CNNClassificationModel frozen = copy(ParamMap.empty()); // later param changes do not reach the SQL
+        SqlFunctions.register(spark, name, DataTypes.DoubleType, frozen::predict);
+        SqlFunctions.register(spark, name + "_probability", SQLDataTypes.VectorType(), frozen::predictProbability);
+        return this;
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */

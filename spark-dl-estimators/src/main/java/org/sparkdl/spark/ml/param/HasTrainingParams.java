@@ -63,7 +63,8 @@ public interface HasTrainingParams<S extends HasTrainingParams<S>>
                 isDefined(checkpointDir()) ? getCheckpointDir() : null,
                 getCheckpointInterval(),
                 getCheckpointPolicy().equals("overwrite"),
-                getDivergenceFactor());
+                getDivergenceFactor(),
+                uid());
     }
 
     /** The validation column's name, or "" when none is set. */

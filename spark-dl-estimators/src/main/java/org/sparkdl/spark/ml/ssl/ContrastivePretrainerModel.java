@@ -4,6 +4,8 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -13,6 +15,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.nn.Sequential;
@@ -21,7 +24,9 @@ import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
+import org.sparkdl.spark.ml.util.SqlFunctions;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
 import org.sparkdl.spark.persist.StatePersistence;
@@ -49,6 +54,7 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
     private final PretrainerParamSet own = new PretrainerParamSet(this);
     private float[] weights;
     private transient TrainingSummary summary;
+    private transient ThreadLocal<Sequential> replica;
 
     /** @param weights the encoder's state (parameters, then buffers) for the spec and inputShape params */
     /** An empty model, for Spark Connect's service discovery; it embeds nothing until loaded. */
@@ -125,6 +131,32 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
         ContrastivePretrainerModel self = this;
         MapPartitionsFunction<Row, Row> embed = it -> self.embedPartition(it, column);
         return df.mapPartitions(embed, Encoders.row(out));
+    }
+
+    /**
+     * Registers the encoder as the Spark SQL function {@code name(features)}, giving the embedding
+     * vector row by row ({@link #transform} batches and is faster on large tables).
+     */
+    public ContrastivePretrainerModel registerUdf(SparkSession spark, String name) {
+        ModelState.require(weights, this);
+        ContrastivePretrainerModel frozen = copy(ParamMap.empty());
+        SqlFunctions.register(spark, name, SQLDataTypes.VectorType(), frozen::embed);
+        return this;
+    }
+
+    /** One row's embedding, on an encoder kept per thread. */
+    private Vector embed(Vector features) {
+        if (replica == null) {
+            replica = ThreadLocal.withInitial(this::buildEncoder);
+        }
+        int[] shape = Shapes.parse(getInputShape());
+        float[] x = Features.toFloats(features, Shapes.size(shape), getFeaturesCol(), "the row scored");
+        Tensor h = replica.get().forward(Tensor.of(x, Shapes.withBatch(1, shape)), false);
+        double[] e = new double[h.size()];
+        for (int j = 0; j < e.length; j++) {
+            e[j] = h.data()[j];
+        }
+        return Vectors.dense(e);
     }
 
     private Iterator<Row> embedPartition(Iterator<Row> it, int column) {

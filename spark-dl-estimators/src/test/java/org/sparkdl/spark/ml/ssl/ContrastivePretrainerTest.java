@@ -105,6 +105,18 @@ class ContrastivePretrainerTest {
         Vector first = (Vector) embedded.select("embedding").first().get(0);
         assertEquals(16, first.size());
 
+        // from SQL: the same embedding, row by row
+        model.registerUdf(SparkTestSession.get(), "embed");
+        test.limit(1).createOrReplaceTempView("ssl_images");
+        assertArrayEquals(
+                first.toArray(),
+                ((Vector) SparkTestSession.get()
+                                .sql("SELECT embed(features) FROM ssl_images")
+                                .first()
+                                .get(0))
+                        .toArray(),
+                1e-6);
+
         ContrastivePretrainerModel loaded = SaveLoad.roundTrip(model, tmp, ContrastivePretrainerModel::load);
         assertArrayEquals(model.weights(), loaded.weights());
         assertArrayEquals(
