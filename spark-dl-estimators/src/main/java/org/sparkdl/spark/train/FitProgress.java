@@ -8,7 +8,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * a notebook or a listener:
  *
  * <ul>
- *   <li>a job description per round ("spark-dl CNNClassifier epoch 3/10, round 12/59");
+ *   <li>a job description per round ("spark-dl cnnClassifier_4f2a0e1b7c9d epoch 3/10, round 12/59"):
+ *       the stage's uid, which tells apart the many fits of a {@code CrossValidator};
  *   <li>a job group per fit ({@code sc.cancelJobGroup(groupId)} stops it between steps), unless the
  *       caller already runs in a group of its own: theirs is kept, so that cancelling it still
  *       reaches the fit;
@@ -46,7 +47,7 @@ public final class FitProgress implements AutoCloseable {
     private FitProgress(JavaSparkContext sc, String fit, int epochs, int rounds, String groupId) {
         this.sc = sc;
         this.fit = fit;
-        this.label = "spark-dl " + stageName(fit);
+        this.label = "spark-dl " + fit;
         this.epochs = epochs;
         this.rounds = rounds;
         this.groupId = groupId;
@@ -62,7 +63,7 @@ public final class FitProgress implements AutoCloseable {
             own = "spark-dl-" + fit + "-" + FITS.incrementAndGet();
             // Not interrupting tasks: a replica stopped mid-step would go back to the pool half-updated;
             // a round's tasks take seconds, and the next round is never started.
-            sc.setJobGroup(own, "spark-dl " + stageName(fit) + " fit", false);
+            sc.setJobGroup(own, "spark-dl " + fit + " fit", false);
         }
         FitProgress p = new FitProgress(sc, fit, epochs, rounds, own);
         sc.setLocalProperty(FIT, fit);
@@ -106,12 +107,6 @@ public final class FitProgress implements AutoCloseable {
         if (groupId != null) {
             sc.clearJobGroup();
         }
-    }
-
-    /** "CNNClassifier" of "CNNClassifier_4f2a...". */
-    static String stageName(String uid) {
-        int cut = uid.lastIndexOf('_');
-        return cut > 0 ? uid.substring(0, cut) : uid;
     }
 
     @Override

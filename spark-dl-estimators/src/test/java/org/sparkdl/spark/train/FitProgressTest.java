@@ -68,11 +68,11 @@ class FitProgressTest {
                 .toList();
         assertEquals(
                 List.of(
-                        "spark-dl EngineTest epoch 1/2, round 1/1",
-                        "spark-dl EngineTest epoch 1/2, validation",
-                        "spark-dl EngineTest epoch 2/2, round 1/1",
-                        "spark-dl EngineTest epoch 2/2, validation",
-                        "spark-dl EngineTest: drop this fit's model replicas"),
+                        "spark-dl EngineTest_1 epoch 1/2, round 1/1",
+                        "spark-dl EngineTest_1 epoch 1/2, validation",
+                        "spark-dl EngineTest_1 epoch 2/2, round 1/1",
+                        "spark-dl EngineTest_1 epoch 2/2, validation",
+                        "spark-dl EngineTest_1: drop this fit's model replicas"),
                 descriptions);
         Properties round = jobs.started.get(2);
         assertEquals("EngineTest_1", round.getProperty(FitProgress.FIT));
