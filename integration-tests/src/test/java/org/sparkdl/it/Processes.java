@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Starts JVMs (spark-submit, a standalone Master and Workers, scripts) with their output in log
+ * Starts JVMs (spark-submit, a standalone Master and Workers, a Spark Connect server, scripts) with their output in log
  * files, and stops every one of them — and their children, such as executors — by PID in
  * {@link #close()}, also when a test fails. Add a new stage's end-to-end run by calling
  * {@link #sparkSubmit} with its CLI arguments.
@@ -135,6 +135,40 @@ public final class Processes implements AutoCloseable {
      */
     public Jvm sparkSubmit(String name, String master, String mainClass, List<Path> jars, String... mainArgs)
             throws IOException {
+        return submit(name, master, mainClass, jars, Map.of(), List.of(), mainArgs);
+    }
+
+    /**
+     * Spark's Connect server as {@code sbin/start-connect-server.sh} runs it ({@code spark-submit
+     * --class SparkConnectServer}), with the assembly as the application jar, so that the server's
+     * ML {@code ServiceLoader} finds this project's stages; on local[2], listening on
+     * {@code 127.0.0.1:port} only. The server's ML cache offloads models under {@code tmp}, its
+     * {@code java.io.tmpdir}. Needs Spark's {@code spark-connect} jar in {@link #SPARK_HOME}, as a
+     * Spark distribution has it.
+     */
+    public Jvm connectServer(String name, int port, Path tmp) throws IOException {
+        return submit(
+                name,
+                "local[2]",
+                "org.apache.spark.sql.connect.service.SparkConnectServer",
+                List.of(),
+                Map.of(
+                        "spark.connect.grpc.binding.address",
+                        "127.0.0.1",
+                        "spark.connect.grpc.binding.port",
+                        Integer.toString(port)),
+                List.of("-Djava.io.tmpdir=" + tmp.toAbsolutePath()));
+    }
+
+    private Jvm submit(
+            String name,
+            String master,
+            String mainClass,
+            List<Path> jars,
+            Map<String, String> confs,
+            List<String> jvmArgs,
+            String... mainArgs)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--master",
                 master,
@@ -154,6 +188,10 @@ public final class Processes implements AutoCloseable {
                 "1g",
                 "--class",
                 mainClass));
+        confs.forEach((key, value) -> {
+            args.add("--conf");
+            args.add(key + "=" + value);
+        });
         if (!jars.isEmpty()) {
             args.add("--jars");
             args.add(String.join(
@@ -161,11 +199,14 @@ public final class Processes implements AutoCloseable {
         }
         args.add(ASSEMBLY.toAbsolutePath().toString());
         args.addAll(List.of(mainArgs));
+        // The driver runs in this JVM (client mode): its heap and system properties are set here.
+        List<String> driverJvm = new ArrayList<>(List.of("-Xmx1500m"));
+        driverJvm.addAll(jvmArgs);
         return java(
                 name,
                 sparkClasspath(),
                 Map.of(),
-                List.of("-Xmx1500m"),
+                driverJvm,
                 "org.apache.spark.deploy.SparkSubmit",
                 args.toArray(String[]::new));
     }
