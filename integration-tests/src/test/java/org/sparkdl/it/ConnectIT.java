@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +37,10 @@ import org.sparkproject.connect.grpc.StatusRuntimeException;
 class ConnectIT {
     private static final int ROWS = 400;
 
-    /** A pipeline stage as a Python wrapper pair knows it. */
+    /**
+     * A pipeline stage as its pair of Python wrappers knows it: class names spelled out, as the
+     * wrappers spell them (a renamed class breaks them, and this test), and the params they set.
+     */
     private record Stage(String estimator, String model, MlParams params) {}
 
     private static final Stage SUBTRACTOR = new Stage(
@@ -126,7 +130,7 @@ class ConnectIT {
      * previous models' output, a lazy transform plan on the server.
      */
     private static List<ModelRef> fitPipeline() {
-        List<ModelRef> models = new java.util.ArrayList<>();
+        List<ModelRef> models = new ArrayList<>();
         Relation dataset = sample;
         for (Stage stage : PIPELINE) {
             ModelRef model = client.fit(stage.estimator(), pythonUid(stage.estimator()), stage.params(), dataset);
@@ -181,7 +185,7 @@ class ConnectIT {
         // pipeline writer saves each stage under stages/<i>_<uid>; its reader reads each stage's
         // metadata for the class, and loads that class.
         Path stages = tmp.resolve("pipeline-model").resolve("stages");
-        List<ModelRef> loaded = new java.util.ArrayList<>();
+        List<ModelRef> loaded = new ArrayList<>();
         for (int i = 0; i < PIPELINE.size(); i++) {
             Stage stage = PIPELINE.get(i);
             ModelRef model = models.get(i);
