@@ -67,7 +67,13 @@ final class ParamFlags {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void set(Params stage, Param<?> p, String flag, String text) {
         Object v = parse(p, flag, text);
-        if (!(Boolean) ((Function1) p.isValid()).apply(v)) {
+        boolean valid;
+        try {
+            valid = (Boolean) ((Function1) p.isValid()).apply(v);
+        } catch (IllegalArgumentException e) { // a validator that says why
+            throw new IllegalArgumentException("--" + flag + " " + text + " is not valid: " + e.getMessage(), e);
+        }
+        if (!valid) {
             throw new IllegalArgumentException("--" + flag + " " + text + " is not valid: " + p.doc());
         }
         stage.set((Param) p, v);

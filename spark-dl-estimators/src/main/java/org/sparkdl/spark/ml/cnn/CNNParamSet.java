@@ -31,19 +31,19 @@ public final class CNNParamSet implements Serializable {
                 "spec",
                 "the network as a spec string, e.g. '" + ModelSpec.CNN_S
                         + "'; its last layer's size is the number of classes",
-                Validators.spec());
+                Validators.spec("spec"));
         inputShape = new Param<>(
                 p,
                 "inputShape",
                 "per-sample shape of the features vector, e.g. '1,28,28' (C,H,W)"
                         + " for images; empty means a flat vector of the features' length",
-                Validators.shape());
+                Validators.shape("inputShape"));
         loss = new Param<>(p, "loss", "loss: one of " + LOSSES, Validators.oneOf(LOSSES));
         initializer = new Param<>(
                 p,
                 "initializer",
                 "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
-                Validators.initializer());
+                Validators.initializer("initializer"));
         initialEncoder = new Param<>(
                 p,
                 "initialEncoder",

@@ -65,42 +65,45 @@ public final class Validators {
     }
 
     /** A shape such as {@code 1,28,28}; empty means "a flat vector of the input's length". */
-    public static Check<String> shape() {
-        return v -> {
-            if (v == null) {
-                return false;
-            }
-            if (v.isBlank()) {
-                return true;
-            }
-            try {
+    public static Check<String> shape(String param) {
+        return parses(param, v -> {
+            if (!v.isBlank()) {
                 Shapes.parse(v);
-                return true;
-            } catch (IllegalArgumentException e) {
-                return false;
             }
-        };
+        });
     }
 
     /** A spec that parses (whether it fits the input shape is checked by transformSchema). */
-    public static Check<String> spec() {
-        return v -> {
-            try {
-                ModelSpec.parse(v);
-                return true;
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        };
+    public static Check<String> spec(String param) {
+        return parses(param, ModelSpec::parse);
     }
 
-    public static Check<String> initializer() {
+    public static Check<String> initializer(String param) {
+        return parses(param, Initializer::parse);
+    }
+
+    /** What a text param's value must survive: its parser, which names what is wrong. */
+    @FunctionalInterface
+    public interface Parser extends java.io.Serializable {
+        void parse(String value);
+    }
+
+    /**
+     * A value {@code parser} accepts. A value it refuses fails with the parser's own reason (the bad
+     * token of a spec, say) rather than Spark's bare "given invalid value": whoever sets the param —
+     * a setter, a saved stage being loaded, Spark Connect's ML server — learns why.
+     */
+    static Check<String> parses(String param, Parser parser) {
         return v -> {
+            if (v == null) {
+                throw new IllegalArgumentException("param " + param + " must not be null");
+            }
             try {
-                Initializer.parse(v);
+                parser.parse(v);
                 return true;
             } catch (IllegalArgumentException e) {
-                return false;
+                throw new IllegalArgumentException(
+                        "param " + param + " '" + v + "' is not valid: " + e.getMessage(), e);
             }
         };
     }

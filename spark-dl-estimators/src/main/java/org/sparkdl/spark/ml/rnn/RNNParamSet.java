@@ -62,7 +62,7 @@ public final class RNNParamSet implements Serializable {
                 "sequenceShape",
                 "steps,features of a Vector features column read as a sequence, e.g. '28,28' (an image's rows);"
                         + " empty for array columns",
-                Validators.shape());
+                Validators.shape("sequenceShape"));
         maxSequenceLength = new IntParam(
                 p,
                 "maxSequenceLength",
@@ -72,7 +72,7 @@ public final class RNNParamSet implements Serializable {
                 p,
                 "initializer",
                 "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
-                Validators.initializer());
+                Validators.initializer("initializer"));
         featuresCol = new Param<>(
                 p,
                 "featuresCol",

@@ -55,14 +55,17 @@ public final class PretrainerParamSet implements Serializable {
                 "spec",
                 "the encoder as a spec string ending in a flat embedding, e.g. '" + DEFAULT_ENCODER
                         + "'; the method's head goes on top during pretraining only",
-                Validators.spec());
+                Validators.spec("spec"));
         inputShape = new Param<>(
-                p, "inputShape", "per-image shape C,H,W of the features vector, e.g. '1,28,28'", Validators.shape());
+                p,
+                "inputShape",
+                "per-image shape C,H,W of the features vector, e.g. '1,28,28'",
+                Validators.shape("inputShape"));
         initializer = new Param<>(
                 p,
                 "initializer",
                 "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
-                Validators.initializer());
+                Validators.initializer("initializer"));
         featuresCol = new Param<>(p, "featuresCol", "the images: Vectors of C·H·W values", Validators.nonBlank());
         labelCol = new Param<>(
                 p,

@@ -144,6 +144,13 @@ class BadInputTest {
         assertTrue(e.getMessage().contains("optimizer"), e.getMessage());
         e = assertThrows(SpecException.class, () -> new CNNClassifier().setSpec("conv(32,x)"));
         assertTrue(e.getMessage().contains("token 1 'conv(32,x)'"), e.getMessage());
+        // Through Spark's own Params.set, as Spark Connect's ML server and a loading reader set params: the reason too.
+        CNNClassifier viaSpark = new CNNClassifier();
+        e = assertThrows(IllegalArgumentException.class, () -> viaSpark.set(viaSpark.spec(), "conv(32,x)"));
+        assertTrue(
+                e.getMessage().contains("param spec 'conv(32,x)' is not valid")
+                        && e.getMessage().contains("token 1 'conv(32,x)'"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CNNClassifier().setInputShape("1,a"));
         assertTrue(e.getMessage().contains("'a'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new CNNClassifier().setBackend("cuda"));
