@@ -118,6 +118,10 @@ public abstract class Activation implements Layer {
             this.slope = slope;
         }
 
+        public float slope() {
+            return slope;
+        }
+
         @Override
         protected float apply(float x) {
             return x > 0f ? x : slope * x;
@@ -155,6 +159,10 @@ public abstract class Activation implements Layer {
 
         public ELU(float alpha) {
             this.alpha = alpha;
+        }
+
+        public float alpha() {
+            return alpha;
         }
 
         @Override

@@ -52,6 +52,10 @@ public final class BatchNorm implements Layer {
         return beta;
     }
 
+    public float eps() {
+        return eps;
+    }
+
     public Tensor runningMean() {
         return runningMean;
     }

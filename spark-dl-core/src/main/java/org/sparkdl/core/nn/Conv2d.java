@@ -53,6 +53,15 @@ public final class Conv2d implements WeightedLayer {
         return bias;
     }
 
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each side of both spatial axes. */
+    public int pad() {
+        return pad;
+    }
+
     /** The kernels this layer runs on. */
     public Kernels kernels() {
         return kernels;

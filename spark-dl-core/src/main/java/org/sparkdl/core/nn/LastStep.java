@@ -38,6 +38,14 @@ public final class LastStep implements Layer {
         return new LastStep(hidden);
     }
 
+    /**
+     * How many of {@code width} features are read at each sequence's last valid step; the rest are
+     * read at step 0.
+     */
+    public int featuresAtLastStep(int width) {
+        return Math.min(forwardFeatures, width);
+    }
+
     /** The step that feature {@code j} of sample {@code i} is read at. */
     private int step(int[] lengths, int i, int steps, int j) {
         return j < forwardFeatures ? Sequences.length(lengths, i, steps) - 1 : 0;

@@ -31,6 +31,10 @@ public final class LayerNorm implements Layer {
         java.util.Arrays.fill(gamma.data(), 1f);
     }
 
+    public float eps() {
+        return eps;
+    }
+
     public Param gamma() {
         return gamma;
     }

@@ -44,6 +44,15 @@ public final class Pool2d implements Layer {
         return kind;
     }
 
+    /** The window's side. */
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     /** This pooling's geometry over an {@code N x C x H x W} input (also for {@link ConvBlock}). */
     PoolGeometry geometryFor(int[] shape) {
         if (shape.length != 4) {

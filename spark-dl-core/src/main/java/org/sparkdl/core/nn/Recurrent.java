@@ -141,6 +141,11 @@ public final class Recurrent implements WeightedLayer, StatefulLayer, Reseedable
         return hidden;
     }
 
+    /** Stacked layers. */
+    public int layers() {
+        return layers;
+    }
+
     public boolean bidirectional() {
         return directions == 2;
     }
