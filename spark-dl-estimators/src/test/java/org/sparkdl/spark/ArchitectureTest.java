@@ -27,6 +27,7 @@ class ArchitectureTest {
     private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.sparkdl\\.[a-z]+(?:\\.[a-z][\\w]*)*)\\.[A-Z]");
     private static final Pattern FOREIGN =
             Pattern.compile("(?m)^import (?:static )?(org\\.apache\\.(?:spark|hadoop))\\.");
+    private static final Pattern ONNX = Pattern.compile("\\b(com\\.google\\.protobuf|org\\.sparkdl\\.onnx)\\.");
 
     /** package → the packages of this project it uses. */
     private static Map<String, Set<String>> uses(Path root) throws IOException {
@@ -82,10 +83,22 @@ class ArchitectureTest {
 
     @Test
     void coreUsesNeitherSparkNorHadoop() throws IOException {
-        try (Stream<Path> files = Files.walk(Path.of("../spark-dl-core/src/main/java"))) {
+        assertImportsNone(Path.of("../spark-dl-core/src/main/java"), FOREIGN);
+    }
+
+    /** The ONNX export is plain Java too; core knows neither it nor protobuf (the export reads core). */
+    @Test
+    void onnxExportUsesNeitherSparkNorHadoopAndCoreDoesNotUseIt() throws IOException {
+        assertImportsNone(Path.of("../spark-dl-onnx/src/main/java"), FOREIGN);
+        assertImportsNone(Path.of("../spark-dl-core/src/main/java"), ONNX);
+    }
+
+    private static void assertImportsNone(Path sources, Pattern imports) throws IOException {
+        assertTrue(Files.isDirectory(sources), sources + " is missing");
+        try (Stream<Path> files = Files.walk(sources)) {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
-                Matcher m = FOREIGN.matcher(Files.readString(f));
-                assertTrue(!m.find(), f + " imports " + (m.hitEnd() ? "" : m.group(1)));
+                Matcher m = imports.matcher(code(Files.readString(f)));
+                assertTrue(!m.find(), f + " uses " + (m.hitEnd() ? "" : m.group(1)));
             }
         }
     }

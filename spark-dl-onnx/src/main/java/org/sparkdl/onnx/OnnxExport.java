@@ -77,6 +77,11 @@ public final class OnnxExport {
         return this;
     }
 
+    /** The graph's output names: {@link #output}'s, then {@link #withSoftmax}'s when set. */
+    public List<String> outputs() {
+        return softmax == null ? List.of(output) : List.of(output, softmax);
+    }
+
     /**
      * The serialized ONNX model.
      *

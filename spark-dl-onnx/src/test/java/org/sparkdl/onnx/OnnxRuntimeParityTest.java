@@ -5,15 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -29,11 +21,12 @@ import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.onnx.proto.OnnxProto;
+import org.sparkdl.onnx.testing.OnnxRuntimeScoring;
 
 /**
  * The exported file scored by ONNX Runtime gives the network's own outputs on the same batch,
- * within {@value #RTOL} relative to the largest output of each sample (a logit near 0 has no
- * meaningful relative error of its own). Networks are trained two SGD steps first, so batch
+ * within {@value #RTOL} relative to the largest output of each sample ({@link
+ * OnnxRuntimeScoring#maxRelativeError}). Networks are trained two SGD steps first, so batch
  * normalisation's running statistics and every weight are away from their initial values;
  * sequence batches have lengths from 1 to T.
  */
@@ -212,62 +205,27 @@ class OnnxRuntimeParityTest {
      * model. Returns every output by name, flat.
      */
     static Map<String, float[]> score(Sequential net, float[] features, int[] lengths, long[] ids) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        byte[] model = OnnxExport.of(net).withSoftmax("probability").toBytes();
         int[] shape = net.inputShape();
-        long[] dims = new long[shape.length == 2 ? 3 : 2];
-        dims[0] = BATCH;
-        if (shape.length == 2) {
-            dims[1] = shape[0];
-            dims[2] = shape[1];
-        } else {
-            dims[1] = Shapes.size(shape);
-        }
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
-            inputs.put(
-                    "features",
-                    ids != null
-                            ? OnnxTensor.createTensor(env, LongBuffer.wrap(ids), dims)
-                            : OnnxTensor.createTensor(env, FloatBuffer.wrap(features), dims));
+        long[] dims =
+                shape.length == 2 ? new long[] {BATCH, shape[0], shape[1]} : new long[] {BATCH, Shapes.size(shape)};
+        try (OnnxRuntimeScoring ort = new OnnxRuntimeScoring()) {
+            if (ids != null) {
+                ort.longs("features", ids, dims);
+            } else {
+                ort.floats("features", features, dims);
+            }
             if (lengths != null) {
-                inputs.put("lengths", OnnxTensor.createTensor(env, IntBuffer.wrap(lengths), new long[] {BATCH}));
+                ort.ints("lengths", lengths, BATCH);
             }
-            try (OrtSession.Result result = session.run(inputs)) {
-                Map<String, float[]> out = new HashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
-                    float[] values = new float[b.remaining()];
-                    b.get(values);
-                    out.put(e.getKey(), values);
-                }
-                return out;
-            }
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            return ort.run(OnnxExport.of(net).withSoftmax("probability").toBytes());
         }
     }
 
     static void assertParity(String what, float[] expected, float[] actual, int perSample) {
         assertEquals(expected.length, actual.length, what + ": output size");
-        double err = maxRelativeError(expected, actual, perSample);
+        double err = OnnxRuntimeScoring.maxRelativeError(expected, actual, perSample);
         System.out.printf("ONNX parity %-100s max relative error %.2e%n", what, err);
         assertTrue(err <= RTOL, what + ": max relative error " + err + " > " + RTOL);
-    }
-
-    /** The largest |a − b| of a sample relative to the largest |a| of that sample, over the samples. */
-    static double maxRelativeError(float[] a, float[] b, int perSample) {
-        double worst = 0;
-        for (int s = 0; s < a.length / perSample; s++) {
-            double scale = 0;
-            double diff = 0;
-            for (int j = s * perSample; j < (s + 1) * perSample; j++) {
-                scale = Math.max(scale, Math.abs(a[j]));
-                diff = Math.max(diff, Math.abs(a[j] - b[j]));
-            }
-            worst = Math.max(worst, diff / Math.max(scale, Float.MIN_NORMAL));
-        }
-        return worst;
     }
 
     static float[] random(int n, long seed) {

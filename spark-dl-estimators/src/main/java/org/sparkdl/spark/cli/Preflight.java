@@ -105,6 +105,13 @@ final class Preflight {
         throw new IllegalArgumentException("--image-size " + v + " must be a height and a width, e.g. 28,28");
     }
 
+    static void requireExists(String flag, String path) throws IOException {
+        Path p = new Path(path);
+        if (!fs(p).exists(p)) {
+            throw new IllegalArgumentException(flag + " " + path + " does not exist");
+        }
+    }
+
     /**
      * {@code path} exists and holds Parquet (a file starting with Parquet's magic {@code PAR1}, or a
      * directory with one, partition folders included); anything else is named, with what to use instead.
@@ -191,6 +198,35 @@ final class Preflight {
             fs.delete(p, false); // leave nothing behind if the command fails before writing
         }
         return !existed || fs.listStatus(p).length == 0;
+    }
+
+    /**
+     * An output file: it must not exist unless {@code overwrite}, and never be a directory; its
+     * directory must be writable (a probe file is written and removed there).
+     */
+    static void outputFile(String flag, String path, boolean overwrite) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = fs(p);
+        if (fs.exists(p)) {
+            if (fs.getFileStatus(p).isDirectory()) {
+                throw new IllegalArgumentException(flag + " " + path + " is a directory; give a file name");
+            }
+            if (!overwrite) {
+                throw new IllegalArgumentException(
+                        flag + " " + path + " already exists; add --overwrite to replace it");
+            }
+        }
+        Path dir = p.getParent() != null ? p.getParent() : p;
+        if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+            throw new IllegalArgumentException(flag + " " + path + ": directory " + dir + " does not exist");
+        }
+        Path probe = new Path(dir, "_probe-" + UUID.randomUUID());
+        try {
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(flag + " " + path + " is not writable: " + e.getMessage(), e);
+        }
     }
 
     private static FileSystem fs(Path p) throws IOException {

@@ -46,7 +46,8 @@ import org.sparkdl.spark.train.TrainingSummary;
  *       under {@code <dir>/model}, the curves as {@code <dir>/training-curves.png}, and ends with
  *       one JSON line of metrics on standard output;
  *   <li>{@code evaluate --model <dir> --data ...}: accuracy of a saved model;
- *   <li>{@code predict --model <dir> --data ... --output <parquet>}: writes predictions.
+ *   <li>{@code predict --model <dir> --data ... --output <parquet>}: writes predictions;
+ *   <li>{@code export --model <dir> --onnx <file>}: a saved model as an ONNX file.
  * </ul>
  *
  * Without a master (neither {@code --master} nor spark-submit's), it runs on {@code local[2]}.
@@ -169,6 +170,8 @@ public final class SparkDl {
                         args,
                         1,
                         Options.names("model", "prompt", "length", "temperature", "top-k", "seed", "master")));
+            case "export" ->
+                ExportCommand.export(new Options("export", args, 1, Options.names("model", "onnx", "master")));
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + usage());
         }
     }
@@ -191,8 +194,10 @@ public final class SparkDl {
                 "            " + LanguageModelCommands.FLAGS.usage(new org.sparkdl.spark.ml.rnn.RNNSequencer()),
                 "  generate  --model <dir> [--prompt \"...\"] [--length 200] [--temperature 0.8] [--top-k 0] [--seed 42]",
                 "  predict   --model <dir> --data fashion-mnist|<parquet> --output <new parquet dir> [--limit N]",
-                "Every command takes --verbose (traces on errors); train and predict take --overwrite (replace an",
-                "existing --output). Exit codes: 0 done, 2 a mistake in the command or data, 1 an internal error.",
+                "  export    --model <dir> --onnx <new file>: a saved model as ONNX (docs/ONNX.md)",
+                "Every command takes --verbose (traces on errors); train, predict and export take --overwrite",
+                "(replace an existing --output or --onnx). Exit codes: 0 done, 2 a mistake in the command or data,",
+                "1 an internal error.",
                 "Parquet data needs a 'features' vector column and, for train/evaluate, a numeric 'label'.",
                 "The last line of train and evaluate is one JSON object of metrics.");
     }

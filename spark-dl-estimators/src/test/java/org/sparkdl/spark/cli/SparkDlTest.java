@@ -371,6 +371,45 @@ class SparkDlTest {
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("new")), "a refused command leaves nothing behind");
     }
 
+    /** export writes a saved model's ONNX file, and refuses to replace it before Spark starts. */
+    @Test
+    void exportsASavedModelAsOnnx() throws Exception {
+        String spec = "conv(2,3) relu flatten dense(3)";
+        var model = new org.sparkdl.spark.ml.cnn.CNNClassificationModel(
+                "cli-export",
+                org.sparkdl.core.spec.ModelSpec.parse(spec)
+                        .build(new int[] {1, 5, 5}, new org.sparkdl.core.kernels.CpuKernels(), 1)
+                        .state());
+        model.set(model.spec(), spec);
+        model.set(model.inputShape(), "1,5,5");
+        SparkTestSession.get();
+        String dir = tmp.resolve("saved").toString();
+        model.write().save(dir);
+        Path onnx = tmp.resolve("model.onnx");
+        List<String> lines = run("export", "--model", dir, "--onnx", onnx.toString());
+        String json = lines.get(lines.size() - 1);
+        assertTrue(
+                json.startsWith("{\"onnx\": \"" + onnx + "\", \"bytes\": " + Files.size(onnx))
+                        && json.endsWith("\"model\": \"CNNClassificationModel\", \"outputs\": \"logits,probability\"}"),
+                json);
+        assertEquals(
+                java.util.Arrays.toString(model.onnxExport().toBytes()),
+                java.util.Arrays.toString(Files.readAllBytes(onnx)),
+                "the file is the model's export");
+
+        long t0 = System.nanoTime();
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {"export", "--model", dir, "--onnx", onnx.toString()}));
+        assertEquals("--onnx " + onnx + " already exists; add --overwrite to replace it", e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 3, "Spark must not start");
+        var missing = assertThrows(
+                IllegalArgumentException.class,
+                () -> SparkDl.run(new String[] {"export", "--model", "/nowhere", "--onnx", onnx + "2"}));
+        assertEquals("--model /nowhere does not exist", missing.getMessage());
+        run("export", "--model", dir, "--onnx", onnx.toString(), "--overwrite");
+    }
+
     /** train-lm on a Parquet text column, then generate from the saved model. */
     @Test
     void trainsACharacterModelAndGeneratesFromIt() throws Exception {

@@ -25,8 +25,10 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.onnx.OnnxExport;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.SqlFunctions;
@@ -42,7 +44,10 @@ import org.sparkdl.spark.train.TrainingSummary;
  * {@code thresholds} as MLlib does). {@link #transform} runs the network in batches per partition.
  */
 public final class CNNClassificationModel extends ProbabilisticClassificationModel<Vector, CNNClassificationModel>
-        implements CNNParams<CNNClassificationModel>, HasInferenceBackend<CNNClassificationModel>, MLWritable {
+        implements CNNParams<CNNClassificationModel>,
+                HasInferenceBackend<CNNClassificationModel>,
+                MLWritable,
+                ExportsOnnx {
     private static final long serialVersionUID = 1L;
     /** Rows per forward pass in {@link #transform}. */
     static final int INFERENCE_BATCH = 256;
@@ -260,6 +265,16 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
         SqlFunctions.register(spark, name, DataTypes.DoubleType, frozen::predict);
         SqlFunctions.register(spark, name + "_probability", SQLDataTypes.VectorType(), frozen::predictProbability);
         return this;
+    }
+
+    /**
+     * The network as ONNX: input {@code features} [batch, C·H·W] (a row as {@link #transform} reads
+     * it), outputs {@code logits} (this model's {@code rawPrediction}) and {@code probability}.
+     */
+    @Override
+    public OnnxExport onnxExport() {
+        ModelState.require(weights, this);
+        return OnnxExport.of(buildNetwork()).withSoftmax("probability").description(toString());
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */

@@ -36,9 +36,11 @@ import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Figures;
 import org.sparkdl.core.train.MiniBatches;
 import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.onnx.OnnxExport;
 import org.sparkdl.spark.SparkErrors;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.persist.StatePersistence;
@@ -54,7 +56,7 @@ import org.sparkdl.spark.train.TrainingSummary;
  * saved with it.
  */
 public final class RNNSequencerModel extends Model<RNNSequencerModel>
-        implements RNNParams<RNNSequencerModel>, HasInferenceBackend<RNNSequencerModel>, MLWritable {
+        implements RNNParams<RNNSequencerModel>, HasInferenceBackend<RNNSequencerModel>, MLWritable, ExportsOnnx {
     private static final long serialVersionUID = 1L;
     /** Rows per forward pass in {@link #transform}. */
     static final int INFERENCE_BATCH = 256;
@@ -349,6 +351,20 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
         m.put("perplexity", Math.exp(loss));
         m.put("characters", sums.get(LanguageModelTask.TOKEN_COUNT));
         return m;
+    }
+
+    /**
+     * The network as ONNX, for sequences of {@code sequenceShape}'s T steps: inputs {@code features}
+     * (float [batch, T, F], or int64 token ids [batch, T] for a first embedding, padded with 0) and
+     * {@code lengths} (int32 [batch]); outputs {@code logits} and {@code probability}, per sequence for
+     * a classifier, per step for a language model.
+     */
+    @Override
+    public OnnxExport onnxExport() {
+        ModelState.require(weights, this);
+        return OnnxExport.of(buildNetwork(inputShape()))
+                .withSoftmax("probability")
+                .description(toString());
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */

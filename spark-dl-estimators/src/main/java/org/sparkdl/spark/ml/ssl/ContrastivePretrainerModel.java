@@ -22,8 +22,10 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.onnx.OnnxExport;
 import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
+import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
 import org.sparkdl.spark.ml.util.SqlFunctions;
@@ -44,7 +46,8 @@ import org.sparkdl.spark.train.TrainingSummary;
 public final class ContrastivePretrainerModel extends Model<ContrastivePretrainerModel>
         implements PretrainerParams<ContrastivePretrainerModel>,
                 HasInferenceBackend<ContrastivePretrainerModel>,
-                MLWritable {
+                MLWritable,
+                ExportsOnnx {
     private static final long serialVersionUID = 1L;
     /** Images per forward pass in {@link #transform}. */
     static final int INFERENCE_BATCH = 256;
@@ -175,6 +178,16 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
             }
             return out;
         });
+    }
+
+    /**
+     * The encoder as ONNX: input {@code features} [batch, C·H·W], output {@code embedding} [batch,
+     * D], what {@link #transform} puts in {@code embeddingCol}.
+     */
+    @Override
+    public OnnxExport onnxExport() {
+        ModelState.require(weights, this);
+        return OnnxExport.of(buildEncoder()).output("embedding").description(toString());
     }
 
     /** The training summary; only on a model fresh from {@code fit} (not saved). */
