@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -27,6 +28,7 @@ import org.sparkdl.spark.SparkTestSession;
 import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.rnn.RNNSequencerModel;
 import org.sparkdl.spark.ml.ssl.ContrastivePretrainerModel;
+import org.sparkdl.spark.ml.util.ExportsOnnx;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -47,15 +49,7 @@ class OnnxExportTest {
         CNNClassificationModel model = new CNNClassificationModel("cnn", state(spec, new int[] {1, 6, 6}));
         model.set(model.spec(), spec);
         model.set(model.inputShape(), "1,6,6");
-        float[] x = random(ROWS * 36, 1);
-        Dataset<Row> out = model.transform(vectors(x, 36));
-        String file = tmp.resolve("cnn.onnx").toString();
-        model.exportOnnx(file);
-        try (OnnxRuntimeScoring ort = new OnnxRuntimeScoring()) {
-            Map<String, float[]> onnx = ort.floats("features", x, ROWS, 36).run(Files.readAllBytes(Path.of(file)));
-            assertClose(column(out, "rawPrediction"), onnx.get("logits"), 6);
-            assertClose(column(out, "probability"), onnx.get("probability"), 6);
-        }
+        assertImageModelFileMatches(model, Map.of("rawPrediction", "logits", "probability", "probability"));
     }
 
     @Test
@@ -100,13 +94,25 @@ class OnnxExportTest {
         ContrastivePretrainerModel model = new ContrastivePretrainerModel("enc", state(spec, new int[] {1, 6, 6}));
         model.set(model.spec(), spec);
         model.set(model.inputShape(), "1,6,6");
-        float[] x = random(ROWS * 36, 3);
+        assertImageModelFileMatches(model, Map.of("embedding", "embedding"));
+    }
+
+    /**
+     * Transforms rows of 1×6×6 images with {@code model} and scores them in its exported file: each
+     * column of {@code outputs} matches the ONNX output it names.
+     */
+    private <M extends Transformer & ExportsOnnx> void assertImageModelFileMatches(M model, Map<String, String> outputs)
+            throws Exception {
+        float[] x = random(ROWS * 36, 1);
         Dataset<Row> out = model.transform(vectors(x, 36));
-        String file = tmp.resolve("encoder.onnx").toString();
-        model.exportOnnx(file);
+        Path file = tmp.resolve(model.uid() + ".onnx");
+        model.exportOnnx(file.toString());
         try (OnnxRuntimeScoring ort = new OnnxRuntimeScoring()) {
-            Map<String, float[]> onnx = ort.floats("features", x, ROWS, 36).run(Files.readAllBytes(Path.of(file)));
-            assertClose(column(out, "embedding"), onnx.get("embedding"), 8);
+            Map<String, float[]> onnx = ort.floats("features", x, ROWS, 36).run(Files.readAllBytes(file));
+            for (Map.Entry<String, String> e : outputs.entrySet()) {
+                float[] expected = column(out, e.getKey());
+                assertClose(expected, onnx.get(e.getValue()), expected.length / ROWS);
+            }
         }
     }
 
