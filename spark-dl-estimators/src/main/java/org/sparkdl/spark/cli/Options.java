@@ -86,7 +86,13 @@ final class Options {
 
     /** {@code more} and {@code n} together. */
     static Set<String> names(Set<String> more, String... n) {
+        return names(more, Set.of(), n);
+    }
+
+    /** {@code more}, {@code andMore} and {@code n} together. */
+    static Set<String> names(Set<String> more, Set<String> andMore, String... n) {
         Set<String> all = new java.util.HashSet<>(more);
+        all.addAll(andMore);
         all.addAll(List.of(n));
         return Set.copyOf(all);
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -63,6 +64,10 @@ public final class SparkDl {
             "initial-encoder", "initialEncoder",
             "freeze-encoder", "freezeEncoder");
 
+    /** Where train, evaluate and predict read their rows: Fashion-MNIST, Parquet or an image folder. */
+    private static final Set<String> INPUTS = Options.names(
+            "data", "test", "limit", "master", "fashion-mnist-dir", "image-dir", "image-size", "channels");
+
     private SparkDl() {}
 
     /** Exit codes: 0 success, 2 a user error (one {@code spark-dl:} line), 1 an internal failure. */
@@ -96,52 +101,9 @@ public final class SparkDl {
         switch (args[0]) {
             case "train" ->
                 train(new Options(
-                        "train",
-                        args,
-                        1,
-                        Options.names(
-                                TRAIN_FLAGS.flags(),
-                                "data",
-                                "test",
-                                "output",
-                                "limit",
-                                "train-rows",
-                                "master",
-                                "fashion-mnist-dir",
-                                "image-dir",
-                                "image-size",
-                                "channels")));
-            case "evaluate" ->
-                evaluate(new Options(
-                        "evaluate",
-                        args,
-                        1,
-                        Options.names(
-                                "model",
-                                "data",
-                                "test",
-                                "limit",
-                                "master",
-                                "fashion-mnist-dir",
-                                "image-dir",
-                                "image-size",
-                                "channels")));
-            case "predict" ->
-                predict(new Options(
-                        "predict",
-                        args,
-                        1,
-                        Options.names(
-                                "model",
-                                "data",
-                                "test",
-                                "output",
-                                "limit",
-                                "master",
-                                "fashion-mnist-dir",
-                                "image-dir",
-                                "image-size",
-                                "channels")));
+                        "train", args, 1, Options.names(TRAIN_FLAGS.flags(), INPUTS, "output", "train-rows")));
+            case "evaluate" -> evaluate(new Options("evaluate", args, 1, Options.names(INPUTS, "model")));
+            case "predict" -> predict(new Options("predict", args, 1, Options.names(INPUTS, "model", "output")));
             case "pretrain" ->
                 PretrainCommands.pretrain(new Options(
                         "pretrain",

@@ -249,6 +249,17 @@ class SparkDlTest {
         assertTrue(e.getMessage().contains("--output") || e.getMessage().contains("--epochs"), e.getMessage());
     }
 
+    /** {@code command} on Fashion-MNIST with flag {@code c[0]} set to {@code c[1]} fails at once, saying {@code c[2]}. */
+    private void assertRefusedBeforeSparkStarts(String command, String[] c) {
+        long t0 = System.nanoTime();
+        String[] args = {
+            command, "--data", "fashion-mnist", "--output", tmp.resolve("x").toString(), c[0], c[1]
+        };
+        var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(args));
+        assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 3, c[0] + " took too long: Spark must not start");
+    }
+
     /** Param flags are checked by the params' own validators, before Spark starts, and named in the error. */
     @Test
     void paramFlagsAreValidatedBeforeSparkStartsAndNamed() {
@@ -260,20 +271,7 @@ class SparkDlTest {
             {"--spec", "conv(8,3) dense(10)", "dense(10)"},
         };
         for (String[] c : cases) {
-            long t0 = System.nanoTime();
-            var e = assertThrows(
-                    IllegalArgumentException.class,
-                    () -> SparkDl.run(new String[] {
-                        "train",
-                        "--data",
-                        "fashion-mnist",
-                        "--output",
-                        tmp.resolve("x").toString(),
-                        c[0],
-                        c[1]
-                    }));
-            assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
-            assertTrue((System.nanoTime() - t0) / 1e9 < 3, c[0] + " took too long: Spark must not start");
+            assertRefusedBeforeSparkStarts("train", c);
         }
         String usage = SparkDl.usage();
         assertTrue(
@@ -286,18 +284,7 @@ class SparkDlTest {
             {"--queue", "0", "--queue 0 is not valid"},
         };
         for (String[] c : pretrain) {
-            var e = assertThrows(
-                    IllegalArgumentException.class,
-                    () -> SparkDl.run(new String[] {
-                        "pretrain",
-                        "--data",
-                        "fashion-mnist",
-                        "--output",
-                        tmp.resolve("x").toString(),
-                        c[0],
-                        c[1]
-                    }));
-            assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
+            assertRefusedBeforeSparkStarts("pretrain", c);
         }
         var switchElsewhere = assertThrows(
                 IllegalArgumentException.class,
