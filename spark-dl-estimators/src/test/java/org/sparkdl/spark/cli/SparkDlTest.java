@@ -177,64 +177,59 @@ class SparkDlTest {
                 .count();
         assertEquals(accuracy, right / 100.0, 1e-9, "predict names the classes evaluate counted");
 
-        // Each kind of data given to the other flag is named, with the flag to use.
-        var e = assertThrows(
-                IllegalArgumentException.class,
-                () -> SparkDl.run(new String[] {
-                    "train",
-                    "--data",
-                    train + "/q1",
-                    "--output",
-                    tmp.resolve("x").toString()
-                }));
-        assertTrue(
-                e.getMessage().contains("holds no Parquet data")
-                        && e.getMessage().contains("--image-dir"),
-                e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> SparkDl.run(new String[] {"evaluate", "--model", out + "/model", "--image-dir", train + "/q1"}));
-        assertTrue(e.getMessage().contains("has no sub-folders"), e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> SparkDl.run(new String[] {
-                    "train",
-                    "--image-dir",
-                    train,
-                    "--test",
-                    train + "/..",
-                    "--output",
-                    tmp.resolve("x").toString()
-                }));
-        assertTrue(e.getMessage().contains("--test") && e.getMessage().contains("[test, train]"), e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> SparkDl.run(new String[] {
-                    "train",
-                    "--image-dir",
-                    train,
-                    "--image-size",
-                    "16",
-                    "--output",
-                    tmp.resolve("x").toString()
-                }));
-        assertTrue(e.getMessage().contains("--image-size 16 must be a height and a width"), e.getMessage());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> SparkDl.run(new String[] {
-                    "train",
-                    "--image-dir",
-                    train,
-                    "--image-size",
-                    "16,16",
-                    "--channels",
-                    "gray",
-                    "--spec",
-                    "flatten dense(3)",
-                    "--output",
-                    tmp.resolve("x").toString()
-                }));
-        assertTrue(e.getMessage().contains("has 4 classes") && e.getMessage().contains("dense(4)"), e.getMessage());
+        // Each kind of data given to the other flag is named, with the flag to use; so are folders that disagree.
+        String x = tmp.resolve("x").toString();
+        String[][] refused = {
+            {"holds no Parquet data", "train", "--data", train + "/q1", "--output", x},
+            {
+                "for a folder of images with one sub-folder per class use --image-dir",
+                "train",
+                "--data",
+                train + "/q1",
+                "--output",
+                x
+            },
+            {"has no sub-folders", "evaluate", "--model", out + "/model", "--image-dir", train + "/q1"},
+            {
+                "--test " + train + "/.. has the classes [test, train]",
+                "train",
+                "--image-dir",
+                train,
+                "--test",
+                train + "/..",
+                "--output",
+                x
+            },
+            {
+                "--image-size 16 must be a height and a width",
+                "train",
+                "--image-dir",
+                train,
+                "--image-size",
+                "16",
+                "--output",
+                x
+            },
+            {
+                "has 4 classes but param spec 'flatten dense(3)' outputs 3 values: end it with dense(4)",
+                "train",
+                "--image-dir",
+                train,
+                "--image-size",
+                "16,16",
+                "--channels",
+                "gray",
+                "--spec",
+                "flatten dense(3)",
+                "--output",
+                x
+            },
+        };
+        for (String[] c : refused) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            var e = assertThrows(IllegalArgumentException.class, () -> SparkDl.run(args));
+            assertTrue(e.getMessage().contains(c[0]), String.join(" ", args) + ": " + e.getMessage());
+        }
     }
 
     @Test
