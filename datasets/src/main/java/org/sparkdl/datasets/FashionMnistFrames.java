@@ -1,9 +1,14 @@
 package org.sparkdl.datasets;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -38,24 +43,79 @@ public final class FashionMnistFrames {
         if (limit > 0) {
             images = images.head(limit);
         }
-        return toFrame(spark, images.pixels(), images.labels(), FashionMnist.PIXELS);
+        return fromBytes(spark, toBytes(images.pixels()), images.labels());
     }
 
     /** Rows from packed arrays; partitions as Spark's default parallelism. */
     public static Dataset<Row> toFrame(SparkSession spark, float[] pixels, int[] labels, int per) {
         List<Row> rows = new ArrayList<>(labels.length);
         for (int i = 0; i < labels.length; i++) {
-            double[] v = new double[per];
-            for (int j = 0; j < per; j++) {
-                v[j] = pixels[i * per + j];
-            }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) labels[i]));
+            rows.add(row(pixels, i * per, per, labels[i]));
         }
-        int parts = Math.max(spark.sparkContext().defaultParallelism(), labels.length / (SLICE * 8));
         return spark.createDataFrame(
-                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-                        .parallelize(rows, Math.max(1, Math.min(parts, Math.max(1, labels.length / 64)))),
+                JavaSparkContext.fromSparkContext(spark.sparkContext())
+                        .parallelize(rows, partitions(spark, labels.length)),
                 SCHEMA);
+    }
+
+    /**
+     * Rows of 8-bit images (pixel {@code b} becomes {@code b / 255f}, as {@link FashionMnist#load}
+     * reads it). The driver ships each partition's pixels as bytes, and the executors widen them to
+     * vectors: tasks a fraction of the size of serialised rows of doubles (Spark warned of 12-30 MiB
+     * tasks), the same rows in the same partitions as {@link #toFrame}.
+     */
+    static Dataset<Row> fromBytes(SparkSession spark, byte[] pixels, int[] labels) {
+        int n = labels.length;
+        int parts = partitions(spark, n);
+        List<Slice> slices = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) { // parallelize's own split: rows [p n / parts, (p + 1) n / parts)
+            int from = (int) ((long) p * n / parts);
+            int to = (int) ((long) (p + 1) * n / parts);
+            slices.add(new Slice(
+                    Arrays.copyOfRange(pixels, from * FashionMnist.PIXELS, to * FashionMnist.PIXELS),
+                    Arrays.copyOfRange(labels, from, to)));
+        }
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(slices, parts)
+                .flatMap(Slice::rows);
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    /** One partition's images as bytes, and their labels. */
+    private record Slice(byte[] pixels, int[] labels) implements Serializable {
+        Iterator<Row> rows() {
+            float[] f = new float[pixels.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (pixels[i] & 0xff) / 255f;
+            }
+            List<Row> out = new ArrayList<>(labels.length);
+            for (int i = 0; i < labels.length; i++) {
+                out.add(row(f, i * FashionMnist.PIXELS, FashionMnist.PIXELS, labels[i]));
+            }
+            return out.iterator();
+        }
+    }
+
+    private static Row row(float[] pixels, int offset, int per, int label) {
+        double[] v = new double[per];
+        for (int j = 0; j < per; j++) {
+            v[j] = pixels[offset + j];
+        }
+        return RowFactory.create(Vectors.dense(v), (double) label);
+    }
+
+    private static int partitions(SparkSession spark, int n) {
+        int parts = Math.max(spark.sparkContext().defaultParallelism(), n / (SLICE * 8));
+        return Math.max(1, Math.min(parts, Math.max(1, n / 64)));
+    }
+
+    /** Pixels in [0, 1] that are multiples of 1/255 (as Fashion-MNIST's) back to their bytes. */
+    private static byte[] toBytes(float[] pixels) {
+        byte[] b = new byte[pixels.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Math.round(pixels[i] * 255f);
+        }
+        return b;
     }
 
     /** Writes both splits as Parquet under {@code out/train} and {@code out/test}. */
