@@ -61,15 +61,15 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     /** The whole network's spec when the fit started from a pretrained encoder (see {@link CNNClassifier#fit}). */
     transient String trainedSpec;
 
-    /**
-     * @param weights the model state (parameters, then BatchNorm running statistics) of the network
-     *     that {@code spec} builds for {@code inputShape}; spec and shape are set as params
-     */
     /** An empty model, for Spark Connect's service discovery; it scores nothing until loaded. */
     public CNNClassificationModel() {
         this(Identifiable.randomUID("cnnClassificationModel"), null);
     }
 
+    /**
+     * @param weights the model state (parameters, then BatchNorm running statistics) of the network
+     *     that {@code spec} builds for {@code inputShape}; spec and shape are set as params
+     */
     public CNNClassificationModel(String uid, float[] weights) {
         this(Uids.stash(uid), weights);
     }

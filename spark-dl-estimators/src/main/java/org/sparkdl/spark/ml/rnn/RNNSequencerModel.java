@@ -70,15 +70,15 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
     private CharVocabulary vocabulary;
     private transient TrainingSummary summary;
 
-    /**
-     * @param weights the state of the network {@code spec} builds for {@code sequenceShape}
-     * @param vocabulary a language model's characters, or null
-     */
     /** An empty model, for Spark Connect's service discovery; it scores nothing until loaded. */
     public RNNSequencerModel() {
         this(Identifiable.randomUID("rnnSequencerModel"), null, null);
     }
 
+    /**
+     * @param weights the state of the network {@code spec} builds for {@code sequenceShape}
+     * @param vocabulary a language model's characters, or null
+     */
     public RNNSequencerModel(String uid, float[] weights, CharVocabulary vocabulary) {
         this(Uids.stash(uid), weights, vocabulary);
     }

@@ -59,12 +59,12 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
     private transient TrainingSummary summary;
     private transient ThreadLocal<Sequential> replica;
 
-    /** @param weights the encoder's state (parameters, then buffers) for the spec and inputShape params */
     /** An empty model, for Spark Connect's service discovery; it embeds nothing until loaded. */
     public ContrastivePretrainerModel() {
         this(Identifiable.randomUID("contrastivePretrainerModel"), new float[0]);
     }
 
+    /** @param weights the encoder's state (parameters, then buffers) for the spec and inputShape params */
     public ContrastivePretrainerModel(String uid, float[] weights) {
         this(Uids.stash(uid), weights);
     }
