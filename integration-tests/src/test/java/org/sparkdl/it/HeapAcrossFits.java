@@ -68,8 +68,9 @@ public final class HeapAcrossFits {
 
     private static void awaitExecutors(JavaSparkContext sc, int executors) throws InterruptedException {
         long end = System.nanoTime() + 120_000_000_000L;
-        // getExecutorInfos lists the driver too.
-        while (sc.statusTracker().getExecutorInfos().length < executors + 1) {
+        // getExecutorInfos lists the driver too. (The SparkContext's tracker: the Java one has no
+        // getExecutorInfos in Spark 3.5.)
+        while (sc.sc().statusTracker().getExecutorInfos().length < executors + 1) {
             if (System.nanoTime() > end) {
                 throw new IllegalStateException("fewer than " + executors + " executors registered");
             }

@@ -25,8 +25,11 @@ import java.util.stream.Stream;
  */
 public final class Processes implements AutoCloseable {
     public static final Path SPARK_HOME = Path.of(System.getProperty("sparkdl.sparkHome", "target/spark-home"));
-    public static final Path ASSEMBLY =
-            Path.of(System.getProperty("sparkdl.assembly", "../assembly/target/spark-dl-assembly-0.1.0-SNAPSHOT.jar"));
+    public static final Path ASSEMBLY = Path.of(System.getProperty(
+            "sparkdl.assembly", "../assembly/target/spark-dl-assembly-0.1.0-SNAPSHOT-spark4.2_2.13.jar"));
+    /** The Scala of the Spark under test (the build's target): the launcher looks for its jars by it. */
+    static final String SCALA_BINARY_VERSION = System.getProperty("sparkdl.scalaBinaryVersion", "2.13");
+
     private static final List<String> JVM_FLAGS =
             Arrays.asList(System.getProperty("sparkdl.jvmFlags", "").trim().split("\\s+"));
 
@@ -111,7 +114,7 @@ public final class Processes implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_HOME", SPARK_HOME.toAbsolutePath().toString());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.environment().put("SPARK_SCALA_VERSION", SCALA_BINARY_VERSION);
         pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);

@@ -17,11 +17,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdl.spark.compat.ScalaCollections;
+import org.sparkdl.spark.compat.SparkCompat;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One layout for every stage that carries a state (a model's weights, a preprocessing stage's
@@ -50,7 +50,7 @@ public final class StatePersistence {
         @Override
         public void saveImpl(String path) {
             List<TensorTable.Entry> entries = tensors.get();
-            DefaultParamsWriter.saveMetadata(stage, path, sparkSession());
+            SparkCompat.saveMetadata(stage, path, sparkSession());
             TensorTable.write(sparkSession(), new Path(path, DATA).toString(), entries);
             ArrayNode layout = JSON.createArrayNode();
             for (TensorTable.Entry e : entries) {
@@ -119,7 +119,7 @@ public final class StatePersistence {
     /** The stage's metadata; unreadable metadata is an error naming the path. */
     public static DefaultParamsReader.Metadata metadata(SparkSession spark, String path) {
         try {
-            return DefaultParamsReader.loadMetadata(path, spark, "");
+            return SparkCompat.loadMetadata(path, spark);
         } catch (Exception e) { // Scala throws SparkException and parse errors undeclared
             throw new IllegalArgumentException(
                     "cannot read the metadata of a saved stage at " + path + ": " + e.getMessage(), e);
@@ -146,8 +146,7 @@ public final class StatePersistence {
         } catch (IOException e) {
             throw new IllegalArgumentException("the metadata of " + stage.uid() + " is not JSON: " + e.getMessage(), e);
         }
-        md.getAndSetParams(
-                stage, Option.apply(CollectionConverters.asScala(unknown).toList()));
+        md.getAndSetParams(stage, Option.apply(ScalaCollections.toScala(unknown)));
     }
 
     private static void requireDirectories(SparkSession spark, String path, String what) {

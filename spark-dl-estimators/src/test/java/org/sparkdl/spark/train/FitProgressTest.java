@@ -24,6 +24,7 @@ class FitProgressTest {
         final List<Properties> started = new CopyOnWriteArrayList<>();
         private final SparkContext sc;
         private final int cancelAfterRounds;
+        private volatile Thread canceller;
 
         Jobs(SparkContext sc, int cancelAfterRounds) {
             this.sc = sc;
@@ -42,9 +43,31 @@ class FitProgressTest {
             long rounds = started.stream()
                     .filter(p -> p.getProperty(FitProgress.ROUND) != null)
                     .count();
-            if (cancelAfterRounds > 0 && rounds == cancelAfterRounds) {
+            if (cancelAfterRounds > 0 && rounds == cancelAfterRounds && canceller == null) {
                 String group = started.get(0).getProperty("spark.jobGroup.id");
-                sc.cancelJobGroupAndFutureJobs(group);
+                // cancelJobGroup stops the group's running jobs only, and between two rounds none runs
+                // (Spark 4's cancelJobGroupAndFutureJobs, which also refuses later ones, is not in Spark
+                // 3.5): cancel again every millisecond until the fit stops, so that the next round's job
+                // is cancelled while it runs, as a user's cancel in the middle of a fit would be.
+                canceller = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        sc.cancelJobGroup(group);
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                canceller.setDaemon(true);
+                canceller.start();
+            }
+        }
+
+        void stopCancelling() throws InterruptedException {
+            if (canceller != null) {
+                canceller.interrupt();
+                canceller.join();
             }
         }
     }
@@ -94,7 +117,7 @@ class FitProgressTest {
     }
 
     @Test
-    void aCallersOwnJobGroupIsKeptAndCancellingItStopsTheFit() {
+    void aCallersOwnJobGroupIsKeptAndCancellingItStopsTheFit() throws InterruptedException {
         SparkContext sc = SparkTestSession.get().sparkContext();
         TrainingData data = TrainingData.pack(EngineTest.data(false), new EngineTest.RegressionPacker(), 3);
         Jobs jobs = new Jobs(sc, 3);
@@ -109,6 +132,7 @@ class FitProgressTest {
             assertTrue(String.valueOf(e.getMessage()).contains("cancelled"), String.valueOf(e.getMessage()));
             assertEquals("nightly-retrain", sc.getLocalProperty("spark.jobGroup.id"), "the caller's group stays");
         } finally {
+            jobs.stopCancelling();
             sc.clearJobGroup();
             sc.removeSparkListener(jobs);
             data.release();

@@ -7,6 +7,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
 import org.sparkdl.core.train.Columns;
+import org.sparkdl.spark.compat.ScalaCollections;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Labels;
 import org.sparkdl.spark.train.RowPacker;
@@ -87,9 +88,7 @@ final class SequencePacker implements RowPacker {
     }
 
     private static List<?> asList(Object value) {
-        return value instanceof scala.collection.Seq<?> seq
-                ? scala.jdk.javaapi.CollectionConverters.asJava(seq)
-                : (List<?>) value;
+        return value instanceof scala.collection.Seq<?> seq ? ScalaCollections.toJava(seq) : (List<?>) value;
     }
 
     private float[] steps(List<?> seq, String where) {

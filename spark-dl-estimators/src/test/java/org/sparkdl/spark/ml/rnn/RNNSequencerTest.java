@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdl.spark.SaveLoad;
 import org.sparkdl.spark.SparkTestSession;
+import org.sparkdl.spark.compat.ScalaCollections;
 
 class RNNSequencerTest {
     @TempDir
@@ -40,11 +41,8 @@ class RNNSequencerTest {
             }
             double label = steps.get(len - 1).get(0) > 0 ? 1 : 0;
             rows.add(RowFactory.create(
-                    scala.jdk.javaapi.CollectionConverters.asScala(steps.stream()
-                                    .map(l -> scala.jdk.javaapi.CollectionConverters.asScala(l)
-                                            .toSeq())
-                                    .toList())
-                            .toSeq(),
+                    ScalaCollections.toScala(
+                            steps.stream().map(ScalaCollections::toScala).toList()),
                     label));
         }
         StructType schema = new StructType()
@@ -222,8 +220,7 @@ class RNNSequencerTest {
             for (int s = 0; s < len; s++) {
                 ids.add(rng.nextInt(5));
             }
-            rows.add(RowFactory.create(
-                    scala.jdk.javaapi.CollectionConverters.asScala(ids).toSeq(), ids.contains(3) ? 1.0 : 0.0));
+            rows.add(RowFactory.create(ScalaCollections.toScala(ids), ids.contains(3) ? 1.0 : 0.0));
         }
         StructType schema = new StructType()
                 .add("features", DataTypes.createArrayType(DataTypes.IntegerType))
@@ -278,6 +275,6 @@ class RNNSequencerTest {
 
     @SafeVarargs
     private static <T> scala.collection.immutable.Seq<T> seq(T... values) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(List.of(values)).toSeq();
+        return ScalaCollections.toScala(List.of(values));
     }
 }
