@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of docs/ARCHITECTURE.md, read off the main sources: which package uses
  * which (imports and fully qualified names), no circle between packages, the engine's packages
- * never use the estimators', and core never uses Spark or Hadoop.
+ * never use the estimators', core never uses Spark, Hadoop or Scala (it is one artifact for every
+ * Spark/Scala target), and the Spark lines differ only in one package.
  */
 class ArchitectureTest {
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
     private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.sparkdl\\.[a-z]+(?:\\.[a-z][\\w]*)*)\\.[A-Z]");
     private static final Pattern FOREIGN =
-            Pattern.compile("(?m)^import (?:static )?(org\\.apache\\.(?:spark|hadoop))\\.");
+            Pattern.compile("(?m)^import (?:static )?(org\\.apache\\.(?:spark|hadoop)|scala)\\.");
     private static final Pattern ONNX = Pattern.compile("\\b(com\\.google\\.protobuf|org\\.sparkdl\\.onnx)\\.");
 
     /** package → the packages of this project it uses. */
@@ -82,13 +83,13 @@ class ArchitectureTest {
     }
 
     @Test
-    void coreUsesNeitherSparkNorHadoop() throws IOException {
+    void coreUsesNeitherSparkNorHadoopNorScala() throws IOException {
         assertImportsNone(Path.of("../spark-dl-core/src/main/java"), FOREIGN);
     }
 
     /** The ONNX export is plain Java too; core knows neither it nor protobuf (the export reads core). */
     @Test
-    void onnxExportUsesNeitherSparkNorHadoopAndCoreDoesNotUseIt() throws IOException {
+    void onnxExportUsesNeitherSparkNorHadoopNorScalaAndCoreDoesNotUseIt() throws IOException {
         assertImportsNone(Path.of("../spark-dl-onnx/src/main/java"), FOREIGN);
         assertImportsNone(Path.of("../spark-dl-core/src/main/java"), ONNX);
     }
@@ -101,6 +102,30 @@ class ArchitectureTest {
                 assertTrue(!m.find(), f + " uses " + (m.hitEnd() ? "" : m.group(1)));
             }
         }
+    }
+
+    /**
+     * What differs between Spark lines stays in one place: src/main/spark-3.5 and src/main/spark-4
+     * hold the same files, all in {@code org.sparkdl.spark.compat}, and that package uses nothing
+     * else of this project.
+     */
+    @Test
+    void theSparkLinesDifferOnlyInTheCompatPackage() throws IOException {
+        List<Set<String>> lines = new ArrayList<>();
+        for (String line : List.of("src/main/spark-3.5", "src/main/spark-4")) {
+            Set<String> files = new TreeSet<>();
+            try (Stream<Path> all = Files.walk(Path.of(line))) {
+                for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+                    files.add(Path.of(line).relativize(f).toString());
+                }
+            }
+            Map<String, Set<String>> graph = uses(Path.of(line));
+            assertEquals(Set.of("org.sparkdl.spark.compat"), graph.keySet(), line);
+            assertEquals(Set.of(), graph.get("org.sparkdl.spark.compat"), line + " uses");
+            lines.add(files);
+        }
+        assertEquals(lines.get(0), lines.get(1), "the same classes for every Spark line");
+        assertEquals(Set.of(), uses(Path.of("src/main/java")).get("org.sparkdl.spark.compat"));
     }
 
     /** The packages of one circle, or an empty list when there is none (depth-first search). */

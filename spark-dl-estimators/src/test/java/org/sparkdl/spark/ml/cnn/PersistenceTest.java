@@ -167,21 +167,7 @@ class PersistenceTest {
     /** A pipeline saved by release 0.1.0 (test resources, saved-0.1.0/README.md) loads and predicts as it did. */
     @Test
     void pipelineSavedByTheFirstReleaseLoadsAndPredictsTheSame() throws IOException {
-        Path saved = Path.of("src/test/resources/saved-0.1.0");
-        PipelineModel loaded = PipelineModel.load(saved.resolve("pipeline").toString());
-        List<Row> rows = loaded.transform(SparkTestSession.quadrants(20, 8, 11))
-                .select("probability", "prediction")
-                .collectAsList();
-        List<String> expected = Files.readAllLines(saved.resolve("predictions.csv"));
-        assertEquals(expected.size(), rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            String[] want = expected.get(i).split(",");
-            double[] p = ((org.apache.spark.ml.linalg.Vector) rows.get(i).get(0)).toArray();
-            for (int j = 0; j < p.length; j++) {
-                assertEquals(Float.parseFloat(want[j]), p[j], 1e-6, "row " + i + " probability " + j);
-            }
-            assertEquals(Double.parseDouble(want[p.length]), rows.get(i).getDouble(1), "row " + i + " prediction");
-        }
+        SavedPipelines.assertLoadsAndPredictsAsSaved(Path.of("src/test/resources/saved-0.1.0"));
     }
 
     @Test
