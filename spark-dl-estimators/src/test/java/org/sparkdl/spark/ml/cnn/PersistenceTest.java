@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdl.spark.SaveLoad;
 import org.sparkdl.spark.SparkTestSession;
-import org.sparkdl.spark.ml.preprocess.ChannelMeanSubtractor;
 
 /** Save/load in MLlib's layout, in the style of Spark's DefaultReadWriteTest. */
 class PersistenceTest {
@@ -57,15 +56,8 @@ class PersistenceTest {
                 .drop("label");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
             new StringIndexer().setInputCol("labelName").setOutputCol("label"),
-            new ChannelMeanSubtractor()
-                    .setInputCol("features")
-                    .setOutputCol("centered")
-                    .setInputShape("1,8,8"),
-            new CNNClassifier()
-                    .setFeaturesCol("centered")
-                    .setSpec("conv(4,3,pad=1) batchnorm relu maxpool(2) flatten dense(4)")
-                    .setInputShape("1,8,8")
-                    .setMaxEpochs(2)
+            SavedPipelines.centering(),
+            SavedPipelines.cnnOnCentered("conv(4,3,pad=1) batchnorm relu maxpool(2) flatten dense(4)")
                     .setBatchSize(32)
         });
         PipelineModel fitted = pipeline.fit(data);

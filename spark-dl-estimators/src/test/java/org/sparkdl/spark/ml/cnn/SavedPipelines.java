@@ -29,19 +29,29 @@ final class SavedPipelines {
         return SparkTestSession.quadrants(20, 8, 11);
     }
 
+    /** Centres the 1×8×8 {@code features} into {@code centered}. */
+    static ChannelMeanSubtractor centering() {
+        return new ChannelMeanSubtractor()
+                .setInputCol("features")
+                .setOutputCol("centered")
+                .setInputShape("1,8,8");
+    }
+
+    /** A network of {@code spec} on {@code centered}, 2 epochs. */
+    static CNNClassifier cnnOnCentered(String spec) {
+        return new CNNClassifier()
+                .setFeaturesCol("centered")
+                .setSpec(spec)
+                .setInputShape("1,8,8")
+                .setMaxEpochs(2);
+    }
+
     /** The pipeline of saved-0.1.0/README.md, fitted as it was then, saved with its predictions in {@code dir}. */
     static void fitAndSave(Path dir) throws IOException {
         PipelineModel fitted = new Pipeline()
                 .setStages(new PipelineStage[] {
-                    new ChannelMeanSubtractor()
-                            .setInputCol("features")
-                            .setOutputCol("centered")
-                            .setInputShape("1,8,8"),
-                    new CNNClassifier()
-                            .setFeaturesCol("centered")
-                            .setSpec("conv(3,3,pad=1) batchnorm relu maxpool(2) flatten dense(5) relu dense(4)")
-                            .setInputShape("1,8,8")
-                            .setMaxEpochs(2)
+                    centering(),
+                    cnnOnCentered("conv(3,3,pad=1) batchnorm relu maxpool(2) flatten dense(5) relu dense(4)")
                             .setNumPartitions(2)
                 })
                 .fit(SparkTestSession.quadrants(200, 8, 7));
