@@ -25,11 +25,11 @@ import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.onnx.testing.OnnxRuntimeScoring;
 import org.sparkdl.spark.SparkTestSession;
+import org.sparkdl.spark.compat.ScalaCollections;
 import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.rnn.RNNSequencerModel;
 import org.sparkdl.spark.ml.ssl.ContrastivePretrainerModel;
 import org.sparkdl.spark.ml.util.ExportsOnnx;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Each model family's {@code exportOnnx} file, scored by ONNX Runtime on the rows a model
@@ -62,18 +62,17 @@ class OnnxExportTest {
         float[] x = random(ROWS * steps * 2, 2);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
-            List<scala.collection.immutable.Seq<Object>> seq = new ArrayList<>();
+            List<scala.collection.immutable.List<Object>> seq = new ArrayList<>();
             for (int t = 0; t < steps; t++) {
                 if (t >= lengths[i]) {
                     x[(i * steps + t) * 2] = 0f; // padding, as the model pads
                     x[(i * steps + t) * 2 + 1] = 0f;
                     continue;
                 }
-                seq.add(CollectionConverters.asScala(List.<Object>of(
-                                (double) x[(i * steps + t) * 2], (double) x[(i * steps + t) * 2 + 1]))
-                        .toList());
+                seq.add(ScalaCollections.toScala(List.<Object>of(
+                        (double) x[(i * steps + t) * 2], (double) x[(i * steps + t) * 2 + 1])));
             }
-            rows.add(RowFactory.create(CollectionConverters.asScala(seq).toList()));
+            rows.add(RowFactory.create(ScalaCollections.toScala(seq)));
         }
         StructType schema = new StructType()
                 .add("features", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
