@@ -10,9 +10,12 @@
 #      test accuracy after the last epoch; reported: the median and min-max over the runs, and the
 #      ratios of the medians to PyTorch's.
 # Usage: bench/compare-pytorch.sh [runs=3] [epochs=5] [batch=64]      Results: bench/results/compare/
+#   TUNE_ROWS (16000): rows of each tuning run; ROWS: train every side on the first ROWS images only
+#   (a quick check of the script: spark-dl then tests on ROWS/6 test images, the others on all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"; epochs="${2:-5}"; batch="${3:-64}"
+tune_rows="${TUNE_ROWS:-16000}"; limit=(); [ -n "${ROWS:-}" ] && limit=(--limit "$ROWS")
 out=bench/results/compare; mkdir -p "$out"
 lines="$out/lines.jsonl"; : > "$lines"
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
@@ -30,7 +33,7 @@ for pass in 1 2; do
   for i in "${!candidates[@]}"; do
     IFS='|' read -r envs flags <<< "${candidates[$i]}"
     load; echo "== tuning pass $pass: $envs pytorch_cnn_s.py $flags" >&2
-    env $envs /usr/bin/python3 bench/pytorch_cnn_s.py --epochs 2 --limit 16000 --batch "$batch" $flags \
+    env $envs /usr/bin/python3 bench/pytorch_cnn_s.py --epochs 2 --limit "$tune_rows" --batch "$batch" $flags \
       | tail -n 1 | sed "s/^{/{\"candidate\": $i, /" >> "$tune"
   done
 done
@@ -52,10 +55,10 @@ echo "== PyTorch's fastest here: $best_env, $best_flags" >&2
 # 2. alternated runs
 for r in $(seq 1 "$runs"); do
   load; echo "== run $r: PyTorch" >&2
-  env $best_env /usr/bin/python3 bench/pytorch_cnn_s.py --epochs "$epochs" --batch "$batch" $best_flags \
+  env $best_env /usr/bin/python3 bench/pytorch_cnn_s.py --epochs "$epochs" --batch "$batch" "${limit[@]}" $best_flags \
     | tail -n 1 | sed "s/^{/{\"side\": \"pytorch\", \"run\": $r, /" >> "$lines"
   load; echo "== run $r: spark-dl core, one JVM" >&2
-  bin/train-core --epochs "$epochs" --batch "$batch" --threads 2 --output "$out/core" 2>/dev/null \
+  bin/train-core --epochs "$epochs" --batch "$batch" --threads 2 "${limit[@]}" --output "$out/core" 2>/dev/null \
     | /usr/bin/python3 -c '
 import json, re, sys
 rates, accs = [], []
@@ -66,7 +69,7 @@ for line in sys.stdin:
 print(json.dumps({"side": "core", "run": int(sys.argv[1]), "images_per_second": rates, "test_accuracy": accs}))
 ' "$r" >> "$lines"
   load; echo "== run $r: CNNClassifier on local[2]" >&2
-  bin/spark-dl train --data fashion-mnist --epochs "$epochs" --batch "$batch" --output "$out/spark" --overwrite \
+  bin/spark-dl train --data fashion-mnist --epochs "$epochs" --batch "$batch" "${limit[@]}" --output "$out/spark" --overwrite \
     > /dev/null 2>&1
   /usr/bin/python3 -c '
 import json, sys
