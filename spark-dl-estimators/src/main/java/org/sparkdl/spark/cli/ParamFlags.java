@@ -28,6 +28,7 @@ final class ParamFlags {
         "batch", "batchSize",
         "epochs", "maxEpochs",
         "averaging", "averagingFrequency",
+        "average-optimizer-state", "averageOptimizerState",
         "partitions", "numPartitions",
         "seed", "seed",
         "schedule", "schedule",
