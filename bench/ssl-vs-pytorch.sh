@@ -2,7 +2,8 @@
 # Side by side in one run: SimCLR pretraining on the 60,000 Fashion-MNIST training images (no labels)
 # by spark-dl on local[2] (bin/spark-dl pretrain) and by PyTorch on 2 threads
 # (OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1, its fastest setting here; bench/pytorch_simclr.py):
-# same encoder, head, augmentations, NT-Xent at temperature 0.5, Adam 1e-3, batch 256, epochs.
+# same encoder, head, augmentations, NT-Xent at temperature $TEMPERATURE (0.5 unless set), Adam 1e-3,
+# batch 256, epochs.
 # Both end with the same linear probe: logistic regression (L-BFGS, 100 iterations) on the frozen
 # embeddings of the training images, accuracy on the 10,000 test images.
 # Runs alternate A B A B ...; each prints the load average before it, its images/s (the median over
@@ -10,19 +11,20 @@
 # Usage: bench/ssl-vs-pytorch.sh [runs=3] [epochs=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-3}"; epochs="${2:-5}"
-out=bench/results/ssl-vs-pytorch; mkdir -p "$out"
+runs="${1:-3}"; epochs="${2:-5}"; temperature="${TEMPERATURE:-0.5}"
+out=bench/results/ssl-vs-pytorch-t$temperature; mkdir -p "$out"
 : > "$out/runs.txt"
 for i in $(seq 1 "$runs"); do
   echo "load before spark-dl $i: $(cat /proc/loadavg)"
-  bin/spark-dl pretrain --data fashion-mnist --method simclr --epochs "$epochs" --output "$out/spark-$i" \
+  bin/spark-dl pretrain --data fashion-mnist --method simclr --epochs "$epochs" --temperature "$temperature" \
+    --output "$out/spark-$i" \
     --overwrite 2>"$out/spark-$i.log" >"$out/spark-$i.json"
   ips=$(grep -o 'samplesPerSecond [0-9.]*' "$out/spark-$i.log" | tail -n +2 | cut -d' ' -f2 | sort -n |
     awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   probe=$(tail -1 "$out/spark-$i.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["probe_accuracy"])')
   echo "spark-dl $i images/s $ips probe_accuracy $probe" | tee -a "$out/runs.txt"
   echo "load before pytorch $i: $(cat /proc/loadavg)"
-  (cd bench && OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 pytorch_simclr.py --epochs "$epochs") \
+  (cd bench && OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 pytorch_simclr.py --epochs "$epochs" --temperature "$temperature") \
     > "$out/pytorch-$i.json"
   echo "pytorch $i $(python3 -c '
 import json, statistics, sys

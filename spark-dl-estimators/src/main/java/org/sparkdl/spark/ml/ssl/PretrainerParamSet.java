@@ -123,7 +123,8 @@ public final class PretrainerParamSet implements Serializable {
         p.setDefault(featuresCol, "features");
         p.setDefault(labelCol, "");
         p.setDefault(embeddingCol, "embedding");
-        p.setDefault(temperature, 0.5);
+        // 0.2: a better probe than 0.5 on both sides of bench/ssl-vs-pytorch.sh (docs/PERFORMANCE.md)
+        p.setDefault(temperature, 0.2);
         p.setDefault(studentTemperature, 0.1);
         p.setDefault(teacherTemperature, 0.04);
         p.setDefault(projectionSize, 128);

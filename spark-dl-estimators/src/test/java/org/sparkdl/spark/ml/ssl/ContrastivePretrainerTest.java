@@ -181,7 +181,7 @@ class ContrastivePretrainerTest {
     @Test
     void everyMethodAndAugmentationParamChangesTheFit() {
         Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> simclr = new LinkedHashMap<>();
-        simclr.put("temperature", p -> p.setTemperature(0.2));
+        simclr.put("temperature", p -> p.setTemperature(0.5));
         simclr.put("projectionSize", p -> p.setProjectionSize(8));
         simclr.put("initializer", p -> p.setInitializer("xavier_uniform"));
         simclr.put("cropScaleMin", p -> p.setCropScaleMin(0.3));
