@@ -4,41 +4,54 @@ import java.util.Arrays;
 
 /**
  * Grows one {@link Column} sample by sample while a partition is packed: amortised doubling of one
- * flat array (and the offsets of a variable-length column), then one trim.
+ * flat array (and the offsets of a variable-length column), then one trim, or the packing that a
+ * float column's {@link FloatStorage} asks for.
  */
 public final class ColumnBuilder {
     private final boolean floats;
     private final int width;
+    private final FloatStorage storage;
     private float[] f = new float[0];
     private int[] i = new int[0];
     private int[] offsets;
     private int length;
     private int samples;
 
-    private ColumnBuilder(boolean floats, int width) {
+    private ColumnBuilder(boolean floats, int width, FloatStorage storage) {
         this.floats = floats;
         this.width = width;
+        this.storage = storage;
         this.offsets = width == 0 ? new int[16] : null;
     }
 
-    /** Samples of exactly {@code width} floats. */
+    /** Samples of exactly {@code width} floats, held as 32-bit floats. */
     public static ColumnBuilder floats(int width) {
-        return new ColumnBuilder(true, requirePositive(width));
+        return floats(width, FloatStorage.FLOAT32);
+    }
+
+    /** Samples of exactly {@code width} floats, held as {@code storage} says. */
+    public static ColumnBuilder floats(int width, FloatStorage storage) {
+        return new ColumnBuilder(true, requirePositive(width), storage);
     }
 
     /** Samples of exactly {@code width} ints. */
     public static ColumnBuilder ints(int width) {
-        return new ColumnBuilder(false, requirePositive(width));
+        return new ColumnBuilder(false, requirePositive(width), FloatStorage.FLOAT32);
     }
 
     /** Samples of any number of ints (token sequences). */
     public static ColumnBuilder raggedInts() {
-        return new ColumnBuilder(false, 0);
+        return new ColumnBuilder(false, 0, FloatStorage.FLOAT32);
     }
 
-    /** Samples of any number of floats (sequences of steps). */
+    /** Samples of any number of floats (sequences of steps), held as {@code storage} says. */
+    public static ColumnBuilder raggedFloats(FloatStorage storage) {
+        return new ColumnBuilder(true, 0, storage);
+    }
+
+    /** Samples of any number of floats, held as 32-bit floats. */
     public static ColumnBuilder raggedFloats() {
-        return new ColumnBuilder(true, 0);
+        return raggedFloats(FloatStorage.FLOAT32);
     }
 
     private static int requirePositive(int width) {
@@ -78,8 +91,21 @@ public final class ColumnBuilder {
     }
 
     public Column build() {
+        int[] bounds = width == 0 ? Arrays.copyOf(offsets, samples + 1) : null;
+        if (floats && storage != FloatStorage.FLOAT32 && length > 0) {
+            Column packed = ByteCoding.code(f, length, width, bounds);
+            if (packed != null) {
+                return packed;
+            }
+            if (storage == FloatStorage.FLOAT16) {
+                short[] h = new short[length];
+                for (int j = 0; j < length; j++) {
+                    h[j] = Half.fromFloat(f[j]);
+                }
+                return Column.halves(h, width, bounds);
+            }
+        }
         if (width == 0) {
-            int[] bounds = Arrays.copyOf(offsets, samples + 1);
             return floats
                     ? Column.raggedFloats(Arrays.copyOf(f, length), bounds)
                     : Column.raggedInts(Arrays.copyOf(i, length), bounds);

@@ -48,6 +48,15 @@ public final class DataBlock implements Serializable {
         return size;
     }
 
+    /** Bytes the columns' values take in memory (packed columns count their packed bytes). */
+    public long valueBytes() {
+        long n = 0;
+        for (Column c : columns.values()) {
+            n += c.valueBytes();
+        }
+        return n;
+    }
+
     public List<String> names() {
         return List.copyOf(columns.keySet());
     }

@@ -61,8 +61,20 @@ public final class LocalRounds {
      * batch left in this round.
      */
     public RoundResult run(TaskState state, DataBlock data, int partition, int epoch, int round, double lr, Plan plan) {
+        return run(state, data, new ChunkSchedule.Turn(partition, partition, round), epoch, round, lr, plan);
+    }
+
+    /**
+     * Runs {@code turn}: replica {@code turn.replica()}'s round {@code round} of {@code epoch},
+     * which is round {@code turn.chunkRound()} over chunk {@code turn.chunk()}'s samples ({@code
+     * data}), shuffled by the chunk's own seed. The replica's LOCAL state slots and dropout masks
+     * are those of the replica.
+     */
+    public RoundResult run(
+            TaskState state, DataBlock data, ChunkSchedule.Turn turn, int epoch, int round, double lr, Plan plan) {
+        int partition = turn.replica();
         int b = plan.batchSize();
-        int first = round * plan.steps();
+        int first = turn.chunkRound() * plan.steps();
         int last = Math.min(batchesPerEpoch(data.size(), b), first + plan.steps());
         if (first >= last) {
             return RoundResult.nothing();
@@ -71,7 +83,7 @@ public final class LocalRounds {
         float[][] start = state.view(partition); // read only: SUM slots travel as their change from it
         task.loadState(start);
         task.setLearningRate(lr);
-        prepareOrder(data, partition, epoch, plan.seed());
+        prepareOrder(data, turn.chunk(), epoch, plan.seed());
         task.reseed(Seeds.dropout(plan.seed(), epoch, round, partition));
         Figures figures = new Figures();
         long samples = 0;
@@ -123,13 +135,13 @@ public final class LocalRounds {
         return figures;
     }
 
-    private void prepareOrder(DataBlock data, int partition, int epoch, long seed) {
+    private void prepareOrder(DataBlock data, int chunk, int epoch, long seed) {
         if (block != data) {
             block = data;
             batches = new MiniBatches(data);
         } else {
             batches.resetOrder();
         }
-        batches.shuffle(new SplittableRandom(Seeds.epochOrder(seed, epoch, partition)));
+        batches.shuffle(new SplittableRandom(Seeds.epochOrder(seed, epoch, chunk)));
     }
 }

@@ -18,6 +18,11 @@ public final class Seeds {
         return mix(mix(mix(mix(seed, 0x5EED0002L), epoch), round), partition);
     }
 
+    /** The order in which {@code replica} visits its data chunks in {@code epoch}. */
+    public static long chunkOrder(long seed, int epoch, int replica) {
+        return mix(mix(mix(seed, 0x5EED0004L), epoch), replica);
+    }
+
     /** The model's initial weights. */
     public static long weights(long seed) {
         return mix(seed, 0x5EED0003L);

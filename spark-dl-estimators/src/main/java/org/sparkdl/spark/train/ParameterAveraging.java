@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.train.ChunkSchedule;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Figures;
 import org.sparkdl.core.train.LocalRounds;
@@ -25,8 +26,9 @@ import org.sparkdl.spark.SparkErrors;
  * averaging over packed {@link TrainingData}.
  *
  * <ol>
- *   <li>each round broadcasts the {@link TaskState}; every partition runs {@code averagingFrequency}
- *       local steps of its task from it ({@link LocalRounds}, replicas pooled per executor);
+ *   <li>each round broadcasts the {@link TaskState}; every replica runs {@code averagingFrequency}
+ *       local steps of its task from it ({@link LocalRounds}, replicas pooled per executor) over
+ *       the data chunk the {@link ChunkSchedule} gives it, one task per replica;
  *       {@code treeReduce} merges the results slot by slot ({@link RoundResult#merge}) into the
  *       next state;
  *   <li>per epoch: the task's metrics and the driver's, optional validation, early stopping,
@@ -44,12 +46,16 @@ public final class ParameterAveraging {
     private final TaskFactory factory;
     private final TrainingPlan plan;
     private final JavaSparkContext sc;
+    private final LocalRounds.Plan local;
+    private final ChunkSchedule schedule;
 
     private ParameterAveraging(TrainingData data, TaskFactory factory, TrainingPlan plan) {
         this.data = data;
         this.factory = factory;
         this.plan = plan;
         this.sc = JavaSparkContext.fromSparkContext(data.blocks().context());
+        this.local = new LocalRounds.Plan(plan.batchSize(), plan.averagingFrequency(), plan.seed());
+        this.schedule = data.schedule(local);
     }
 
     /**
@@ -72,12 +78,12 @@ public final class ParameterAveraging {
             throw new IllegalArgumentException("earlyStoppingPatience " + plan.earlyStoppingPatience()
                     + " needs a validation set: set validationIndicatorCol to a boolean column marking held-out rows");
         }
-        if (data.trainRows() < (long) data.partitions() * plan.batchSize()) {
+        if (data.trainRows() < (long) data.replicas() * plan.batchSize()) {
             LOG.warn(
                     "spark-dl: {} training rows on {} partitions is less than one batch of {} per partition: most"
                             + " of each round goes to scheduling and averaging; set numPartitions to about {}",
                     data.trainRows(),
-                    data.partitions(),
+                    data.replicas(),
                     plan.batchSize(),
                     Math.max(1, data.trainRows() / (plan.batchSize() * 4L)));
         }
@@ -94,10 +100,9 @@ public final class ParameterAveraging {
         }
     }
 
-    /** Rounds per epoch: the largest partition's batches, {@code averagingFrequency} to a round. */
+    /** Rounds per epoch: the busiest replica's batches, {@code averagingFrequency} to a round. */
     private int rounds() {
-        int k = plan.averagingFrequency();
-        return (data.maxBatches(plan.batchSize()) + k - 1) / k;
+        return schedule.roundsPerEpoch();
     }
 
     private TrainingResult loop(FitProgress progress) {
@@ -127,7 +132,6 @@ public final class ParameterAveraging {
         }
         JavaRDD<DataBlock> train = data.train();
         int rounds = rounds();
-        LocalRounds.Plan local = new LocalRounds.Plan(plan.batchSize(), plan.averagingFrequency(), plan.seed());
         boolean stopped = false;
         double firstLoss = Double.NaN; // the loss before the first step: divergence is measured against it
         int lastCheckpoint = firstEpoch;
@@ -139,9 +143,9 @@ public final class ParameterAveraging {
             for (int round = 0; round < rounds; round++) {
                 progress.round(epoch, round);
                 long r0 = System.nanoTime();
-                RoundResult res = round(train, state, epoch, round, lr, local);
+                RoundResult res = round(train, state, epoch, round, lr);
                 double wall = (System.nanoTime() - r0) / 1e9;
-                int active = (int) Math.max(1, Math.min(res.figures().get(Figures.STEPS), data.partitions()));
+                int active = (int) Math.max(1, Math.min(res.figures().get(Figures.STEPS), data.replicas()));
                 overhead += Math.max(0, wall - res.computeSeconds() / active);
                 if (Double.isNaN(firstLoss)) {
                     firstLoss = res.figures().ratio(Figures.FIRST_LOSS_SUM, Figures.FIRST_LOSS_COUNT);
@@ -156,6 +160,9 @@ public final class ParameterAveraging {
             metrics.put(TrainingSummary.SECONDS, seconds);
             metrics.put(TrainingSummary.SAMPLES_PER_SECOND, sums.get(Figures.SAMPLES) / seconds);
             metrics.put(TrainingSummary.AVERAGING_OVERHEAD, overhead / seconds);
+            TrainingData.Footprint footprint = data.footprint();
+            metrics.put(TrainingSummary.DATA_MEMORY_BYTES, (double) footprint.memoryBytes());
+            metrics.put(TrainingSummary.DATA_DISK_BYTES, (double) footprint.diskBytes());
             if (data.validationRows() > 0) {
                 progress.validation(epoch);
                 metrics.putAll(factory.validationMetrics(validate(state)));
@@ -226,22 +233,25 @@ public final class ParameterAveraging {
         return factory.largerIsBetter() ? v > than : v < than;
     }
 
-    /** One round: broadcast, local steps on every partition, merge by slot rule. */
-    private RoundResult round(
-            JavaRDD<DataBlock> train, TaskState state, int epoch, int round, double lr, LocalRounds.Plan local) {
+    /**
+     * One round: broadcast, local steps of every replica with a turn on its turn's chunk (the
+     * other chunks are not read), merge by slot rule.
+     */
+    private RoundResult round(JavaRDD<DataBlock> train, TaskState state, int epoch, int round, double lr) {
+        ChunkSchedule.Turn[] turns = schedule.round(epoch, round).toArray(new ChunkSchedule.Turn[0]);
+        JavaRDD<DataBlock> chunks = Chunks.only(train, turns);
         Broadcast<TaskState> bc = sc.broadcast(state);
         TaskFactory f = factory;
         String backend = plan.backend();
+        LocalRounds.Plan steps = local;
         try {
-            return SparkErrors.unwrap(() -> train.mapPartitionsWithIndex(
+            return SparkErrors.unwrap(() -> chunks.mapPartitionsWithIndex(
                             (idx, it) -> {
                                 DataBlock block = it.next();
-                                if (block.size() == 0) {
-                                    return List.of(RoundResult.nothing()).iterator();
-                                }
+                                ChunkSchedule.Turn turn = turns[idx];
                                 LocalRounds replica = ReplicaPool.borrow(f, backend);
                                 try {
-                                    return List.of(replica.run(bc.value(), block, idx, epoch, round, lr, local))
+                                    return List.of(replica.run(bc.value(), block, turn, epoch, round, lr, steps))
                                             .iterator();
                                 } finally {
                                     ReplicaPool.giveBack(replica, backend);
@@ -259,6 +269,7 @@ public final class ParameterAveraging {
         Broadcast<TaskState> bc = sc.broadcast(state);
         TaskFactory f = factory;
         String backend = plan.backend();
+        int replicas = data.replicas();
         try {
             return SparkErrors.unwrap(() -> data.validation()
                     .mapPartitionsWithIndex(
@@ -269,7 +280,8 @@ public final class ParameterAveraging {
                                 }
                                 LocalRounds replica = ReplicaPool.borrow(f, backend);
                                 try {
-                                    return List.of(replica.evaluate(bc.value(), block, idx, f.evaluationBatchSize()))
+                                    return List.of(replica.evaluate(
+                                                    bc.value(), block, idx % replicas, f.evaluationBatchSize()))
                                             .iterator();
                                 } finally {
                                     ReplicaPool.giveBack(replica, backend);

@@ -23,6 +23,15 @@ public interface RowPacker extends Serializable {
     void add(Row row, long rowNumber, Map<String, ColumnBuilder> columns);
 
     /**
+     * An upper bound of the bytes one row's sample takes once packed, from which the fit decides
+     * how many chunks the data needs; 0 when a row's size cannot be bounded (free text), and then
+     * the data is packed one chunk per replica.
+     */
+    default long maxBytesPerRow() {
+        return 0;
+    }
+
+    /**
      * The task's samples from a partition's packed rows: the rows themselves, or what the task
      * trains on cut from them (a language model's windows of the partition's concatenated text).
      */

@@ -6,26 +6,38 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdl.core.train.ChunkSchedule;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.LocalRounds;
 import org.sparkdl.spark.SparkErrors;
 
 /**
- * A fit's data packed once: one training and one validation {@link DataBlock} per partition,
- * cached (spilling to disk if needed), with the sizes and a content fingerprint that checkpoints
- * are keyed to. {@link #release} when the fit ends.
+ * A fit's data packed once: one training and one validation {@link DataBlock} per chunk (a Spark
+ * partition), cached in storage memory and spilled to disk where it does not fit, with the sizes
+ * and a content fingerprint that checkpoints are keyed to. There are as many chunks as model
+ * replicas unless the data is too large for that ({@link DataLayout#chunks}); then each replica
+ * trains on several in turn ({@link ChunkSchedule}). {@link #release} when the fit ends.
  */
 public final class TrainingData {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
+
     private final JavaRDD<Packing.Blocks> blocks;
+    private final int replicas;
     private final long[] trainSizes;
     private final long validationRows;
+    private final long packedBytes;
     private final long fingerprint;
 
-    private TrainingData(JavaRDD<Packing.Blocks> blocks, List<long[]> sizes) {
+    private TrainingData(JavaRDD<Packing.Blocks> blocks, int replicas, List<long[]> sizes) {
         this.blocks = blocks;
+        this.replicas = replicas;
         this.trainSizes = sizes.stream().mapToLong(s -> s[0]).toArray();
         this.validationRows = sizes.stream().mapToLong(s -> s[1]).sum();
+        this.packedBytes = sizes.stream().mapToLong(s -> s[3]).sum();
         long h = trainSizes.length;
         for (long[] s : sizes) {
             h = h * 1_000_003L + s[0] * 31 + s[1];
@@ -36,12 +48,15 @@ public final class TrainingData {
 
     /**
      * Packs {@code rows} (the columns {@code packer} reads, then a boolean validation flag) into
-     * {@code partitions} partitions. Bad rows fail here, before training, with the packer's error
-     * and the row's position in {@code rows}.
+     * one chunk per replica, or more when they would exceed the layout's chunk size (counting the
+     * rows first). Bad rows fail here, before training, with the packer's error and the row's
+     * position in {@code rows}.
      */
-    public static TrainingData pack(Dataset<Row> rows, RowPacker packer, int partitions) {
+    public static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout) {
+        int chunks =
+                packer.maxBytesPerRow() > 0 ? layout.chunks(rows.count(), packer.maxBytesPerRow()) : layout.replicas();
         try {
-            return packRows(rows, packer, partitions);
+            return packRows(rows, packer, chunks, layout.replicas());
         } catch (BadRowException e) {
             throw new IllegalArgumentException(withPosition(rows, e), e);
         }
@@ -66,7 +81,7 @@ public final class TrainingData {
         return e.getMessage().replace("row " + e.rowId(), "row " + (before + e.offset()));
     }
 
-    private static TrainingData packRows(Dataset<Row> rows, RowPacker packer, int partitions) {
+    private static TrainingData packRows(Dataset<Row> rows, RowPacker packer, int partitions, int replicas) {
         Dataset<Row> withId = rows.withColumn("__sparkdl_row", monotonically_increasing_id());
         Dataset<Row> r = withId.rdd().getNumPartitions() == partitions ? withId : withId.repartition(partitions);
         Packing packing = new Packing(packer);
@@ -77,10 +92,13 @@ public final class TrainingData {
                         b.train().size(),
                         b.validation().size(),
                         b.train().fingerprint(Packing.FINGERPRINT_STRIDE) * 31
-                                + b.validation().fingerprint(Packing.FINGERPRINT_STRIDE)
+                                + b.validation().fingerprint(Packing.FINGERPRINT_STRIDE),
+                        b.train().valueBytes() + b.validation().valueBytes()
                     })
                     .collect());
-            return new TrainingData(blocks, sizes);
+            TrainingData data = new TrainingData(blocks, Math.min(replicas, partitions), sizes);
+            LOG.info("spark-dl training data: {}", data.footprint());
+            return data;
         } catch (RuntimeException e) {
             blocks.unpersist(false);
             throw e;
@@ -99,8 +117,60 @@ public final class TrainingData {
         return blocks;
     }
 
+    /** Chunks: the cached partitions. */
     public int partitions() {
         return trainSizes.length;
+    }
+
+    /** Training rows in each chunk. */
+    long[] chunkTrainRows() {
+        return trainSizes.clone();
+    }
+
+    /** Model replicas that train concurrently, each over its own chunks. */
+    public int replicas() {
+        return replicas;
+    }
+
+    /** Which replica trains on which chunk in each round, for mini-batches of {@code plan}. */
+    ChunkSchedule schedule(LocalRounds.Plan plan) {
+        return new ChunkSchedule(trainSizes, replicas, plan.batchSize(), plan.steps(), plan.seed());
+    }
+
+    /** Where the packed data is now: its size, and how much of it storage memory holds and disk. */
+    public Footprint footprint() {
+        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+            if (info.id() == blocks.id()) {
+                return new Footprint(
+                        partitions(),
+                        replicas,
+                        packedBytes,
+                        info.memSize(),
+                        info.diskSize(),
+                        info.numCachedPartitions());
+            }
+        }
+        return new Footprint(partitions(), replicas, packedBytes, 0, 0, 0);
+    }
+
+    /**
+     * The packed data's size and place: {@code packedBytes} of values in {@code chunks} chunks,
+     * of which storage memory holds {@code memoryBytes} (Spark's estimate of the objects) and disk
+     * {@code diskBytes} (serialised).
+     */
+    public record Footprint(int chunks, int replicas, long packedBytes, long memoryBytes, long diskBytes, int cached) {
+        @Override
+        public String toString() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d chunks for %d replicas, %.1f MB packed; %d cached: %.1f MB in memory, %.1f MB spilled to disk",
+                    chunks,
+                    replicas,
+                    packedBytes / 1e6,
+                    cached,
+                    memoryBytes / 1e6,
+                    diskBytes / 1e6);
+        }
     }
 
     public long trainRows() {
@@ -113,15 +183,6 @@ public final class TrainingData {
 
     public long validationRows() {
         return validationRows;
-    }
-
-    /** The largest partition's batches per epoch: the rounds an epoch needs. */
-    public int maxBatches(int batchSize) {
-        int max = 0;
-        for (long s : trainSizes) {
-            max = Math.max(max, LocalRounds.batchesPerEpoch(s, batchSize));
-        }
-        return max;
     }
 
     /** Partition sizes and a hash of sampled rows of every column: equal for the same data and partitioning. */

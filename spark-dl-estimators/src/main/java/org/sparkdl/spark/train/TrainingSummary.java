@@ -30,6 +30,10 @@ public final class TrainingSummary implements Serializable {
     public static final String SAMPLES_PER_SECOND = "samplesPerSecond";
     /** Fraction of the epoch's round time spent outside local compute (broadcast, scheduling, reduction). */
     public static final String AVERAGING_OVERHEAD = "averagingOverhead";
+    /** Bytes of the packed training data in storage memory at the epoch's end (Spark's estimate). */
+    public static final String DATA_MEMORY_BYTES = "dataMemoryBytes";
+    /** Bytes of the packed training data spilled to disk at the epoch's end: data larger than memory. */
+    public static final String DATA_DISK_BYTES = "dataDiskBytes";
 
     /** One epoch's figures; a bean so that checkpoints can store it as JSON. */
     public static final class Epoch implements Serializable {

@@ -228,7 +228,8 @@ class EngineTest {
 
     @Test
     void aRegressionTaskTrainsAndEachSlotMergesByItsRule() {
-        TrainingData data = TrainingData.pack(data(true), new RegressionPacker(), 3);
+        TrainingData data = TrainingData.pack(
+                data(true), new RegressionPacker(), new DataLayout(3, DataLayout.DEFAULT_CHUNK_BYTES));
         try {
             assertEquals(3, data.partitions());
             assertEquals(350, data.trainRows());
@@ -258,9 +259,59 @@ class EngineTest {
         }
     }
 
+    /** The same rows as {@link RegressionPacker}, declaring 100 bytes a row so that a small chunk size splits them. */
+    static final class SizedRegressionPacker implements RowPacker {
+        private final RegressionPacker packer = new RegressionPacker();
+
+        @Override
+        public Map<String, ColumnBuilder> newColumns() {
+            return packer.newColumns();
+        }
+
+        @Override
+        public void add(Row row, long rowNumber, Map<String, ColumnBuilder> columns) {
+            packer.add(row, rowNumber, columns);
+        }
+
+        @Override
+        public long maxBytesPerRow() {
+            return 100;
+        }
+    }
+
+    @Test
+    void dataInMoreChunksThanReplicasIsTrainedByEachReplicaInTurn() {
+        // 410 rows of 100 bytes on 2 replicas in chunks of at most 7,000 bytes: 3 chunks a replica.
+        TrainingData data = TrainingData.pack(data(true), new SizedRegressionPacker(), new DataLayout(2, 7_000));
+        try {
+            assertEquals(6, data.partitions());
+            assertEquals(2, data.replicas());
+            assertEquals(350, data.trainRows());
+            int epochs = 4;
+            TrainingResult r = ParameterAveraging.train(data, new RegressionFactory(), plan(epochs, 0));
+            double[] rmse = r.summary().history("validationRmse");
+            assertTrue(rmse[epochs - 1] < 0.5, "validation RMSE per epoch " + java.util.Arrays.toString(rmse));
+            // LOCAL slots belong to the 2 replicas, not the 6 chunks; together they saw every sample each epoch.
+            Map<Integer, float[][]> local = r.state().localValues();
+            int seen = r.state().layout().indexOf("seen");
+            assertEquals(java.util.Set.of(0, 1), local.keySet());
+            assertEquals(350f * epochs, local.get(0)[seen][0] + local.get(1)[seen][0]);
+            // SUM: every chunk's batches of 50, each epoch.
+            long batches = java.util.Arrays.stream(data.chunkTrainRows())
+                    .map(n -> org.sparkdl.core.train.LocalRounds.batchesPerEpoch(n, 50))
+                    .sum();
+            assertArrayEquals(new float[] {batches * epochs}, r.state().get("steps"));
+            double in = r.summary().epochs().get(epochs - 1).get(TrainingSummary.DATA_MEMORY_BYTES);
+            assertTrue(in > 0, "the chunks are cached: " + r.summary().epochs().get(epochs - 1));
+        } finally {
+            data.release();
+        }
+    }
+
     @Test
     void earlyStoppingKeepsTheBestEpochAndSaysWhich() {
-        TrainingData data = TrainingData.pack(data(true), new RegressionPacker(), 3);
+        TrainingData data = TrainingData.pack(
+                data(true), new RegressionPacker(), new DataLayout(3, DataLayout.DEFAULT_CHUNK_BYTES));
         try {
             // A learning rate this high makes the validation RMSE bounce: patience 1 stops at the first rise.
             TrainingPlan plan = new TrainingPlan(
@@ -284,7 +335,8 @@ class EngineTest {
 
     @Test
     void earlyStoppingWithoutAValidationSetIsRefusedBeforeTraining() {
-        TrainingData data = TrainingData.pack(data(false), new RegressionPacker(), 3);
+        TrainingData data = TrainingData.pack(
+                data(false), new RegressionPacker(), new DataLayout(3, DataLayout.DEFAULT_CHUNK_BYTES));
         try {
             var e = assertThrows(
                     IllegalArgumentException.class,

@@ -75,7 +75,10 @@ class FitProgressTest {
     @Test
     void everyJobOfAFitIsLabelledAndTheLabelsGoAfterwards() throws Exception {
         SparkContext sc = SparkTestSession.get().sparkContext();
-        TrainingData data = TrainingData.pack(EngineTest.data(true), new EngineTest.RegressionPacker(), 3);
+        TrainingData data = TrainingData.pack(
+                EngineTest.data(true),
+                new EngineTest.RegressionPacker(),
+                new DataLayout(3, DataLayout.DEFAULT_CHUNK_BYTES));
         Jobs jobs = new Jobs(sc, 0);
         sc.addSparkListener(jobs);
         try {
@@ -119,7 +122,10 @@ class FitProgressTest {
     @Test
     void aCallersOwnJobGroupIsKeptAndCancellingItStopsTheFit() throws InterruptedException {
         SparkContext sc = SparkTestSession.get().sparkContext();
-        TrainingData data = TrainingData.pack(EngineTest.data(false), new EngineTest.RegressionPacker(), 3);
+        TrainingData data = TrainingData.pack(
+                EngineTest.data(false),
+                new EngineTest.RegressionPacker(),
+                new DataLayout(3, DataLayout.DEFAULT_CHUNK_BYTES));
         Jobs jobs = new Jobs(sc, 3);
         sc.addSparkListener(jobs);
         sc.setJobGroup("nightly-retrain", "the caller's group", false);

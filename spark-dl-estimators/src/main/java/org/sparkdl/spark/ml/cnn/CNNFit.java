@@ -15,6 +15,7 @@ import org.sparkdl.core.task.NetworkTask;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.persist.SavedEncoder;
+import org.sparkdl.spark.train.DataLayout;
 import org.sparkdl.spark.train.ParameterAveraging;
 import org.sparkdl.spark.train.TrainingData;
 import org.sparkdl.spark.train.TrainingPlan;
@@ -46,13 +47,16 @@ final class CNNFit {
         Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
         Dataset<Row> rows =
                 dataset.select(col(est.getFeaturesCol()), col(est.getLabelCol()).cast("double"), isValidation);
-        int partitions = est.getNumPartitions() > 0
-                ? est.getNumPartitions()
-                : dataset.sparkSession().sparkContext().defaultParallelism();
+        DataLayout layout = est.dataLayout(dataset.sparkSession());
         TrainingData data = TrainingData.pack(
                 rows,
-                new ClassificationPacker(Shapes.size(shape), numClasses, est.getFeaturesCol(), est.getLabelCol()),
-                partitions);
+                new ClassificationPacker(
+                        Shapes.size(shape),
+                        numClasses,
+                        est.getFeaturesCol(),
+                        est.getLabelCol(),
+                        est.featureStorageValue()),
+                layout);
         try {
             if (data.trainRows() == 0) {
                 throw new IllegalArgumentException(

@@ -6,6 +6,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
 import org.sparkdl.core.train.Columns;
+import org.sparkdl.core.train.FloatStorage;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Labels;
 import org.sparkdl.spark.train.RowPacker;
@@ -21,20 +22,27 @@ final class ClassificationPacker implements RowPacker {
     private final int numClasses;
     private final String featuresCol;
     private final String labelCol;
+    private final FloatStorage storage;
 
-    ClassificationPacker(int sampleSize, int numClasses, String featuresCol, String labelCol) {
+    ClassificationPacker(int sampleSize, int numClasses, String featuresCol, String labelCol, FloatStorage storage) {
         this.sampleSize = sampleSize;
         this.numClasses = numClasses;
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
+        this.storage = storage;
     }
 
     @Override
     public Map<String, ColumnBuilder> newColumns() {
         Map<String, ColumnBuilder> c = new LinkedHashMap<>();
-        c.put(Columns.FEATURES, ColumnBuilder.floats(sampleSize));
+        c.put(Columns.FEATURES, ColumnBuilder.floats(sampleSize, storage));
         c.put(Columns.LABEL, ColumnBuilder.floats(1));
         return c;
+    }
+
+    @Override
+    public long maxBytesPerRow() {
+        return (sampleSize + 1L) * Float.BYTES;
     }
 
     @Override

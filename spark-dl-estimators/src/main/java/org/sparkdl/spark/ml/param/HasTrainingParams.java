@@ -2,8 +2,10 @@ package org.sparkdl.spark.ml.param;
 
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
 import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.schedule.LearningRateSchedule;
+import org.sparkdl.spark.train.DataLayout;
 import org.sparkdl.spark.train.TrainingPlan;
 
 /**
@@ -18,6 +20,7 @@ public interface HasTrainingParams<S extends HasTrainingParams<S>>
                 HasSchedule<S>,
                 HasAveraging<S>,
                 HasCheckpoints<S>,
+                HasPacking<S>,
                 HasBackend<S>,
                 HasEarlyStopping<S> {
     /** The optimizer params as a value; an invalid combination fails here, naming the param. */
@@ -65,6 +68,18 @@ public interface HasTrainingParams<S extends HasTrainingParams<S>>
                 getCheckpointPolicy().equals("overwrite"),
                 getDivergenceFactor(),
                 uid());
+    }
+
+    /**
+     * How the fit's data is laid out: numPartitions replicas (Spark's default parallelism when 0),
+     * in chunks of at most maxBlockSizeInMB.
+     */
+    default DataLayout dataLayout(SparkSession spark) {
+        int replicas = getNumPartitions() > 0
+                ? getNumPartitions()
+                : spark.sparkContext().defaultParallelism();
+        double mb = getMaxBlockSizeInMB();
+        return new DataLayout(replicas, mb > 0 ? (long) Math.ceil(mb * (1 << 20)) : DataLayout.DEFAULT_CHUNK_BYTES);
     }
 
     /** The validation column's name, or "" when none is set. */

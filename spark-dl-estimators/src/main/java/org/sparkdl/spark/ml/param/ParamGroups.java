@@ -19,6 +19,7 @@ public final class ParamGroups implements Serializable {
     private final EarlyStoppingParams earlyStopping;
     private final InferenceParams inference;
     private final AugmentationParams augmentation;
+    private final PackingParams packing;
 
     public ParamGroups(Params stage) {
         optimizer = stage instanceof HasOptimizer<?> ? new OptimizerParams(stage) : null;
@@ -29,6 +30,7 @@ public final class ParamGroups implements Serializable {
         earlyStopping = stage instanceof HasEarlyStopping<?> ? new EarlyStoppingParams(stage) : null;
         inference = stage instanceof HasInferenceBackend<?> ? new InferenceParams(stage) : null;
         augmentation = stage instanceof HasAugmentation<?> ? new AugmentationParams(stage) : null;
+        packing = stage instanceof HasPacking<?> ? new PackingParams(stage) : null;
     }
 
     OptimizerParams optimizer() {
@@ -61,5 +63,9 @@ public final class ParamGroups implements Serializable {
 
     AugmentationParams augmentation() {
         return augmentation;
+    }
+
+    PackingParams packing() {
+        return packing;
     }
 }

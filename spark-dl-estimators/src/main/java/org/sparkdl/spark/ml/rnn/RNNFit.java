@@ -29,6 +29,7 @@ import org.sparkdl.core.text.CharVocabulary;
 import org.sparkdl.core.train.TaskFactory;
 import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.SparkErrors;
+import org.sparkdl.spark.train.DataLayout;
 import org.sparkdl.spark.train.ParameterAveraging;
 import org.sparkdl.spark.train.RowPacker;
 import org.sparkdl.spark.train.TrainingData;
@@ -54,16 +55,14 @@ final class RNNFit {
         ParameterAveraging.checkOutputs(dataset.sparkSession(), plan);
         String v = est.validationColumn();
         Column isValidation = v.isEmpty() ? lit(false) : col(v).cast("boolean");
-        int partitions = est.getNumPartitions() > 0
-                ? est.getNumPartitions()
-                : dataset.sparkSession().sparkContext().defaultParallelism();
+        DataLayout layout = est.dataLayout(dataset.sparkSession());
         return est.isLanguageModel()
-                ? languageModel(est, dataset, isValidation, partitions, plan)
-                : classify(est, dataset, isValidation, partitions, plan);
+                ? languageModel(est, dataset, isValidation, layout, plan)
+                : classify(est, dataset, isValidation, layout, plan);
     }
 
     private static Fitted classify(
-            RNNSequencer est, Dataset<?> dataset, Column isValidation, int partitions, TrainingPlan plan) {
+            RNNSequencer est, Dataset<?> dataset, Column isValidation, DataLayout layout, TrainingPlan plan) {
         String spec = est.effectiveSpec();
         SequencePacker.Form form =
                 form(est, dataset.schema().apply(est.getFeaturesCol()).dataType());
@@ -90,17 +89,18 @@ final class RNNFit {
                 vocab,
                 classes,
                 est.getFeaturesCol(),
-                est.getLabelCol());
+                est.getLabelCol(),
+                est.featureStorageValue());
         Dataset<Row> rows =
                 dataset.select(col(est.getFeaturesCol()), col(est.getLabelCol()).cast("double"), isValidation);
         TrainingConfig config = config(est, spec, shape);
         TrainingResult r = train(
-                rows, packer, partitions, new ClassificationTaskFactory(config, est.getAverageOptimizerState()), plan);
+                rows, packer, layout, new ClassificationTaskFactory(config, est.getAverageOptimizerState()), plan);
         return new Fitted(r.state().get(NetworkTask.MODEL).clone(), null, spec, Shapes.join(shape), r.summary());
     }
 
     private static Fitted languageModel(
-            RNNSequencer est, Dataset<?> dataset, Column isValidation, int partitions, TrainingPlan plan) {
+            RNNSequencer est, Dataset<?> dataset, Column isValidation, DataLayout layout, TrainingPlan plan) {
         if (est.getSequenceLength() % est.getBpttLength() != 0) {
             throw new IllegalArgumentException("sequenceLength " + est.getSequenceLength()
                     + " must be a multiple of bpttLength " + est.getBpttLength());
@@ -118,14 +118,14 @@ final class RNNFit {
         LOG.info("spark-dl language model: a vocabulary of {} characters", vocabulary.size());
         RowPacker packer = new TextPacker(vocabulary, est.getSequenceLength(), est.getFeaturesCol());
         TrainingConfig config = config(est, spec, shape);
-        TrainingResult r = train(
-                rows, packer, partitions, new LanguageModelTaskFactory(config, est.getAverageOptimizerState()), plan);
+        TrainingResult r =
+                train(rows, packer, layout, new LanguageModelTaskFactory(config, est.getAverageOptimizerState()), plan);
         return new Fitted(r.state().get(NetworkTask.MODEL).clone(), vocabulary, spec, Shapes.join(shape), r.summary());
     }
 
     private static TrainingResult train(
-            Dataset<Row> rows, RowPacker packer, int partitions, TaskFactory factory, TrainingPlan plan) {
-        TrainingData data = TrainingData.pack(rows, packer, partitions);
+            Dataset<Row> rows, RowPacker packer, DataLayout layout, TaskFactory factory, TrainingPlan plan) {
+        TrainingData data = TrainingData.pack(rows, packer, layout);
         try {
             if (data.trainRows() == 0) {
                 throw new IllegalArgumentException("no training samples: the data is empty, or (language-model) each"

@@ -161,7 +161,8 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
                         vocabOfEmbedding(),
                         0,
                         getFeaturesCol(),
-                        getLabelCol());
+                        getLabelCol(),
+                        org.sparkdl.core.train.FloatStorage.FLOAT32); // scoring packs a batch at a time
         // A Dataset-level map, no RDD round trip and no action: works on streaming DataFrames too
         MapPartitionsFunction<Row, Row> score =
                 it -> packer == null ? self.continuePrompts(it, column) : self.classifyPartition(it, column, packer);

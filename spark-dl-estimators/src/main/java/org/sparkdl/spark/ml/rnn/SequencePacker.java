@@ -7,6 +7,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.sparkdl.core.train.ColumnBuilder;
 import org.sparkdl.core.train.Columns;
+import org.sparkdl.core.train.FloatStorage;
 import org.sparkdl.spark.compat.ScalaCollections;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.Labels;
@@ -35,13 +36,22 @@ final class SequencePacker implements RowPacker {
     private final int numClasses;
     private final String featuresCol;
     private final String labelCol;
+    private final FloatStorage storage;
 
     /**
      * @param width values per step (1 for token ids)
      * @param vocab the embedding's vocabulary, for token ids
      * @param numClasses classes, or 0 to pack features only (inference)
      */
-    SequencePacker(Form form, int steps, int width, int vocab, int numClasses, String featuresCol, String labelCol) {
+    SequencePacker(
+            Form form,
+            int steps,
+            int width,
+            int vocab,
+            int numClasses,
+            String featuresCol,
+            String labelCol,
+            FloatStorage storage) {
         this.form = form;
         this.steps = steps;
         this.width = width;
@@ -49,6 +59,7 @@ final class SequencePacker implements RowPacker {
         this.numClasses = numClasses;
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
+        this.storage = storage;
     }
 
     @Override
@@ -57,14 +68,20 @@ final class SequencePacker implements RowPacker {
         c.put(
                 Columns.FEATURES,
                 switch (form) {
-                    case VECTOR -> ColumnBuilder.floats(steps * width);
-                    case STEPS -> ColumnBuilder.raggedFloats();
+                    case VECTOR -> ColumnBuilder.floats(steps * width, storage);
+                    case STEPS -> ColumnBuilder.raggedFloats(storage);
                     case TOKENS -> ColumnBuilder.raggedInts();
                 });
         if (numClasses > 0) {
             c.put(Columns.LABEL, ColumnBuilder.floats(1));
         }
         return c;
+    }
+
+    /** At most {@code steps} steps of {@code width} values (token ids take 4 bytes too), and the label. */
+    @Override
+    public long maxBytesPerRow() {
+        return ((long) steps * width + 1) * Float.BYTES;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.sparkdl.core.ssl.PretrainingTask;
 import org.sparkdl.core.ssl.PretrainingTaskFactory;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.TrainingConfig;
+import org.sparkdl.spark.train.DataLayout;
 import org.sparkdl.spark.train.ParameterAveraging;
 import org.sparkdl.spark.train.TrainingData;
 import org.sparkdl.spark.train.TrainingPlan;
@@ -80,12 +81,12 @@ final class PretrainerFit {
         Column label =
                 labelCol.isEmpty() ? lit(null).cast("double") : col(labelCol).cast("double");
         Dataset<Row> rows = dataset.select(col(est.getFeaturesCol()), label, isValidation);
-        int partitions = est.getNumPartitions() > 0
-                ? est.getNumPartitions()
-                : dataset.sparkSession().sparkContext().defaultParallelism();
+        DataLayout layout = est.dataLayout(dataset.sparkSession());
         int[] shape = config.encoder().inputShape();
         TrainingData data = TrainingData.pack(
-                rows, new PretrainingPacker(Shapes.size(shape), est.getFeaturesCol(), labelCol), partitions);
+                rows,
+                new PretrainingPacker(Shapes.size(shape), est.getFeaturesCol(), labelCol, est.featureStorageValue()),
+                layout);
         try {
             if (data.trainRows() == 0) {
                 throw new IllegalArgumentException(

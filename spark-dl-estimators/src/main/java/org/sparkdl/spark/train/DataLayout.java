@@ -1,0 +1,37 @@
+package org.sparkdl.spark.train;
+
+/**
+ * How a fit's packed data is laid out on the cluster.
+ *
+ * @param replicas model replicas: tasks that train concurrently, each on its own chunks
+ * @param maxChunkBytes the most bytes one packed chunk (a cached Spark block) may take, as the
+ *     packer's {@link RowPacker#maxBytesPerRow} estimates them; data larger than {@code replicas}
+ *     such chunks is split into more chunks, a multiple of {@code replicas}
+ */
+public record DataLayout(int replicas, long maxChunkBytes) {
+    /** Chunk size when the user sets none: small enough that a few fit in an executor's storage memory. */
+    public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
+
+    public DataLayout {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("a fit needs at least one replica, got " + replicas);
+        }
+        if (maxChunkBytes < 1) {
+            throw new IllegalArgumentException("maxChunkBytes must be positive, got " + maxChunkBytes);
+        }
+    }
+
+    /** Chunks for {@code rows} rows of at most {@code bytesPerRow} bytes: replicas × the chunks each needs. */
+    public int chunks(long rows, long bytesPerRow) {
+        if (bytesPerRow <= 0) {
+            return replicas;
+        }
+        double perReplica = Math.ceil((double) rows * bytesPerRow / replicas / maxChunkBytes);
+        long chunks = replicas * Math.max(1L, (long) perReplica);
+        if (chunks > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException(rows + " rows of " + bytesPerRow + " bytes need " + chunks
+                    + " chunks of " + maxChunkBytes + " bytes: raise maxBlockSizeInMB");
+        }
+        return (int) chunks;
+    }
+}
