@@ -131,6 +131,12 @@ public final class Processes implements AutoCloseable {
         return sparkSubmit(name, master, "org.sparkdl.spark.cli.SparkDl", List.of(), cliArgs);
     }
 
+    /** {@code bin/spark-dl}'s command line through spark-submit, with Spark properties {@code confs} set. */
+    public Jvm sparkSubmit(String name, String master, Map<String, String> confs, String... cliArgs)
+            throws IOException {
+        return submit(name, master, "org.sparkdl.spark.cli.SparkDl", List.of(), confs, List.of(), cliArgs);
+    }
+
     /**
      * {@code spark-submit --master <master> --class <mainClass> --jars <jars> <assembly> <args>}
      * in client mode: another main class, e.g. one of these tests' own (see {@link #jar}), on the

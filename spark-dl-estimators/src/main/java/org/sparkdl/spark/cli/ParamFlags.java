@@ -30,6 +30,8 @@ final class ParamFlags {
         "averaging", "averagingFrequency",
         "average-optimizer-state", "averageOptimizerState",
         "partitions", "numPartitions",
+        "block-size-mb", "maxBlockSizeInMB",
+        "feature-storage", "featureStorage",
         "seed", "seed",
         "schedule", "schedule",
         "warmup", "warmupEpochs",

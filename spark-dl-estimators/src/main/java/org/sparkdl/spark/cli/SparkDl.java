@@ -329,6 +329,9 @@ public final class SparkDl {
                                 .mapToDouble(e -> e.get(TrainingSummary.AVERAGING_OVERHEAD) * e.seconds())
                                 .sum()
                         / epochSeconds);
+        metrics.put("data_packed_bytes", summary.dataFigure(TrainingSummary.DATA_PACKED_BYTES));
+        metrics.put("data_disk_bytes", summary.dataFigure(TrainingSummary.DATA_DISK_BYTES));
+        metrics.put("storage_memory_bytes", summary.dataFigure(TrainingSummary.STORAGE_MEMORY_BYTES));
         metrics.put("model", modelPath);
         metrics.put("curves", png);
         System.out.println("model saved to " + modelPath + "; training curves: " + png);

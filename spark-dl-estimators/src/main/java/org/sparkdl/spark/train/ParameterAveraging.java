@@ -160,9 +160,6 @@ public final class ParameterAveraging {
             metrics.put(TrainingSummary.SECONDS, seconds);
             metrics.put(TrainingSummary.SAMPLES_PER_SECOND, sums.get(Figures.SAMPLES) / seconds);
             metrics.put(TrainingSummary.AVERAGING_OVERHEAD, overhead / seconds);
-            TrainingData.Footprint footprint = data.footprint();
-            metrics.put(TrainingSummary.DATA_MEMORY_BYTES, (double) footprint.memoryBytes());
-            metrics.put(TrainingSummary.DATA_DISK_BYTES, (double) footprint.diskBytes());
             if (data.validationRows() > 0) {
                 progress.validation(epoch);
                 metrics.putAll(factory.validationMetrics(validate(state)));
@@ -193,9 +190,15 @@ public final class ParameterAveraging {
             }
         }
         if (best != null) {
-            return new TrainingResult(best.state(), new TrainingSummary(epochs, best.epoch(), stopped));
+            return new TrainingResult(
+                    best.state(),
+                    new TrainingSummary(
+                            epochs, best.epoch(), stopped, data.footprint().figures()));
         }
-        return new TrainingResult(state, new TrainingSummary(epochs, epochs.size(), false));
+        return new TrainingResult(
+                state,
+                new TrainingSummary(
+                        epochs, epochs.size(), false, data.footprint().figures()));
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +13,7 @@ import org.sparkdl.core.train.ChunkSchedule;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.LocalRounds;
 import org.sparkdl.spark.SparkErrors;
+import org.sparkdl.spark.compat.ScalaCollections;
 
 /**
  * A fit's data packed once: one training and one validation {@link DataBlock} per chunk (a Spark
@@ -26,6 +26,7 @@ public final class TrainingData {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
     private final JavaRDD<Packing.Blocks> blocks;
+    private Footprint footprint;
     private final int replicas;
     private final long[] trainSizes;
     private final long validationRows;
@@ -87,6 +88,7 @@ public final class TrainingData {
         Packing packing = new Packing(packer);
         JavaRDD<Packing.Blocks> blocks =
                 r.javaRDD().mapPartitions(packing::pack).persist(StorageLevel.MEMORY_AND_DISK());
+        CachedBlocks cached = CachedBlocks.watch(blocks.context(), blocks.id());
         try {
             List<long[]> sizes = SparkErrors.unwrap(() -> blocks.map(b -> new long[] {
                         b.train().size(),
@@ -97,11 +99,24 @@ public final class TrainingData {
                     })
                     .collect());
             TrainingData data = new TrainingData(blocks, Math.min(replicas, partitions), sizes);
-            LOG.info("spark-dl training data: {}", data.footprint());
+            cached.awaitBlocks(partitions, 2000);
+            Footprint footprint = data.measure(cached);
+            data.footprint = footprint;
+            if (footprint.diskBytes() > 0) {
+                LOG.warn(
+                        "spark-dl: the packed training data does not fit in the executors' {} MB of storage memory:"
+                                + " {}; each round reads its chunks back from disk",
+                        String.format(java.util.Locale.ROOT, "%.1f", footprint.storageMemoryBytes() / 1e6),
+                        footprint);
+            } else {
+                LOG.info("spark-dl training data: {}", footprint);
+            }
             return data;
         } catch (RuntimeException e) {
             blocks.unpersist(false);
             throw e;
+        } finally {
+            cached.close();
         }
     }
 
@@ -137,28 +152,41 @@ public final class TrainingData {
         return new ChunkSchedule(trainSizes, replicas, plan.batchSize(), plan.steps(), plan.seed());
     }
 
-    /** Where the packed data is now: its size, and how much of it storage memory holds and disk. */
+    /** Where the packed data was once packed: its size, and how much of it storage memory held and disk. */
     public Footprint footprint() {
-        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
-            if (info.id() == blocks.id()) {
-                return new Footprint(
-                        partitions(),
-                        replicas,
-                        packedBytes,
-                        info.memSize(),
-                        info.diskSize(),
-                        info.numCachedPartitions());
-            }
+        return footprint;
+    }
+
+    private Footprint measure(CachedBlocks cached) {
+        long storage = 0;
+        for (Object m : ScalaCollections.toJava(
+                blocks.context().getExecutorMemoryStatus().values().toSeq())) {
+            storage += (Long) ((scala.Tuple2<?, ?>) m)._1();
         }
-        return new Footprint(partitions(), replicas, packedBytes, 0, 0, 0);
+        return new Footprint(
+                partitions(),
+                replicas,
+                packedBytes,
+                cached.memoryBytes(),
+                cached.diskBytes(),
+                cached.blocks(),
+                storage);
     }
 
     /**
      * The packed data's size and place: {@code packedBytes} of values in {@code chunks} chunks,
      * of which storage memory holds {@code memoryBytes} (Spark's estimate of the objects) and disk
-     * {@code diskBytes} (serialised).
+     * {@code diskBytes} (serialised); {@code storageMemoryBytes} is the executors' (and a local
+     * driver's) storage memory together.
      */
-    public record Footprint(int chunks, int replicas, long packedBytes, long memoryBytes, long diskBytes, int cached) {
+    public record Footprint(
+            int chunks,
+            int replicas,
+            long packedBytes,
+            long memoryBytes,
+            long diskBytes,
+            int cached,
+            long storageMemoryBytes) {
         @Override
         public String toString() {
             return String.format(
@@ -170,6 +198,18 @@ public final class TrainingData {
                     cached,
                     memoryBytes / 1e6,
                     diskBytes / 1e6);
+        }
+
+        /** As the summary's data figures. */
+        public java.util.Map<String, Double> figures() {
+            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+            m.put(TrainingSummary.DATA_CHUNKS, (double) chunks);
+            m.put(TrainingSummary.DATA_REPLICAS, (double) replicas);
+            m.put(TrainingSummary.DATA_PACKED_BYTES, (double) packedBytes);
+            m.put(TrainingSummary.DATA_MEMORY_BYTES, (double) memoryBytes);
+            m.put(TrainingSummary.DATA_DISK_BYTES, (double) diskBytes);
+            m.put(TrainingSummary.STORAGE_MEMORY_BYTES, (double) storageMemoryBytes);
+            return m;
         }
     }
 

@@ -30,10 +30,18 @@ public final class TrainingSummary implements Serializable {
     public static final String SAMPLES_PER_SECOND = "samplesPerSecond";
     /** Fraction of the epoch's round time spent outside local compute (broadcast, scheduling, reduction). */
     public static final String AVERAGING_OVERHEAD = "averagingOverhead";
-    /** Bytes of the packed training data in storage memory at the epoch's end (Spark's estimate). */
-    public static final String DATA_MEMORY_BYTES = "dataMemoryBytes";
-    /** Bytes of the packed training data spilled to disk at the epoch's end: data larger than memory. */
-    public static final String DATA_DISK_BYTES = "dataDiskBytes";
+    /** Chunks (cached partitions) the training data was packed into. */
+    public static final String DATA_CHUNKS = "chunks";
+    /** Model replicas that trained concurrently. */
+    public static final String DATA_REPLICAS = "replicas";
+    /** Bytes of the packed data's values (one byte a value for 8-bit columns). */
+    public static final String DATA_PACKED_BYTES = "packedBytes";
+    /** Bytes of the packed data in storage memory once packed (Spark's estimate of the objects). */
+    public static final String DATA_MEMORY_BYTES = "memoryBytes";
+    /** Bytes of the packed data spilled to disk once packed: data larger than storage memory. */
+    public static final String DATA_DISK_BYTES = "diskBytes";
+    /** The executors' storage memory together, which the packed data is measured against. */
+    public static final String STORAGE_MEMORY_BYTES = "storageMemoryBytes";
 
     /** One epoch's figures; a bean so that checkpoints can store it as JSON. */
     public static final class Epoch implements Serializable {
@@ -104,14 +112,35 @@ public final class TrainingSummary implements Serializable {
     private final List<Epoch> epochs;
     private final int bestEpoch;
     private final boolean stoppedEarly;
+    private final LinkedHashMap<String, Double> data;
 
     /**
      * @param bestEpoch the epoch whose weights the model holds (the last one without early stopping)
      */
     public TrainingSummary(List<Epoch> epochs, int bestEpoch, boolean stoppedEarly) {
+        this(epochs, bestEpoch, stoppedEarly, Map.of());
+    }
+
+    /** @param data figures of the packed training data ({@code DATA_*}, {@code STORAGE_MEMORY_BYTES}) */
+    public TrainingSummary(List<Epoch> epochs, int bestEpoch, boolean stoppedEarly, Map<String, Double> data) {
         this.epochs = List.copyOf(epochs);
         this.bestEpoch = bestEpoch;
         this.stoppedEarly = stoppedEarly;
+        this.data = new LinkedHashMap<>(data);
+    }
+
+    /**
+     * Where the training data was once packed: chunks, replicas, packedBytes, memoryBytes, diskBytes
+     * (more than 0: the data spilled) and storageMemoryBytes.
+     */
+    public Map<String, Double> data() {
+        return java.util.Collections.unmodifiableMap(data);
+    }
+
+    /** Data figure {@code name} ({@link #data}), NaN when absent. */
+    public double dataFigure(String name) {
+        Double v = data.get(name);
+        return v == null ? Double.NaN : v;
     }
 
     public List<Epoch> epochs() {
@@ -169,7 +198,13 @@ public final class TrainingSummary implements Serializable {
                 .append(bestEpoch)
                 .append(", \"stoppedEarly\": ")
                 .append(stoppedEarly)
-                .append(", \"epochs\": [");
+                .append(", \"data\": {");
+        String dsep = "";
+        for (Map.Entry<String, Double> d : data.entrySet()) {
+            sb.append(dsep).append('"').append(d.getKey()).append("\": ").append(number(d.getValue()));
+            dsep = ", ";
+        }
+        sb.append("}, \"epochs\": [");
         String sep = "";
         for (Epoch e : epochs) {
             sb.append(sep).append("{\"epoch\": ").append(e.getEpoch());

@@ -301,8 +301,17 @@ class EngineTest {
                     .map(n -> org.sparkdl.core.train.LocalRounds.batchesPerEpoch(n, 50))
                     .sum();
             assertArrayEquals(new float[] {batches * epochs}, r.state().get("steps"));
-            double in = r.summary().epochs().get(epochs - 1).get(TrainingSummary.DATA_MEMORY_BYTES);
-            assertTrue(in > 0, "the chunks are cached: " + r.summary().epochs().get(epochs - 1));
+            // Where the data is: all 6 chunks cached, and this small data all in memory.
+            assertEquals(6.0, r.summary().dataFigure(TrainingSummary.DATA_CHUNKS));
+            assertEquals(2.0, r.summary().dataFigure(TrainingSummary.DATA_REPLICAS));
+            assertEquals(
+                    410 * 5 * 4.0,
+                    r.summary().dataFigure(TrainingSummary.DATA_PACKED_BYTES),
+                    r.summary().data().toString());
+            assertTrue(
+                    r.summary().dataFigure(TrainingSummary.DATA_MEMORY_BYTES) > 0,
+                    r.summary().data().toString());
+            assertEquals(0.0, r.summary().dataFigure(TrainingSummary.DATA_DISK_BYTES));
         } finally {
             data.release();
         }
