@@ -103,4 +103,65 @@ class CNNClassifierTest {
         double[] loss = local.summary().trainingLossHistory();
         assertTrue(loss[1] < loss[0], "still learns: " + java.util.Arrays.toString(loss));
     }
+
+    /**
+     * featureStorage: 8-bit pixels pack as bytes under auto, exactly (the same model as float32 at a
+     * quarter of the bytes); float16 rounds other values; a small maxBlockSizeInMB splits the data
+     * into more chunks than replicas, and the fit still learns.
+     */
+    @Test
+    void packedStorageAndChunksTrainAsExpected() {
+        Dataset<Row> noisy = SparkTestSession.quadrants(400, 8, 6); // continuous values
+        // The same images as 8-bit pixels: 256 distinct values at most.
+        Dataset<Row> data = noisy.map(
+                (org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+                    double[] x = ((Vector) r.get(0)).toArray();
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Math.round(x[i] * 255) / 255.0;
+                    }
+                    return org.apache.spark.sql.RowFactory.create(
+                            org.apache.spark.ml.linalg.Vectors.dense(x), r.getDouble(1));
+                },
+                org.apache.spark.sql.Encoders.row(noisy.schema()));
+        CNNClassifier est = new CNNClassifier()
+                .setSpec("flatten dense(8) relu dense(4)")
+                .setInputShape("1,8,8")
+                .setLearningRate(0.01)
+                .setMaxEpochs(2)
+                .setBatchSize(16)
+                .setNumPartitions(2);
+        CNNClassificationModel f32 = est.copy(new org.apache.spark.ml.param.ParamMap())
+                .setFeatureStorage("float32")
+                .fit(data);
+        CNNClassificationModel auto = est.fit(data);
+        assertTrue(java.util.Arrays.equals(f32.weights(), auto.weights()), "bytes are exact");
+        double f32Bytes = f32.summary().dataFigure(org.sparkdl.spark.train.TrainingSummary.DATA_PACKED_BYTES);
+        double autoBytes = auto.summary().dataFigure(org.sparkdl.spark.train.TrainingSummary.DATA_PACKED_BYTES);
+        assertEquals(400 * 65 * 4.0, f32Bytes); // 64 pixels and a label, 4 bytes each
+        assertTrue(autoBytes < f32Bytes * 0.3, autoBytes + " packed bytes against " + f32Bytes);
+
+        CNNClassificationModel noisyF32 = est.copy(new org.apache.spark.ml.param.ParamMap())
+                .setFeatureStorage("float32")
+                .fit(noisy);
+        CNNClassificationModel half = est.copy(new org.apache.spark.ml.param.ParamMap())
+                .setFeatureStorage("float16")
+                .fit(noisy);
+        assertTrue(!java.util.Arrays.equals(noisyF32.weights(), half.weights()), "float16 rounds the values");
+        assertEquals(
+                400 * (64 * 2 + 4.0),
+                half.summary().dataFigure(org.sparkdl.spark.train.TrainingSummary.DATA_PACKED_BYTES));
+        double[] loss = half.summary().trainingLossHistory();
+        assertTrue(loss[1] < loss[0], "float16 still learns: " + java.util.Arrays.toString(loss));
+
+        // 400 rows of (64 + 1) × 4 bytes in blocks of at most 0.02 MB: 2 replicas × 1 chunk would not do.
+        CNNClassificationModel chunked = est.copy(new org.apache.spark.ml.param.ParamMap())
+                .setMaxBlockSizeInMB(0.02)
+                .fit(data);
+        assertEquals(6.0, chunked.summary().dataFigure(org.sparkdl.spark.train.TrainingSummary.DATA_CHUNKS));
+        double[] chunkedLoss = chunked.summary().trainingLossHistory();
+        assertTrue(chunkedLoss[1] < chunkedLoss[0], "chunks still learn: " + java.util.Arrays.toString(chunkedLoss));
+
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> est.setFeatureStorage("int8"));
+    }
 }
