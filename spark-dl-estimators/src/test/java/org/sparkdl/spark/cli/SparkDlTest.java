@@ -66,7 +66,8 @@ class SparkDlTest {
         // The figures behind the picture, for tools: one JSON object and a CSV row per epoch.
         String json = Files.readString(Path.of(out, "summary.json"));
         assertTrue(
-                json.startsWith("{\"bestEpoch\": 2, \"stoppedEarly\": false, \"epochs\": [{\"epoch\": 1, ")
+                json.startsWith("{\"bestEpoch\": 2, \"stoppedEarly\": false, \"data\": {\"chunks\": ")
+                        && json.contains("\"epochs\": [{\"epoch\": 1, ")
                         && json.contains("\"validationAccuracy\": 0."),
                 json);
         List<String> csv = Files.readAllLines(Path.of(out, "summary.csv"));

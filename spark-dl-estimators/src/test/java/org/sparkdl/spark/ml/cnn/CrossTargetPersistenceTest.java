@@ -63,7 +63,9 @@ class CrossTargetPersistenceTest {
         assertEquals(theirFiles.keySet(), files(ours).keySet(), "the saved tree");
         for (String dir : theirFiles.keySet()) {
             if (dir.endsWith("metadata")) {
-                assertEquals(metadata(theirs.resolve(dir)), metadata(ours.resolve(dir)), dir);
+                JsonNode mine = metadata(ours.resolve(dir));
+                JsonNode saved = metadata(theirs.resolve(dir));
+                assertEquals(saved, withoutParamsAddedSince(mine, saved), dir);
             } else if (dir.endsWith("data")) {
                 assertEquals(
                         SparkTestSession.get()
@@ -98,6 +100,28 @@ class CrossTargetPersistenceTest {
         Path dir = SAVED.resolve(System.getProperty("sparkdl.target"));
         assertTrue(!Files.exists(dir), dir + " exists: delete it first to make it again");
         SavedPipelines.fitAndSave(Files.createDirectories(dir));
+    }
+
+    /** Params that stages gained after the fixtures were saved: written now, absent from the fixtures. */
+    private static final List<String> ADDED_SINCE = List.of("maxBlockSizeInMB", "featureStorage");
+
+    /**
+     * {@code mine} without the default params that {@code saved} lacks, which must be among {@link
+     * #ADDED_SINCE}: a newer version writes its new params' defaults, and older files load without them.
+     */
+    private static JsonNode withoutParamsAddedSince(JsonNode mine, JsonNode saved) {
+        ObjectNode copy = mine.deepCopy();
+        if (copy.get("defaultParamMap") instanceof ObjectNode defaults && saved.has("defaultParamMap")) {
+            List<String> added = new ArrayList<>();
+            defaults.fieldNames().forEachRemaining(name -> {
+                if (!saved.get("defaultParamMap").has(name)) {
+                    added.add(name);
+                }
+            });
+            assertTrue(ADDED_SINCE.containsAll(added), "params written now but not in the fixture: " + added);
+            defaults.remove(added);
+        }
+        return copy;
     }
 
     /** Each folder under {@code root} (relative) → the kinds of file in it, sorted. */
