@@ -20,14 +20,20 @@ import org.sparkdl.core.train.StateSlot;
  * broadcast state, then one that also returns a state per partition and merges them with
  * {@code treeReduce}. The state is random floats of the given size (CNN-S with Adam: 2.6 M).
  *
- * <p>Usage (through {@code bench/round-cost.sh}): {@code RoundCost [floats=2600000] [rounds=30]
- * [partitions=2]}; the master comes from {@code spark.master} (default local[2]).
+ * <p>Usage (through {@code bench/round-cost.sh}, or {@code bench/round-cost-cluster.sh} on a
+ * standalone cluster): {@code RoundCost [floats=2600000[,more sizes]] [rounds=30] [partitions=2]};
+ * the master comes from {@code spark.master} (default local[2]). On a cluster it waits until
+ * {@code partitions} executors have registered, so that each partition runs on its own. Besides
+ * the table, one line per size and step: {@code RESULT <partitions> <floats> <step> <mean ms>
+ * <median ms> <best ms>}.
  */
 public final class RoundCost {
     private RoundCost() {}
 
     public static void main(String[] args) {
-        int floats = args.length > 0 ? Integer.parseInt(args[0]) : 2_600_000;
+        int[] sizes = java.util.Arrays.stream((args.length > 0 ? args[0] : "2600000").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         SparkSession spark = SparkSession.builder()
@@ -36,10 +42,36 @@ public final class RoundCost {
                 .config("spark.task.maxDirectResultSize", "64m") // as bin/spark-dl sets it
                 .getOrCreate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (!spark.sparkContext().isLocal()) {
+            long end = System.nanoTime() + 120_000_000_000L;
+            while (spark.sparkContext().statusTracker().getExecutorInfos().length - 1 < partitions) { // - the driver
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("fewer than " + partitions + " executors after 2 minutes");
+                }
+                sleep(200);
+            }
+        }
         JavaRDD<Integer> rdd = sc.parallelize(
                         java.util.stream.IntStream.range(0, partitions).boxed().toList(), partitions)
                 .cache();
         rdd.count();
+        for (int floats : sizes) {
+            measure(spark, sc, rdd, floats, rounds, partitions);
+        }
+        spark.stop();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void measure(
+            SparkSession spark, JavaSparkContext sc, JavaRDD<Integer> rdd, int floats, int rounds, int partitions) {
         float[] state = new float[floats];
         SplittableRandom rng = new SplittableRandom(1);
         for (int i = 0; i < floats; i++) {
@@ -54,20 +86,35 @@ public final class RoundCost {
                 rounds,
                 spark.sparkContext().getConf().get("spark.broadcast.compress", "true"));
         for (String step : List.of("empty job", "+ broadcast state", "+ states back, merged")) {
-            double sum = 0;
-            double best = Double.MAX_VALUE;
+            double[] ms = new double[rounds];
             for (int i = 0; i < rounds + 5; i++) {
                 long t0 = System.nanoTime();
                 round(sc, rdd, state, step);
-                double ms = (System.nanoTime() - t0) / 1e6;
                 if (i >= 5) {
-                    sum += ms;
-                    best = Math.min(best, ms);
+                    ms[i - 5] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            System.out.printf(Locale.ROOT, "%-24s mean %6.1f ms, best %6.1f ms%n", step, sum / rounds, best);
+            double mean = java.util.Arrays.stream(ms).average().orElse(0);
+            double[] sorted = ms.clone();
+            java.util.Arrays.sort(sorted);
+            double median = (sorted[(rounds - 1) / 2] + sorted[rounds / 2]) / 2;
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s mean %6.1f ms, median %6.1f ms, best %6.1f ms%n",
+                    step,
+                    mean,
+                    median,
+                    sorted[0]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT %d %d %s %.2f %.2f %.2f%n",
+                    partitions,
+                    floats,
+                    step.replaceAll("[^a-z]+", "_"),
+                    mean,
+                    median,
+                    sorted[0]);
         }
-        spark.stop();
     }
 
     private static void round(JavaSparkContext sc, JavaRDD<Integer> rdd, float[] state, String step) {

@@ -52,6 +52,11 @@ public final class CNNClassifier extends ProbabilisticClassifier<Vector, CNNClas
     private CNNClassifier(Uids.Pending pending) {
         super();
         uid();
+        // A CNN's steps are short for the state a round moves (CNN-S: 56 ms a step, 10.4 MB with Adam's
+        // moments): at 16 steps a round, averaging took 6.6-6.8% of a 5-epoch Fashion-MNIST run on
+        // local[2], at 24 4.8-4.9%, at 32 4.1-4.5% (test accuracy 0.9165, 0.9171, 0.9155):
+        // bench/overhead.sh, docs/PERFORMANCE.md.
+        setDefault(averagingFrequency(), 32);
     }
 
     @Override
