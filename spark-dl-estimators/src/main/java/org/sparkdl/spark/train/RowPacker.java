@@ -24,8 +24,9 @@ public interface RowPacker extends Serializable {
 
     /**
      * An upper bound of the bytes one row's sample takes once packed, from which the fit decides
-     * how many chunks the data needs; 0 when a row's size cannot be bounded (free text), and then
-     * the data is packed one chunk per replica.
+     * how many chunks the data needs; 0 when a row's size cannot be bounded (free text): then the
+     * estimator gives the data's size in all ({@link TrainingData#pack(org.apache.spark.sql.Dataset,
+     * RowPacker, DataLayout, long)}), or the data is packed one chunk per replica.
      */
     default long maxBytesPerRow() {
         return 0;

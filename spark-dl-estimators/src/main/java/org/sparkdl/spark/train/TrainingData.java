@@ -56,6 +56,19 @@ public final class TrainingData {
     public static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout) {
         int chunks =
                 packer.maxBytesPerRow() > 0 ? layout.chunks(rows.count(), packer.maxBytesPerRow()) : layout.replicas();
+        return pack(rows, packer, layout, chunks);
+    }
+
+    /**
+     * As {@link #pack(Dataset, RowPacker, DataLayout)} when the estimator knows the packed data's
+     * size in all, {@code packedBytes}, rather than a bound per row (a language model's text,
+     * counted while its vocabulary is learnt): no row count.
+     */
+    public static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout, long packedBytes) {
+        return pack(rows, packer, layout, layout.chunks(1, packedBytes));
+    }
+
+    private static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout, int chunks) {
         try {
             return packRows(rows, packer, chunks, layout.replicas());
         } catch (BadRowException e) {

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -95,7 +94,9 @@ final class RNNFit {
                 dataset.select(col(est.getFeaturesCol()), col(est.getLabelCol()).cast("double"), isValidation);
         TrainingConfig config = config(est, spec, shape);
         TrainingResult r = train(
-                rows, packer, layout, new ClassificationTaskFactory(config, est.getAverageOptimizerState()), plan);
+                TrainingData.pack(rows, packer, layout),
+                new ClassificationTaskFactory(config, est.getAverageOptimizerState()),
+                plan);
         return new Fitted(r.state().get(NetworkTask.MODEL).clone(), null, spec, Shapes.join(shape), r.summary());
     }
 
@@ -106,7 +107,8 @@ final class RNNFit {
                     + " must be a multiple of bpttLength " + est.getBpttLength());
         }
         Dataset<Row> rows = dataset.select(col(est.getFeaturesCol()), isValidation);
-        CharVocabulary vocabulary = vocabulary(rows, est);
+        TextStats text = textStats(rows, est);
+        CharVocabulary vocabulary = text.vocabulary();
         String spec = est.effectiveSpec().replace(RNNParamSet.VOCAB, Integer.toString(vocabulary.size()));
         int[] shape = {est.getBpttLength()};
         Sequential net = build(spec, shape);
@@ -118,14 +120,14 @@ final class RNNFit {
         LOG.info("spark-dl language model: a vocabulary of {} characters", vocabulary.size());
         RowPacker packer = new TextPacker(vocabulary, est.getSequenceLength(), est.getFeaturesCol());
         TrainingConfig config = config(est, spec, shape);
-        TrainingResult r =
-                train(rows, packer, layout, new LanguageModelTaskFactory(config, est.getAverageOptimizerState()), plan);
+        TrainingResult r = train(
+                TrainingData.pack(rows, packer, layout, text.packedBytes()),
+                new LanguageModelTaskFactory(config, est.getAverageOptimizerState()),
+                plan);
         return new Fitted(r.state().get(NetworkTask.MODEL).clone(), vocabulary, spec, Shapes.join(shape), r.summary());
     }
 
-    private static TrainingResult train(
-            Dataset<Row> rows, RowPacker packer, DataLayout layout, TaskFactory factory, TrainingPlan plan) {
-        TrainingData data = TrainingData.pack(rows, packer, layout);
+    private static TrainingResult train(TrainingData data, TaskFactory factory, TrainingPlan plan) {
         try {
             if (data.trainRows() == 0) {
                 throw new IllegalArgumentException("no training samples: the data is empty, or (language-model) each"
@@ -139,28 +141,46 @@ final class RNNFit {
     }
 
     /** The training text's characters, counted on the executors. */
-    private static CharVocabulary vocabulary(Dataset<Row> rows, RNNSequencer est) {
-        Map<Integer, Long> counts = SparkErrors.unwrap(() -> rows.javaRDD()
+    /**
+     * What one pass over the text gives: the vocabulary, learnt from the training rows, and the
+     * bytes all rows take once packed, which decides the chunks (a row's text has no bound).
+     */
+    private record TextStats(CharVocabulary vocabulary, long packedBytes) {}
+
+    /** Per-character counts of the training rows and the characters of all rows, from one partition. */
+    private record Counts(HashMap<Integer, Long> training, long allChars) implements java.io.Serializable {
+        Counts merge(Counts o) {
+            HashMap<Integer, Long> m = new HashMap<>(training);
+            o.training.forEach((k, n) -> m.merge(k, n, Long::sum));
+            return new Counts(m, allChars + o.allChars);
+        }
+    }
+
+    private static TextStats textStats(Dataset<Row> rows, RNNSequencer est) {
+        Counts counts = SparkErrors.unwrap(() -> rows.javaRDD()
                 .mapPartitions(it -> {
-                    Map<Integer, Long> c = new HashMap<>();
+                    HashMap<Integer, Long> c = new HashMap<>();
+                    long chars = 0;
                     while (it.hasNext()) {
                         Row r = it.next();
-                        if (!r.isNullAt(0) && !(!r.isNullAt(1) && r.getBoolean(1))) {
-                            CharVocabulary.count(r.getString(0), c);
+                        if (!r.isNullAt(0)) {
+                            chars += r.getString(0).length() + 1; // and the newline that ends a record
+                            if (!(!r.isNullAt(1) && r.getBoolean(1))) {
+                                CharVocabulary.count(r.getString(0), c);
+                            }
                         }
                     }
-                    return List.of(c).iterator();
+                    return List.of(new Counts(c, chars)).iterator();
                 })
-                .reduce((a, b) -> {
-                    Map<Integer, Long> m = new HashMap<>(a);
-                    b.forEach((k, n) -> m.merge(k, n, Long::sum));
-                    return m;
-                }));
-        if (counts.isEmpty()) {
+                .reduce(Counts::merge));
+        if (counts.training().isEmpty()) {
             throw new IllegalArgumentException("featuresCol '" + est.getFeaturesCol() + "' holds no text to learn a"
                     + " vocabulary from (outside the validation rows)");
         }
-        return CharVocabulary.fromCounts(counts, est.getVocabularySize(), est.getMinCharCount());
+        // Packing holds a chunk's ids twice at its end: the records' stream and the windows cut from it.
+        return new TextStats(
+                CharVocabulary.fromCounts(counts.training(), est.getVocabularySize(), est.getMinCharCount()),
+                counts.allChars() * 2 * Integer.BYTES);
     }
 
     static SequencePacker.Form form(RNNParams<?> p, DataType type) {

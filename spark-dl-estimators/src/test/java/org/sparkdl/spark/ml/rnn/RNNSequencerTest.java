@@ -146,6 +146,33 @@ class RNNSequencerTest {
                         .count());
     }
 
+    /**
+     * A language model's text has no size bound per row: the vocabulary pass counts its characters,
+     * and text larger than numPartitions blocks of maxBlockSizeInMB is cut into more chunks.
+     */
+    @Test
+    void languageModelTextLargerThanABlockIsChunked() {
+        Dataset<Row> data = text(600);
+        long chars = data.collectAsList().stream()
+                .mapToLong(r -> r.getString(0).length() + 1)
+                .sum();
+        double mb = chars * 8 / 2.5 / 2 / (1 << 20); // 8 bytes a character: 2.5 blocks' worth per replica
+        RNNSequencerModel lm = new RNNSequencer()
+                .setTask("language-model")
+                .setFeaturesCol("text")
+                .setSpec("embedding(8, vocab={vocab}) rnn(16) dense({vocab})")
+                .setSequenceLength(16)
+                .setBpttLength(16)
+                .setBatchSize(8)
+                .setMaxEpochs(2)
+                .setNumPartitions(2)
+                .setMaxBlockSizeInMB(mb)
+                .fit(data);
+        assertEquals(6.0, lm.summary().dataFigure(org.sparkdl.spark.train.TrainingSummary.DATA_CHUNKS));
+        double[] loss = lm.summary().trainingLossHistory();
+        assertTrue(loss[1] < loss[0], java.util.Arrays.toString(loss));
+    }
+
     @Test
     void badSequencesAreNamedBeforeTraining() {
         StructType schema = new StructType()
