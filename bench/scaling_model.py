@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """A round's cost outside compute, fitted to bench/round-cost-cluster.sh's measurements and projected.
 
-Usage: bench/scaling_model.py [bench/results/round-cost-cluster/results.tsv] > model.md
+Usage: bench/scaling_model.py [results.tsv] [projection.tsv] > model.md
+  results.tsv: bench/round-cost-cluster.sh's (default bench/results/round-cost-cluster/results.tsv);
+  projection.tsv, if given, receives the projected rounds (model, executors, broadcast+tree s, ring s) for
+  org.sparkdl.bench.ScalingProjectionChart.
 
 Measured on loopback, every JVM on the machine's 2 cores: for n executors and a state of S bytes, the
 median of an empty job E(n), then of a job that also reads a broadcast state, then of one that also
@@ -144,15 +147,21 @@ def main():
           " into the driver MB | driver memory MB | averagingFrequency for ≤ 5% | ring all-reduce round s |"
           " its averagingFrequency |")
     print("|---|---|---|---|---|---|---|---|---|")
+    projection = ["model\texecutors\ttree_s\tring_s"]
     for name, s, step in models:
         for n in (2, 8, 16, 64, 256):
             sched, driver, executors, network, r = cluster(n, s)
             total = sched + driver + executors + network
             ring_total = ring(n, s)
+            if "GPU" not in name:  # the same rounds as on CPU cores: only the steps differ
+                projection.append("%s\t%d\t%.4f\t%.4f" % (name, n, total, ring_total))
             print("| %s | %.3f | %d | %.3f = %.3f + %.3f + %.3f + %.3f | %.0f | %.0f | %d | %.3f | %d |" % (
                 name, step, n, total, sched, driver, executors, network, r * s / 1e6, (3 + r) * s / 1e6,
                 math.ceil(19 * total / step), ring_total, math.ceil(19 * ring_total / step)))
     print()
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], "w") as f:
+            f.write("\n".join(projection) + "\n")
 
 
 if __name__ == "__main__":
