@@ -38,7 +38,7 @@ class ClusterIT {
 
     @BeforeAll
     static void requirements() {
-        assertTrue(Files.isRegularFile(Processes.ASSEMBLY), "build the assembly first: " + Processes.ASSEMBLY);
+        Processes.requireAssembly();
         assertTrue(Files.isDirectory(Processes.SPARK_HOME.resolve("jars")), "no Spark home at " + Processes.SPARK_HOME);
         assertTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "apt-get install dataset-fashion-mnist (.ci/run does)");
     }

@@ -80,7 +80,7 @@ class ConnectIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        assertTrue(Files.isRegularFile(Processes.ASSEMBLY), "build the assembly first: " + Processes.ASSEMBLY);
+        Processes.requireAssembly();
         assertTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "apt-get install dataset-fashion-mnist");
         images = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST)
                 .head(ROWS);

@@ -25,7 +25,7 @@ class LargerThanMemoryIT {
 
     @BeforeAll
     static void requirements() {
-        assertTrue(Files.isRegularFile(Processes.ASSEMBLY), "build the assembly first: " + Processes.ASSEMBLY);
+        Processes.requireAssembly();
         assertTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "apt-get install dataset-fashion-mnist");
     }
 

@@ -255,6 +255,13 @@ public final class Processes implements AutoCloseable {
         return jar;
     }
 
+    /** Fails, saying how to make it, unless the assembly these tests submit has been built. */
+    public static void requireAssembly() {
+        if (!Files.isRegularFile(ASSEMBLY)) {
+            throw new AssertionError("build the assembly first: " + ASSEMBLY);
+        }
+    }
+
     /** A standalone Master and {@code workers} Workers (one core each) on loopback. */
     public String standaloneCluster(int workers) throws IOException, InterruptedException {
         int port = freePort();

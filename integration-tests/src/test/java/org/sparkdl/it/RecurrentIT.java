@@ -23,7 +23,7 @@ class RecurrentIT {
 
     @BeforeAll
     static void requirements() {
-        assertTrue(Files.isRegularFile(Processes.ASSEMBLY), "build the assembly first: " + Processes.ASSEMBLY);
+        Processes.requireAssembly();
         assertTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "apt-get install dataset-fashion-mnist");
         assertTrue(Files.isDirectory(Fortunes.DEBIAN_DIR), "apt-get install fortunes");
     }
