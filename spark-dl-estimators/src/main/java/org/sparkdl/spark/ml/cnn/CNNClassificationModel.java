@@ -31,6 +31,7 @@ import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
+import org.sparkdl.spark.ml.util.SharedWeights;
 import org.sparkdl.spark.ml.util.SqlFunctions;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
@@ -56,6 +57,9 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     private final ParamGroups groups = new ParamGroups(this);
     private final CNNParamSet cnn = new CNNParamSet(this);
     private float[] weights;
+    /** Instead of {@link #weights}, in the copy that scoring closures carry ({@link #forScoring}). */
+    private SharedWeights sharedWeights;
+
     private transient TrainingSummary summary;
     private transient ThreadLocal<Sequential> replica;
     /** The whole network's spec when the fit started from a pretrained encoder (see {@link CNNClassifier#fit}). */
@@ -129,10 +133,26 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
                         resolvedInputShape(),
                         Backends.choose(getInferenceBackend(), 1).create(),
                         0);
-        if (weights != null && weights.length == net.stateSize()) {
-            net.loadState(weights);
+        float[] state = state();
+        if (state != null && state.length == net.stateSize()) {
+            net.loadState(state);
         }
         return net;
+    }
+
+    /** The weights, or a scoring copy's broadcast of them; null for a model made empty. */
+    private float[] state() {
+        return weights != null ? weights : sharedWeights != null ? sharedWeights.get() : null;
+    }
+
+    /**
+     * A copy with the same params whose weights travel as a broadcast: what transform's and the
+     * SQL functions' closures carry to the executors, so that a task holds no weights.
+     */
+    CNNClassificationModel forScoring(SparkSession spark) {
+        CNNClassificationModel m = copyValues(new CNNClassificationModel(uid(), null), ParamMap.empty());
+        m.sharedWeights = SharedWeights.broadcast(spark, weights);
+        return m;
     }
 
     private Sequential network() {
@@ -162,7 +182,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
     /** The logits of one row (for single-row use; {@link #transform} batches). */
     @Override
     public Vector predictRaw(Vector features) {
-        ModelState.require(weights, this);
+        ModelState.require(state(), this);
         float[] x = Features.toFloats(features, numFeatures(), getFeaturesCol(), "the row scored");
         Tensor logits = network().forward(Tensor.of(x, 1, x.length), false);
         return toVector(logits.data(), 0, logits.size());
@@ -215,9 +235,9 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
             added[i] = n.equals(getRawPredictionCol()) ? 0 : n.equals(getProbabilityCol()) ? 1 : 2;
         }
         boolean prob = !getProbabilityCol().isEmpty();
-        CNNClassificationModel self = this;
+        CNNClassificationModel scorer = forScoring(df.sparkSession());
         // A Dataset-level map, no RDD round trip and no action: works on streaming DataFrames too
-        MapPartitionsFunction<Row, Row> predict = it -> self.predictPartition(it, featuresIndex, added, prob);
+        MapPartitionsFunction<Row, Row> predict = it -> scorer.predictPartition(it, featuresIndex, added, prob);
         return df.mapPartitions(predict, Encoders.row(outSchema));
     }
 
@@ -261,7 +281,7 @@ public final class CNNClassificationModel extends ProbabilisticClassificationMod
      */
     public CNNClassificationModel registerUdf(SparkSession spark, String name) {
         ModelState.require(weights, this);
-        CNNClassificationModel frozen = copy(ParamMap.empty()); // later param changes do not reach the SQL
+        CNNClassificationModel frozen = forScoring(spark); // later param changes do not reach the SQL
         SqlFunctions.register(spark, name, DataTypes.DoubleType, frozen::predict);
         SqlFunctions.register(spark, name + "_probability", SQLDataTypes.VectorType(), frozen::predictProbability);
         return this;

@@ -17,6 +17,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.CpuKernels;
@@ -42,6 +43,7 @@ import org.sparkdl.spark.ml.param.HasInferenceBackend;
 import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.ModelState;
+import org.sparkdl.spark.ml.util.SharedWeights;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.persist.TensorTable;
@@ -67,6 +69,9 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
     private final ParamGroups groups = new ParamGroups(this);
     private final RNNParamSet rnn = new RNNParamSet(this);
     private float[] weights;
+    /** Instead of {@link #weights}, in the copy that scoring closures carry ({@link #forScoring}). */
+    private SharedWeights sharedWeights;
+
     private CharVocabulary vocabulary;
     private transient TrainingSummary summary;
 
@@ -122,10 +127,26 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
     public Sequential buildNetwork(int[] shape) {
         Sequential net = ModelSpec.parse(getSpec())
                 .build(shape, Backends.choose(getInferenceBackend(), 1).create(), 0);
-        if (weights != null) {
-            net.loadState(weights);
+        float[] state = state();
+        if (state != null) {
+            net.loadState(state);
         }
         return net;
+    }
+
+    /** The weights, or a scoring copy's broadcast of them; null for a model made empty. */
+    private float[] state() {
+        return weights != null ? weights : sharedWeights != null ? sharedWeights.get() : null;
+    }
+
+    /**
+     * A copy with the same params and vocabulary whose weights travel as a broadcast: what
+     * transform's closure carries to the executors, so that a task holds no weights.
+     */
+    private RNNSequencerModel forScoring(SparkSession spark) {
+        RNNSequencerModel m = copyValues(new RNNSequencerModel(uid(), null, vocabulary), ParamMap.empty());
+        m.sharedWeights = SharedWeights.broadcast(spark, weights);
+        return m;
     }
 
     int[] inputShape() {
@@ -150,7 +171,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
         if (isLanguageModel() && getPromptCol().isEmpty()) {
             return df;
         }
-        RNNSequencerModel self = this;
+        RNNSequencerModel self = forScoring(df.sparkSession());
         int column = df.schema().fieldIndex(isLanguageModel() ? getPromptCol() : getFeaturesCol());
         SequencePacker packer = isLanguageModel()
                 ? null
@@ -253,7 +274,7 @@ public final class RNNSequencerModel extends Model<RNNSequencerModel>
      * {@code seed}. The prompt is read a character at a time with the recurrent state carried.
      */
     public String generate(String prompt, int length, double temperature, int topK, long seed) {
-        ModelState.require(weights, this);
+        ModelState.require(state(), this);
         if (!isLanguageModel() || vocabulary == null) {
             throw new IllegalStateException("generate needs a model of task language-model, this one is " + getTask());
         }

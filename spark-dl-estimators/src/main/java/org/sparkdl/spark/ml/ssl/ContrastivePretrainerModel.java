@@ -28,6 +28,7 @@ import org.sparkdl.spark.ml.param.ParamGroups;
 import org.sparkdl.spark.ml.util.ExportsOnnx;
 import org.sparkdl.spark.ml.util.Features;
 import org.sparkdl.spark.ml.util.ModelState;
+import org.sparkdl.spark.ml.util.SharedWeights;
 import org.sparkdl.spark.ml.util.SqlFunctions;
 import org.sparkdl.spark.ml.util.Uids;
 import org.sparkdl.spark.ml.util.VectorBatches;
@@ -56,6 +57,9 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
     private final ParamGroups groups = new ParamGroups(this);
     private final PretrainerParamSet own = new PretrainerParamSet(this);
     private float[] weights;
+    /** Instead of {@link #weights}, in the copy that scoring closures carry ({@link #forScoring}). */
+    private SharedWeights sharedWeights;
+
     private transient TrainingSummary summary;
     private transient ThreadLocal<Sequential> replica;
 
@@ -105,12 +109,28 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
                         Shapes.parse(getInputShape()),
                         Backends.choose(getInferenceBackend(), 1).create(),
                         0);
-        if (weights.length != net.stateSize()) {
-            throw new IllegalArgumentException("the encoder state has " + weights.length + " values but spec '"
+        float[] state = state();
+        if (state.length != net.stateSize()) {
+            throw new IllegalArgumentException("the encoder state has " + state.length + " values but spec '"
                     + getSpec() + "' on " + getInputShape() + " needs " + net.stateSize());
         }
-        net.loadState(weights);
+        net.loadState(state);
         return net;
+    }
+
+    /** The weights, or a scoring copy's broadcast of them. */
+    private float[] state() {
+        return weights != null ? weights : sharedWeights.get();
+    }
+
+    /**
+     * A copy with the same params whose weights travel as a broadcast: what transform's and the SQL
+     * function's closures carry to the executors, so that a task holds no weights.
+     */
+    private ContrastivePretrainerModel forScoring(SparkSession spark) {
+        ContrastivePretrainerModel m = copyValues(new ContrastivePretrainerModel(uid(), null), ParamMap.empty());
+        m.sharedWeights = SharedWeights.broadcast(spark, weights);
+        return m;
     }
 
     /** Size of the embedding vectors. */
@@ -131,7 +151,7 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         int column = df.schema().fieldIndex(getFeaturesCol());
-        ContrastivePretrainerModel self = this;
+        ContrastivePretrainerModel self = forScoring(df.sparkSession());
         MapPartitionsFunction<Row, Row> embed = it -> self.embedPartition(it, column);
         return df.mapPartitions(embed, Encoders.row(out));
     }
@@ -142,7 +162,7 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
      */
     public ContrastivePretrainerModel registerUdf(SparkSession spark, String name) {
         ModelState.require(weights, this);
-        ContrastivePretrainerModel frozen = copy(ParamMap.empty());
+        ContrastivePretrainerModel frozen = forScoring(spark); // later param changes do not reach the SQL
         SqlFunctions.register(spark, name, SQLDataTypes.VectorType(), frozen::embed);
         return this;
     }
