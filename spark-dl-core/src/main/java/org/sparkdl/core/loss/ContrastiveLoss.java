@@ -1,6 +1,5 @@
 package org.sparkdl.core.loss;
 
-import java.util.Arrays;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
@@ -25,8 +24,8 @@ public final class ContrastiveLoss {
     private float[] u; // [2N, D] unit rows
     private float[] du; // [2N, D]
     private double[] norms; // [2N]
+    private float[] dots; // [2N, 2N] u_i·u_k, then (G + Gᵀ)/τ
     private double[] logits; // [2N, 2N] s_ik, then G_ik
-    private float[] sym; // [2N] one row of G + Gᵀ
 
     public ContrastiveLoss(double temperature, boolean decoupled) {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -66,13 +65,14 @@ public final class ContrastiveLoss {
             du = new float[m * d];
             norms = new double[m];
             logits = new double[m * m];
-            sym = new float[m];
+            dots = new float[m * m];
         }
         UnitRows.normalize(z.data(), m, d, u, norms);
         double invTau = 1.0 / temperature;
+        RowProducts.products(u, m, u, m, d, dots, 0, m);
         for (int i = 0; i < m; i++) {
-            for (int k = i; k < m; k++) {
-                double s = UnitRows.dot(u, i * d, u, k * d, d) * invTau;
+            for (int k = i; k < m; k++) { // symmetric: one value for both, whatever BLAS rounded
+                double s = dots[i * m + k] * invTau;
                 logits[i * m + k] = s;
                 logits[k * m + i] = s;
             }
@@ -87,39 +87,27 @@ public final class ContrastiveLoss {
                     max = Math.max(max, logits[row + k]);
                 }
             }
+            double positive = logits[row + p];
             double sum = 0;
-            for (int k = 0; k < m; k++) {
-                if (k != i && !(decoupled && k == p)) {
-                    sum += Math.exp(logits[row + k] - max);
-                }
+            for (int k = 0; k < m; k++) { // each exp once: e_k now, g_k = e_k / sum below
+                double e = k != i && !(decoupled && k == p) ? Math.exp(logits[row + k] - max) : 0.0;
+                logits[row + k] = e;
+                sum += e;
             }
-            double lse = Math.log(sum) + max;
-            total += lse - logits[row + p];
+            total += Math.log(sum) + max - positive;
             // logits row i becomes G_i = (softmax over the denominator set − onehot(p)) / 2N
             for (int k = 0; k < m; k++) {
-                double g = (k != i && !(decoupled && k == p)) ? Math.exp(logits[row + k] - lse) : 0.0;
+                double g = logits[row + k] / sum;
                 logits[row + k] = (k == p ? g - 1.0 : g) / m;
             }
         }
-        float[] dz = grad.data();
-        Arrays.fill(du, 0f);
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < m; k++) {
-                sym[k] = (float) ((logits[i * m + k] + logits[k * m + i]) * invTau);
-            }
-            int bi = i * d;
-            for (int k = 0; k < m; k++) {
-                float a = sym[k];
-                if (a == 0f) {
-                    continue;
-                }
-                int bk = k * d;
-                for (int j = 0; j < d; j++) {
-                    du[bi + j] += a * u[bk + j];
-                }
+                dots[i * m + k] = (float) ((logits[i * m + k] + logits[k * m + i]) * invTau);
             }
         }
-        UnitRows.backward(u, du, m, d, norms, dz);
+        RowProducts.weightedRows(dots, 0, m, m, u, m, d, du, false);
+        UnitRows.backward(u, du, m, d, norms, grad.data());
         return (float) (total / m);
     }
 

@@ -1,6 +1,5 @@
 package org.sparkdl.core.loss;
 
-import java.util.Arrays;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
@@ -29,6 +28,7 @@ public final class MocoLoss {
     private double[] normsQ;
     private double[] normsK;
     private double[] logits; // one row of N+S
+    private float[] dots; // [N, N+S] u_qi·key_j, then dL/d(u_qi·key_j)
 
     public MocoLoss(double temperature) {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -75,18 +75,23 @@ public final class MocoLoss {
         if (logits == null || logits.length < c) {
             logits = new double[n + queue.capacity()];
         }
+        if (dots == null || dots.length < n * c) {
+            dots = new float[n * (n + queue.capacity())];
+        }
         UnitRows.normalize(q.data(), n, d, uq, normsQ);
         UnitRows.normalize(k.data(), n, d, uk, normsK);
         float[] qk = queue.keys();
         double invTau = 1.0 / temperature;
-        Arrays.fill(du, 0f);
+        // Row i of dots: the query's products with the batch's keys, then with the queue's.
+        RowProducts.products(uq, n, uk, n, d, dots, 0, c);
+        if (s > 0) {
+            RowProducts.products(uq, n, qk, s, d, dots, n, c);
+        }
         double total = 0;
         for (int i = 0; i < n; i++) {
-            int bi = i * d;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {
-                double v = (j < n ? UnitRows.dot(uq, bi, uk, j * d, d) : UnitRows.dot(uq, bi, qk, (j - n) * d, d))
-                        * invTau;
+                double v = dots[i * c + j] * invTau;
                 logits[j] = v;
                 max = Math.max(max, v);
             }
@@ -98,13 +103,12 @@ public final class MocoLoss {
             total += lse - logits[i];
             for (int j = 0; j < c; j++) {
                 double g = Math.exp(logits[j] - lse) - (j == i ? 1.0 : 0.0);
-                float a = (float) (g * invTau / n);
-                float[] src = j < n ? uk : qk;
-                int bj = (j < n ? j : j - n) * d;
-                for (int t = 0; t < d; t++) {
-                    du[bi + t] += a * src[bj + t];
-                }
+                dots[i * c + j] = (float) (g * invTau / n);
             }
+        }
+        RowProducts.weightedRows(dots, 0, c, n, uk, n, d, du, false);
+        if (s > 0) {
+            RowProducts.weightedRows(dots, n, c, n, qk, s, d, du, true);
         }
         UnitRows.backward(uq, du, n, d, normsQ, grad.data());
         return (float) (total / n);

@@ -52,13 +52,4 @@ final class UnitRows {
             }
         }
     }
-
-    /** Σ_j a[ai+j]·b[bi+j] with float products accumulated in double. */
-    static double dot(float[] a, int ai, float[] b, int bi, int d) {
-        double s = 0;
-        for (int j = 0; j < d; j++) {
-            s += a[ai + j] * b[bi + j];
-        }
-        return s;
-    }
 }
