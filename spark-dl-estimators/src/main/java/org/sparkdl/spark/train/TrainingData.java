@@ -97,7 +97,12 @@ public final class TrainingData {
 
     private static TrainingData packRows(Dataset<Row> rows, RowPacker packer, int partitions, int replicas) {
         Dataset<Row> withId = rows.withColumn("__sparkdl_row", monotonically_increasing_id());
-        Dataset<Row> r = withId.rdd().getNumPartitions() == partitions ? withId : withId.repartition(partitions);
+        // One chunk per replica: an input already in that many partitions is kept as it is. More chunks
+        // than replicas are always dealt round-robin: chunk c goes to replica c mod replicas, so chunks
+        // of unequal size (a union of a training and a test table, as the CLI makes) would leave a
+        // replica idle for part of every epoch (SimCLR on 4 such chunks: 25% of each epoch).
+        boolean keep = partitions == replicas && withId.rdd().getNumPartitions() == partitions;
+        Dataset<Row> r = keep ? withId : withId.repartition(partitions);
         Packing packing = new Packing(packer);
         JavaRDD<Packing.Blocks> blocks =
                 r.javaRDD().mapPartitions(packing::pack).persist(StorageLevel.MEMORY_AND_DISK());

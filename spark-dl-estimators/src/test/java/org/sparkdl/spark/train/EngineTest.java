@@ -317,6 +317,44 @@ class EngineTest {
         }
     }
 
+    /**
+     * An input already in as many partitions as chunks, but unbalanced (the last partition only
+     * validation rows, as a union of a training and a test table is): more chunks than replicas
+     * are dealt round-robin, so that every chunk, and so every replica, gets its share.
+     */
+    @Test
+    void moreChunksThanReplicasAreBalancedWhateverTheInputPartitions() {
+        SparkSession spark = SparkTestSession.get();
+        StructType schema = new StructType()
+                .add("x", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("y", DataTypes.DoubleType)
+                .add("isValidation", DataTypes.BooleanType);
+        org.apache.spark.api.java.JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(List.of(0, 1, 2, 3), 4)
+                .mapPartitionsWithIndex(
+                        (p, it) -> {
+                            List<Row> out = new ArrayList<>();
+                            for (int i = 0; i < 100; i++) {
+                                out.add(RowFactory.create(new double[] {0.1 * i, 0.2, 0.3, 0.4}, 1.0, p == 3));
+                            }
+                            return out.iterator();
+                        },
+                        true);
+        // 400 rows of 100 bytes on 2 replicas in chunks of at most 10,000 bytes: 4 chunks.
+        TrainingData data = TrainingData.pack(
+                spark.createDataFrame(rows, schema), new SizedRegressionPacker(), new DataLayout(2, 10_000));
+        try {
+            assertEquals(4, data.partitions());
+            long[] train = data.chunkTrainRows();
+            for (long n : train) {
+                assertTrue(
+                        Math.abs(n - 75) <= 2, "300 training rows over 4 chunks: " + java.util.Arrays.toString(train));
+            }
+        } finally {
+            data.release();
+        }
+    }
+
     @Test
     void earlyStoppingKeepsTheBestEpochAndSaysWhich() {
         TrainingData data = TrainingData.pack(
