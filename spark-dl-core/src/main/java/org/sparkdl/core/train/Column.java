@@ -169,10 +169,11 @@ public final class Column implements Serializable {
         for (int i = 0; i < rows; i++) {
             total += length(order[from + i]);
         }
-        Object kind = values instanceof int[] ? new int[0] : new float[0]; // packed values gather to floats
-        Object dst = reuse != null && reuse.values.getClass() == kind.getClass() && lengthOf(reuse.values) == total
-                ? reuse.values
-                : (values instanceof int[] ? new int[total] : new float[total]);
+        boolean ints = values instanceof int[]; // any other column, packed or not, gathers to floats
+        boolean fits = reuse != null
+                && (ints ? reuse.values instanceof int[] : reuse.values instanceof float[])
+                && lengthOf(reuse.values) == total;
+        Object dst = fits ? reuse.values : (ints ? new int[total] : new float[total]);
         int[] dstOffsets = null;
         if (offsets != null) {
             dstOffsets = reuse != null && reuse.offsets != null && reuse.offsets.length == rows + 1

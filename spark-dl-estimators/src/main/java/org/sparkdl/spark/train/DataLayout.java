@@ -21,16 +21,18 @@ public record DataLayout(int replicas, long maxChunkBytes) {
         }
     }
 
-    /** Chunks for {@code rows} rows of at most {@code bytesPerRow} bytes: replicas × the chunks each needs. */
+    /** Chunks for {@code rows} rows of at most {@code bytesPerRow} bytes each; replicas when unbounded (0). */
     public int chunks(long rows, long bytesPerRow) {
-        if (bytesPerRow <= 0) {
-            return replicas;
-        }
-        double perReplica = Math.ceil((double) rows * bytesPerRow / replicas / maxChunkBytes);
-        long chunks = replicas * Math.max(1L, (long) perReplica);
+        return bytesPerRow <= 0 ? replicas : chunks(Math.multiplyExact(rows, bytesPerRow));
+    }
+
+    /** Chunks for {@code packedBytes} in all: replicas × the chunks of at most maxChunkBytes each needs. */
+    public int chunks(long packedBytes) {
+        long perReplica = Math.max(1L, (long) Math.ceil((double) packedBytes / replicas / maxChunkBytes));
+        long chunks = replicas * perReplica;
         if (chunks > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException(rows + " rows of " + bytesPerRow + " bytes need " + chunks
-                    + " chunks of " + maxChunkBytes + " bytes: raise maxBlockSizeInMB");
+            throw new IllegalArgumentException(packedBytes + " bytes need " + chunks + " chunks of " + maxChunkBytes
+                    + " bytes: raise maxBlockSizeInMB");
         }
         return (int) chunks;
     }

@@ -26,14 +26,14 @@ public final class TrainingData {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
     private final JavaRDD<Packing.Blocks> blocks;
-    private Footprint footprint;
     private final int replicas;
     private final long[] trainSizes;
     private final long validationRows;
     private final long packedBytes;
     private final long fingerprint;
+    private final Footprint footprint;
 
-    private TrainingData(JavaRDD<Packing.Blocks> blocks, int replicas, List<long[]> sizes) {
+    private TrainingData(JavaRDD<Packing.Blocks> blocks, int replicas, List<long[]> sizes, CachedBlocks cached) {
         this.blocks = blocks;
         this.replicas = replicas;
         this.trainSizes = sizes.stream().mapToLong(s -> s[0]).toArray();
@@ -45,6 +45,7 @@ public final class TrainingData {
             h = h * 1_000_003L + s[2];
         }
         this.fingerprint = h;
+        this.footprint = measure(cached);
     }
 
     /**
@@ -65,7 +66,7 @@ public final class TrainingData {
      * counted while its vocabulary is learnt): no row count.
      */
     public static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout, long packedBytes) {
-        return pack(rows, packer, layout, layout.chunks(1, packedBytes));
+        return pack(rows, packer, layout, layout.chunks(packedBytes));
     }
 
     private static TrainingData pack(Dataset<Row> rows, RowPacker packer, DataLayout layout, int chunks) {
@@ -116,10 +117,9 @@ public final class TrainingData {
                         b.train().valueBytes() + b.validation().valueBytes()
                     })
                     .collect());
-            TrainingData data = new TrainingData(blocks, Math.min(replicas, partitions), sizes);
             cached.awaitBlocks(partitions, 2000);
-            Footprint footprint = data.measure(cached);
-            data.footprint = footprint;
+            TrainingData data = new TrainingData(blocks, Math.min(replicas, partitions), sizes, cached);
+            Footprint footprint = data.footprint();
             if (footprint.diskBytes() > 0) {
                 LOG.warn(
                         "spark-dl: the packed training data does not fit in the executors' {} MB of storage memory:"
