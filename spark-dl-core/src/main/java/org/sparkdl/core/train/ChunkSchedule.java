@@ -100,13 +100,7 @@ public final class ChunkSchedule implements Serializable {
             order[i] = replica + i * replicas;
         }
         if (n > 1) {
-            SplittableRandom rng = new SplittableRandom(Seeds.chunkOrder(seed, epoch, replica));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            MiniBatches.shuffle(order, new SplittableRandom(Seeds.chunkOrder(seed, epoch, replica)));
         }
         return order;
     }

@@ -35,11 +35,16 @@ public final class MiniBatches {
 
     /** Fisher–Yates shuffle of the current sample order. */
     public void shuffle(SplittableRandom rng) {
-        for (int i = n - 1; i > 0; i--) {
+        shuffle(order, rng);
+    }
+
+    /** Fisher–Yates shuffle of {@code values} in place. */
+    static void shuffle(int[] values, SplittableRandom rng) {
+        for (int i = values.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+            int t = values[i];
+            values[i] = values[j];
+            values[j] = t;
         }
     }
 
