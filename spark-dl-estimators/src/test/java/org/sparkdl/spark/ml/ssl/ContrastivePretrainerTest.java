@@ -193,6 +193,8 @@ class ContrastivePretrainerTest {
         simclr.put("blurProbability", p -> p.setBlurProbability(0.9));
         simclr.put("noiseStd", p -> p.setNoiseStd(0.2));
         simclr.put("rotationProbability", p -> p.setRotationProbability(0.5));
+        simclr.put("featureStorage", p -> p.setFeatureStorage("float16")); // the quadrants' values are continuous
+        simclr.put("maxBlockSizeInMB", p -> p.setMaxBlockSizeInMB(0.02)); // more chunks: another sample order
         Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> moco = new LinkedHashMap<>();
         moco.put("queueSize", p -> p.setQueueSize(64));
         moco.put("momentum", p -> p.setMomentum(0.5));
