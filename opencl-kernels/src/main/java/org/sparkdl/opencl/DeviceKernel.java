@@ -57,6 +57,25 @@ final class DeviceKernel extends Kernel {
     static final int OP_AVG_POOL_BACKWARD = 4;
     static final int OP_CONV_INPUT_GRAD = 5;
     static final int OP_BIAS_GRAD = 6;
+    // The resident step's own operations (OpenClResidentStep): they read and write the arena only.
+    static final int OP_COPY = 7;
+    static final int OP_FILL = 8;
+    static final int OP_RELU = 9;
+    static final int OP_RELU_BACKWARD = 10;
+    static final int OP_ADD_BIAS = 11;
+    static final int OP_SUM_SLICES = 12;
+    static final int OP_SOFTMAX_CROSS_ENTROPY = 13;
+    static final int OP_STEP_RESULT = 14;
+    static final int OP_ADAM = 15;
+    static final int OP_SGD = 16;
+    static final int OP_SET_GUARD = 17;
+    /** Arrays {@link #OP_COPY} reads from or writes to. */
+    static final int KIND_MEM = 0;
+
+    static final int KIND_STAGING = 1;
+    static final int KIND_BATCH = 2;
+    /** {@link #result}: the step's summed loss, its correct predictions, and 1 if the arena was lost. */
+    static final int RESULT_SIZE = 4;
     /** Work-group size of the bias-gradient sums and of the one-item-per-element operations. */
     static final int WG = 256;
 
@@ -106,6 +125,56 @@ final class DeviceKernel extends Kernel {
 
     int aGuard = -1;
     float token;
+
+    // The resident step (OpenClResidentStep). With resident = 1, every operation reads and writes
+    // the arena mem (argmax: imem) at the offsets below instead of the fields a, b, c, y, bias and
+    // argmax: one field, so one device buffer that stays there for the whole fit.
+    int resident;
+    float[] mem = new float[1];
+    int[] imem = new int[1];
+    /** The state on its way to or from the device, once per averaging round. */
+    float[] staging = new float[1];
+    /** The mini-batch's features, then its labels: the one upload of a step. */
+    float[] batchIn = new float[1];
+    /** The one download of a step ({@link #RESULT_SIZE} floats). */
+    float[] result = new float[RESULT_SIZE];
+    /** Where the arena keeps {@link #residentToken}: a fresh host copy of the arena holds 0 there. */
+    int guardIndex;
+
+    float residentToken;
+    int yOffset;
+    int biasOffset;
+    int argmaxOffset;
+    /** Where a split product's partial sums go (0 in {@link #c} = the host's partial-sum array). */
+    int partialOffset;
+    /** Where the bias gradient's partial sums go in the arena. */
+    int biasPartialOffset;
+    // Operands of the element-wise operations: arena offsets, and the copy's array kinds.
+    int src;
+    int src2;
+    int src3;
+    int dst;
+    int srcKind;
+    int dstKind;
+    int rows;
+    int cols;
+    int slices;
+    int itemStride;
+    int sliceStride;
+    float fillValue;
+    // Optimizer constants of a launch, computed on the host as the CPU optimizers compute them.
+    float beta1;
+    float oneMinusBeta1;
+    float beta2;
+    float oneMinusBeta2;
+    float stepSize;
+    float sqrtBc2;
+    float eps;
+    float decay;
+    float l1;
+    float l2;
+    float momentum;
+    int nesterov;
     // Pooling geometry (its input is the convolution's output, so it has its own fields).
     int poolHeight;
     int poolWidth;
@@ -200,6 +269,18 @@ final class DeviceKernel extends Kernel {
         bias = biasArray != null ? biasArray : noBias;
     }
 
+    /** Host side: the next launches address the host-call fields, each from its start. */
+    void hostArrays() {
+        resident = 0;
+        aOffset = 0;
+        bOffset = 0;
+        cOffset = 0;
+        yOffset = 0;
+        biasOffset = 0;
+        argmaxOffset = 0;
+        partialOffset = 0;
+    }
+
     /** m×k times k×n, and the convolution the implicit modes address (null for plain products). */
     void shape(int rows, int columns, int depth, ConvGeometry conv) {
         m = rows;
@@ -229,6 +310,8 @@ final class DeviceKernel extends Kernel {
             }
         } else if (op == OP_BIAS_GRAD) {
             biasGradient();
+        } else if (op == OP_STEP_RESULT) {
+            stepResult();
         } else {
             int i = getGlobalId();
             if (i == 0) {
@@ -239,8 +322,10 @@ final class DeviceKernel extends Kernel {
                     poolForward(i);
                 } else if (op == OP_CONV_INPUT_GRAD) {
                     inputGradient(i);
-                } else {
+                } else if (op == OP_MAX_POOL_BACKWARD || op == OP_AVG_POOL_BACKWARD) {
                     poolBackward(i);
+                } else {
+                    residentElement(i);
                 }
             }
         }
@@ -325,7 +410,7 @@ final class DeviceKernel extends Kernel {
                 int col = col0 + lc + j * TS;
                 if (row < m && col < n) {
                     if (partial == 1) {
-                        c[(getGroupId(2) * m + row) * n + col] = acc[i * RT + j];
+                        writeC(partialOffset + (getGroupId(2) * m + row) * n + col, acc[i * RT + j]);
                     } else {
                         store(row, col, acc[i * RT + j]);
                     }
@@ -428,12 +513,12 @@ final class DeviceKernel extends Kernel {
         int plane = t / poolOutH;
         int base = plane * poolHeight * poolWidth;
         int best = base + oy * poolStride * poolWidth + ox * poolStride;
-        float bestValue = c[best];
+        float bestValue = readC(cOffset + best);
         float sum = 0f;
         for (int ki = 0; ki < poolWindow; ki++) {
             for (int kj = 0; kj < poolWindow; kj++) {
                 int j = base + (oy * poolStride + ki) * poolWidth + ox * poolStride + kj;
-                float v = c[j];
+                float v = readC(cOffset + j);
                 sum += v;
                 if (v > bestValue) {
                     bestValue = v;
@@ -442,10 +527,10 @@ final class DeviceKernel extends Kernel {
             }
         }
         if (op == OP_MAX_POOL_FORWARD) {
-            y[i] = bestValue;
-            argmax[i] = best;
+            writeY(yOffset + i, bestValue);
+            writeArgmax(argmaxOffset + i, best);
         } else {
-            y[i] = sum / (poolWindow * poolWindow);
+            writeY(yOffset + i, sum / (poolWindow * poolWindow));
         }
     }
 
@@ -468,13 +553,13 @@ final class DeviceKernel extends Kernel {
             for (int ox = oxFrom; ox <= oxTo; ox++) {
                 int o = (plane * poolOutH + oy) * poolOutW + ox;
                 if (op == OP_AVG_POOL_BACKWARD) {
-                    sum += y[o] / (poolWindow * poolWindow);
-                } else if (argmax[o] == i) {
-                    sum += y[o];
+                    sum += readY(yOffset + o) / (poolWindow * poolWindow);
+                } else if (readArgmax(argmaxOffset + o) == i) {
+                    sum += readY(yOffset + o);
                 }
             }
         }
-        a[i] = sum;
+        writeA(aOffset + i, sum);
     }
 
     /**
@@ -499,14 +584,14 @@ final class DeviceKernel extends Kernel {
                     if (sx >= 0 && sx % stride == 0 && sx / stride < outW) {
                         int ox = sx / stride;
                         for (int f = 0; f < filters; f++) {
-                            sum += b[((f * inChannels + ch) * kernelH + ki) * kernelW + kj]
-                                    * a[((img * filters + f) * outH + oy) * outW + ox];
+                            sum += readB(bOffset + ((f * inChannels + ch) * kernelH + ki) * kernelW + kj)
+                                    * readA(aOffset + ((img * filters + f) * outH + oy) * outW + ox);
                         }
                     }
                 }
             }
         }
-        c[i] = sum;
+        writeC(cOffset + i, sum);
     }
 
     /**
@@ -528,7 +613,7 @@ final class DeviceKernel extends Kernel {
         float s = 0f;
         for (int e = chunk * WG + lid; e < terms; e += chunks * WG) {
             int img = e / pixels;
-            s += a[(img * filters + f) * pixels + (e - img * pixels)];
+            s += readA(aOffset + (img * filters + f) * pixels + (e - img * pixels));
         }
         tileA[lid] = s;
         localBarrier();
@@ -539,7 +624,11 @@ final class DeviceKernel extends Kernel {
             localBarrier();
         }
         if (lid == 0) {
-            biasPartial[f * chunks + chunk] = tileA[0];
+            if (resident == 1) {
+                mem[biasPartialOffset + f * chunks + chunk] = tileA[0];
+            } else {
+                biasPartial[f * chunks + chunk] = tileA[0];
+            }
         }
     }
 
@@ -549,11 +638,11 @@ final class DeviceKernel extends Kernel {
             int pixels = outH * outW;
             int img = kk / pixels;
             int p = kk - img * pixels;
-            v = a[(img * filters + row) * pixels + p];
+            v = readA(aOffset + (img * filters + row) * pixels + p);
         } else if (transA == 0) {
-            v = a[aOffset + row * k + kk];
+            v = readA(aOffset + row * k + kk);
         } else {
-            v = a[aOffset + kk * m + row];
+            v = readA(aOffset + kk * m + row);
         }
         return v;
     }
@@ -565,9 +654,9 @@ final class DeviceKernel extends Kernel {
         } else if (bMode == B_IM2COL_T) {
             v = im2col(col, kk);
         } else if (transB == 0) {
-            v = b[bOffset + kk * n + col];
+            v = readB(bOffset + kk * n + col);
         } else {
-            v = b[bOffset + col * k + kk];
+            v = readB(bOffset + col * k + kk);
         }
         return v;
     }
@@ -588,7 +677,7 @@ final class DeviceKernel extends Kernel {
         int ix = ox * stride - pad + kj;
         float v = 0f;
         if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
-            v = b[((img * inChannels + ch) * height + iy) * width + ix];
+            v = readB(bOffset + ((img * inChannels + ch) * height + iy) * width + ix);
         }
         return v;
     }
@@ -598,18 +687,293 @@ final class DeviceKernel extends Kernel {
             int pixels = outH * outW;
             int img = col / pixels;
             int p = col - img * pixels;
-            float v = value + bias[row];
+            float v = value + readBias(biasOffset + row);
             if (cMode == C_CONV_OUT_RELU && v < 0f) {
                 v = 0f; // as Math.max(v, 0f) on the CPU but for the sign of a zero: NaN stays NaN
             }
-            c[(img * filters + row) * pixels + p] = v;
+            writeC(cOffset + (img * filters + row) * pixels + p, v);
         } else {
             int i = cOffset + row * n + col;
             if (beta == 0f) {
-                c[i] = alpha * value; // C may hold garbage (even NaN) when beta is 0: never read it
+                writeC(i, alpha * value); // C may hold garbage (even NaN) when beta is 0: never read it
             } else {
-                c[i] = alpha * value + beta * c[i];
+                writeC(i, alpha * value + beta * readC(i));
             }
+        }
+    }
+
+    /** One element (or row, for the loss) of the resident step's element-wise operations. */
+    private void residentElement(int i) {
+        if (op == OP_COPY) {
+            write(dstKind, dst + i, read(srcKind, src + i));
+        } else if (op == OP_FILL) {
+            mem[dst + i] = fillValue;
+        } else if (op == OP_RELU) {
+            // y = max(x, 0), as the CPU's ReLU (NaN stays NaN)
+            float v = mem[src + i];
+            if (v < 0f) {
+                v = 0f;
+            }
+            mem[dst + i] = v;
+        } else if (op == OP_RELU_BACKWARD) {
+            // dx = dy where y > 0, else 0 (src: dy, src2: y)
+            float g = 0f;
+            if (mem[src2 + i] > 0f) {
+                g = mem[src + i];
+            }
+            mem[dst + i] = g;
+        } else if (op == OP_ADD_BIAS) {
+            // y[r, j] += b[j] over rows of cols
+            mem[dst + i] += mem[src + i % cols];
+        } else if (op == OP_SUM_SLICES) {
+            sumSlices(i);
+        } else if (op == OP_SOFTMAX_CROSS_ENTROPY) {
+            softmaxCrossEntropy(i);
+        } else if (op == OP_ADAM) {
+            adam(i);
+        } else if (op == OP_SGD) {
+            sgd(i);
+        } else if (op == OP_SET_GUARD) {
+            mem[guardIndex] = residentToken;
+        }
+    }
+
+    /**
+     * {@code dst[i] = alpha·Σ_q src[i·itemStride + q·sliceStride] + beta·dst[i]} over q < slices:
+     * a split product's partial sums (itemStride 1, sliceStride m·n), the bias gradient's partial
+     * sums (chunks, 1), or a dense layer's bias gradient, the column sums of dy (1, columns).
+     */
+    private void sumSlices(int i) {
+        float sum = 0f;
+        for (int q = 0; q < slices; q++) {
+            sum += mem[src + i * itemStride + q * sliceStride];
+        }
+        if (beta == 0f) {
+            mem[dst + i] = alpha * sum;
+        } else {
+            mem[dst + i] = alpha * sum + beta * mem[dst + i];
+        }
+    }
+
+    /**
+     * Softmax cross-entropy of row i of the logits z[rows, cols] (src) against its label (src2):
+     * dz (dst) = (softmax(z) − onehot) / rows, the row's loss at src3 + i and 1 at src3 + rows + i
+     * when its arg-max (the first largest) is the label.
+     */
+    private void softmaxCrossEntropy(int i) {
+        int base = src + i * cols;
+        float largest = mem[base];
+        int best = 0;
+        for (int j = 1; j < cols; j++) {
+            if (mem[base + j] > largest) {
+                largest = mem[base + j];
+                best = j;
+            }
+        }
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            sum += exp(mem[base + j] - largest);
+        }
+        int label = (int) mem[src2 + i];
+        float scale = 1f / rows;
+        for (int j = 0; j < cols; j++) {
+            float g = exp(mem[base + j] - largest) / sum * scale;
+            if (j == label) {
+                g -= scale;
+            }
+            mem[dst + i * cols + j] = g;
+        }
+        mem[src3 + i] = log(sum) + largest - mem[base + label];
+        float hit = 0f;
+        if (best == label) {
+            hit = 1f;
+        }
+        mem[src3 + rows + i] = hit;
+    }
+
+    /**
+     * One work-group sums the step's per-row losses and hits (src, src + rows) into {@link
+     * #result}, and reports whether the arena still holds its guard token.
+     */
+    private void stepResult() {
+        int lid = getLocalId(0);
+        float loss = 0f;
+        float hits = 0f;
+        for (int j = lid; j < rows; j += WG) {
+            loss += mem[src + j];
+            hits += mem[src + rows + j];
+        }
+        tileA[lid] = loss;
+        tileB[lid] = hits;
+        localBarrier();
+        for (int span = WG / 2; span > 0; span /= 2) {
+            if (lid < span) {
+                tileA[lid] += tileA[lid + span];
+                tileB[lid] += tileB[lid + span];
+            }
+            localBarrier();
+        }
+        if (lid == 0) {
+            result[0] = tileA[0];
+            result[1] = tileB[0];
+            float lost = 0f;
+            if (mem[guardIndex] != residentToken) {
+                lost = 1f;
+            }
+            result[2] = lost;
+        }
+    }
+
+    /** The gradient at i with the L1/L2 penalties of a decayed parameter (l1 = l2 = 0 otherwise). */
+    private float penalised(float w, float g) {
+        float sign = 0f;
+        if (w > 0f) {
+            sign = 1f;
+        } else if (w < 0f) {
+            sign = -1f;
+        }
+        return g + (l2 * w + l1 * sign);
+    }
+
+    /** Adam (AdamW with decay ≠ 1) on one element: w at dst, g at src, m at src2, v at src3. */
+    private void adam(int i) {
+        float w = mem[dst + i];
+        float g = penalised(w, mem[src + i]);
+        float m = beta1 * mem[src2 + i] + oneMinusBeta1 * g;
+        float v = beta2 * mem[src3 + i] + oneMinusBeta2 * g * g;
+        mem[src2 + i] = m;
+        mem[src3 + i] = v;
+        mem[dst + i] = w * decay - stepSize * m / (sqrt(v) / sqrtBc2 + eps);
+    }
+
+    /** SGD on one element: w at dst, g at src, the momentum buffer (if momentum > 0) at src2. */
+    private void sgd(int i) {
+        float w = mem[dst + i];
+        float g = penalised(w, mem[src + i]);
+        if (momentum == 0f) {
+            mem[dst + i] = w - stepSize * g;
+        } else {
+            float b = momentum * mem[src2 + i] + g;
+            mem[src2 + i] = b;
+            float update = b;
+            if (nesterov == 1) {
+                update = g + momentum * b;
+            }
+            mem[dst + i] = w - stepSize * update;
+        }
+    }
+
+    private float read(int kind, int i) {
+        float v = 0f;
+        if (kind == KIND_MEM) {
+            v = mem[i];
+        } else if (kind == KIND_STAGING) {
+            v = staging[i];
+        } else {
+            v = batchIn[i];
+        }
+        return v;
+    }
+
+    private void write(int kind, int i, float v) {
+        if (kind == KIND_MEM) {
+            mem[i] = v;
+        } else {
+            staging[i] = v;
+        }
+    }
+
+    // Operand access: the host-call fields, or the arena in a resident step.
+
+    private float readA(int i) {
+        float v = 0f;
+        if (resident == 1) {
+            v = mem[i];
+        } else {
+            v = a[i];
+        }
+        return v;
+    }
+
+    private void writeA(int i, float v) {
+        if (resident == 1) {
+            mem[i] = v;
+        } else {
+            a[i] = v;
+        }
+    }
+
+    private float readB(int i) {
+        float v = 0f;
+        if (resident == 1) {
+            v = mem[i];
+        } else {
+            v = b[i];
+        }
+        return v;
+    }
+
+    private float readC(int i) {
+        float v = 0f;
+        if (resident == 1) {
+            v = mem[i];
+        } else {
+            v = c[i];
+        }
+        return v;
+    }
+
+    private void writeC(int i, float v) {
+        if (resident == 1) {
+            mem[i] = v;
+        } else {
+            c[i] = v;
+        }
+    }
+
+    private float readY(int i) {
+        float v = 0f;
+        if (resident == 1) {
+            v = mem[i];
+        } else {
+            v = y[i];
+        }
+        return v;
+    }
+
+    private void writeY(int i, float v) {
+        if (resident == 1) {
+            mem[i] = v;
+        } else {
+            y[i] = v;
+        }
+    }
+
+    private float readBias(int i) {
+        float v = 0f;
+        if (resident == 1) {
+            v = mem[i];
+        } else {
+            v = bias[i];
+        }
+        return v;
+    }
+
+    private int readArgmax(int i) {
+        int v = 0;
+        if (resident == 1) {
+            v = imem[i];
+        } else {
+            v = argmax[i];
+        }
+        return v;
+    }
+
+    private void writeArgmax(int i, int v) {
+        if (resident == 1) {
+            imem[i] = v;
+        } else {
+            argmax[i] = v;
         }
     }
 }

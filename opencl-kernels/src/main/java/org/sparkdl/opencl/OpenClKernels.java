@@ -14,6 +14,9 @@ import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.kernels.MaxPoolOutput;
 import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.kernels.SizeChecks;
+import org.sparkdl.core.train.ResidentBackend;
+import org.sparkdl.core.train.ResidentStep;
+import org.sparkdl.core.train.Trainer;
 
 /**
  * {@link Kernels} on an OpenCL device through Aparapi. All operations are one kernel class
@@ -31,7 +34,7 @@ import org.sparkdl.core.kernels.SizeChecks;
  * checked to have run on OpenCL; otherwise this throws. Sizes are checked before every launch:
  * an out-of-bounds access on the device can crash the JVM.
  */
-public final class OpenClKernels implements Kernels {
+public final class OpenClKernels implements Kernels, ResidentBackend {
     private final OpenCLDevice device;
     private final String deviceName;
     private final DeviceKernel dev = new DeviceKernel();
@@ -43,6 +46,12 @@ public final class OpenClKernels implements Kernels {
      * pooling run as two calls' worth of launches, the convolution's output going down and back up.
      */
     private static final boolean HAND_OVER = !"false".equals(System.getProperty("sparkdl.opencl.handOver"));
+
+    /**
+     * Switch to compare: with {@code -Dsparkdl.opencl.resident=false} training steps run through
+     * the per-call kernels even where they could stay on the device.
+     */
+    private static final boolean RESIDENT = !"false".equals(System.getProperty("sparkdl.opencl.resident"));
 
     /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
     private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
@@ -167,6 +176,16 @@ public final class OpenClKernels implements Kernels {
     @Override
     public String name() {
         return "opencl(" + deviceName + ")";
+    }
+
+    @Override
+    public String whyNotResident(Trainer trainer) {
+        return RESIDENT ? ResidentProgram.whyNot(trainer) : "turned off by -Dsparkdl.opencl.resident=false";
+    }
+
+    @Override
+    public ResidentStep residentStep(Trainer trainer, int maxBatch) {
+        return new OpenClResidentStep(this, trainer, maxBatch);
     }
 
     /** The implicit-GEMM convolutions need no im2col scratch. */
@@ -428,7 +447,7 @@ public final class OpenClKernels implements Kernels {
         int terms = geo.batch() * geo.outPixels();
         int filters = geo.outChannels();
         // enough work-groups to occupy the device, each summing at least 8 terms per work-item
-        int chunks = Math.max(1, Math.min(ceilDiv(minWorkGroups, filters), terms / (8 * DeviceKernel.WG)));
+        int chunks = biasChunks(filters, terms);
         if (k.biasPartial.length < filters * chunks) {
             k.biasPartial = new float[filters * chunks];
         }
@@ -437,7 +456,7 @@ public final class OpenClKernels implements Kernels {
         k.filters = filters;
         k.pixels = geo.outPixels();
         k.chunks = chunks;
-        launch(Range.create2D(device, chunks * DeviceKernel.WG, filters, DeviceKernel.WG, 1));
+        launchBiasGradient(filters, chunks);
         download(k.biasPartial); // written where it is read: no upload
         for (int f = 0; f < filters; f++) {
             float sum = 0f;
@@ -554,28 +573,7 @@ public final class OpenClKernels implements Kernels {
     private void runGemm(boolean cIsInput, boolean download) {
         DeviceKernel g = dev;
         float[] out = g.c;
-        // Small products stay simple, unless a long k needs the register-tiled shape's k split to
-        // occupy the device (the first convolution's weight gradient: 32×25 outputs, k = N·H·W:
-        // 11 ms simple, 0.36 ms split on an H200).
-        boolean tiled = gemmShape == GemmShape.REGISTER_TILED
-                || (gemmShape == GemmShape.AUTO && ((g.m >= 32 && g.n >= 32) || g.k >= 4096));
-        int slices = 1;
-        if (tiled) {
-            int blocks = ceilDiv(g.n, DeviceKernel.BT) * ceilDiv(g.m, DeviceKernel.BT);
-            if (g.cMode == DeviceKernel.C_PLAIN && download && blocks < minWorkGroups) {
-                // each slice keeps at least 16 staging steps, so partial sums stay a small extra cost
-                int most = Math.max(1, g.k / (16 * DeviceKernel.BK));
-                slices = Math.min(most, ceilDiv(minWorkGroups, blocks));
-            }
-            g.registerTiled = 1;
-            g.prefetch = PREFETCH ? 1 : 0;
-            g.kSlice = roundUp(ceilDiv(g.k, slices), DeviceKernel.BK);
-            slices = ceilDiv(g.k, g.kSlice);
-        } else {
-            g.registerTiled = 0;
-            g.kSlice = g.k;
-        }
-        g.partial = slices > 1 ? 1 : 0;
+        int slices = shapeGemm(g.cMode == DeviceKernel.C_PLAIN && download);
         if (slices > 1) {
             long size = (long) slices * g.m * g.n;
             if (size > Integer.MAX_VALUE - 8) {
@@ -588,7 +586,64 @@ public final class OpenClKernels implements Kernels {
         } else if (cIsInput) {
             upload(out);
         }
-        if (tiled) {
+        launchGemm(slices);
+        if (slices > 1) {
+            download(partialSums);
+            g.c = out;
+            addPartialSums(g, slices, out);
+        } else if (download) {
+            download(out);
+        }
+    }
+
+    /** Whether a product of these sizes runs register-tiled ({@link GemmShape}). */
+    private boolean tiled(int m, int n, int k) {
+        // Small products stay simple, unless a long k needs the register-tiled shape's k split to
+        // occupy the device (the first convolution's weight gradient: 32×25 outputs, k = N·H·W:
+        // 11 ms simple, 0.36 ms split on an H200).
+        return gemmShape == GemmShape.REGISTER_TILED
+                || (gemmShape == GemmShape.AUTO && ((m >= 32 && n >= 32) || k >= 4096));
+    }
+
+    /**
+     * How many k slices a product of these sizes is split into: more than one only for a
+     * register-tiled product that may write partial sums and has too few blocks to occupy the device.
+     */
+    int slices(int m, int n, int k, boolean mayPartial) {
+        return tiled(m, n, k) ? ceilDiv(k, kSlice(m, n, k, mayPartial)) : 1;
+    }
+
+    /** The k-depth of each slice of a register-tiled product. */
+    private int kSlice(int m, int n, int k, boolean mayPartial) {
+        int slices = 1;
+        int blocks = ceilDiv(n, DeviceKernel.BT) * ceilDiv(m, DeviceKernel.BT);
+        if (mayPartial && blocks < minWorkGroups) {
+            // each slice keeps at least 16 staging steps, so partial sums stay a small extra cost
+            int most = Math.max(1, k / (16 * DeviceKernel.BK));
+            slices = Math.min(most, ceilDiv(minWorkGroups, blocks));
+        }
+        return roundUp(ceilDiv(k, slices), DeviceKernel.BK);
+    }
+
+    /** Sets the work-group shape of the product set up on {@link #dev}; returns its k slices. */
+    private int shapeGemm(boolean mayPartial) {
+        DeviceKernel g = dev;
+        int slices = slices(g.m, g.n, g.k, mayPartial);
+        if (tiled(g.m, g.n, g.k)) {
+            g.registerTiled = 1;
+            g.prefetch = PREFETCH ? 1 : 0;
+            g.kSlice = kSlice(g.m, g.n, g.k, mayPartial);
+        } else {
+            g.registerTiled = 0;
+            g.kSlice = g.k;
+        }
+        g.partial = slices > 1 ? 1 : 0;
+        return slices;
+    }
+
+    private void launchGemm(int slices) {
+        DeviceKernel g = dev;
+        if (g.registerTiled == 1) {
             int blocksN = ceilDiv(g.n, DeviceKernel.BT);
             int blocksM = ceilDiv(g.m, DeviceKernel.BT);
             launch(Range.create3D(
@@ -607,13 +662,59 @@ public final class OpenClKernels implements Kernels {
                     DeviceKernel.TS,
                     DeviceKernel.TS));
         }
+    }
+
+    /**
+     * The resident step's product, set up on {@link #dev} over the arena: a split k writes its
+     * partial sums to the arena at {@code scratch} (room for {@link #slices} · m · n floats), which
+     * a second launch adds into C on the device.
+     */
+    void residentGemm(int scratch) {
+        DeviceKernel g = dev;
+        int slices = shapeGemm(g.cMode == DeviceKernel.C_PLAIN);
+        g.partialOffset = scratch;
+        launchGemm(slices);
         if (slices > 1) {
-            download(partialSums);
-            g.c = out;
-            addPartialSums(g, slices, out);
-        } else if (download) {
-            download(out);
+            int mn = g.m * g.n;
+            g.op = DeviceKernel.OP_SUM_SLICES;
+            g.dst = g.cOffset;
+            g.src = scratch;
+            g.slices = slices;
+            g.itemStride = 1;
+            g.sliceStride = mn;
+            g.total = mn;
+            launch(linear(mn)); // alpha and beta are the product's
         }
+    }
+
+    /** The bias gradient's partial sums per filter: chunks of N·P terms, enough to occupy the device. */
+    int biasChunks(int filters, int terms) {
+        return Math.max(1, Math.min(ceilDiv(minWorkGroups, filters), terms / (8 * DeviceKernel.WG)));
+    }
+
+    /** The OpenCL device these kernels run on. */
+    OpenCLDevice device() {
+        return device;
+    }
+
+    /** The one kernel instance every launch of these kernels goes through, resident steps' too. */
+    DeviceKernel deviceKernel() {
+        return dev;
+    }
+
+    /** Launches {@link #dev} with one work-item per element of {@code total}. */
+    void launchLinear(int total) {
+        launch(linear(total));
+    }
+
+    /** Launches {@link #dev}'s bias-gradient partial sums for {@code filters} × {@code chunks}. */
+    void launchBiasGradient(int filters, int chunks) {
+        launch(Range.create2D(device, chunks * DeviceKernel.WG, filters, DeviceKernel.WG, 1));
+    }
+
+    /** Launches one work-group of {@link DeviceKernel#WG} items. */
+    void launchOneGroup() {
+        launch(Range.create(device, DeviceKernel.WG, DeviceKernel.WG));
     }
 
     /** C = alpha·Σ partials + beta·C, the store of {@link DeviceKernel#C_PLAIN} after a split k. */

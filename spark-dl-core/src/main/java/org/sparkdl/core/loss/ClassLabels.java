@@ -4,7 +4,7 @@ import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
 /** Checks of class-index targets shared by the classification losses. */
-final class ClassLabels {
+public final class ClassLabels {
     private ClassLabels() {}
 
     /** Returns the labels as ints after checking that each is an integer in [0, classes). */
@@ -19,15 +19,22 @@ final class ClassLabels {
             throw new IllegalArgumentException("expected " + n + " labels (one per row), got " + target.size());
         }
         int[] labels = into != null && into.length == n ? into : new int[n];
+        check(target.data(), n, classes);
         float[] t = target.data();
+        for (int i = 0; i < n; i++) {
+            labels[i] = (int) t[i];
+        }
+        return labels;
+    }
+
+    /** Checks that each of the first {@code n} targets is an integer in [0, classes). */
+    public static void check(float[] t, int n, int classes) {
         for (int i = 0; i < n; i++) {
             float v = t[i];
             if (!(v >= 0 && v < classes) || v != Math.rint(v)) {
                 throw new IllegalArgumentException("label " + v + " at row " + i
                         + " is not a class index: expected an integer in [0, " + classes + ")");
             }
-            labels[i] = (int) v;
         }
-        return labels;
     }
 }

@@ -69,11 +69,16 @@ public final class Conv2d implements WeightedLayer {
 
     /** The geometry of this convolution over a batch {@code x[N,C,H,W]}; throws if x does not fit. */
     ConvGeometry geometryFor(Tensor x) {
-        if (x.rank() != 4 || x.dim(1) != inChannels) {
+        return geometryFor(x.shape());
+    }
+
+    /** The geometry of this convolution over an input of shape {@code N x C x H x W}; throws if it does not fit. */
+    public ConvGeometry geometryFor(int[] shape) {
+        if (shape.length != 4 || shape[1] != inChannels) {
             throw new ShapeException(
-                    describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(x.shape()));
+                    describe() + " expects input N x " + inChannels + " x H x W, got " + Shapes.describe(shape));
         }
-        return new ConvGeometry(x.dim(0), inChannels, x.dim(2), x.dim(3), filters, kernelH, kernelW, stride, pad);
+        return new ConvGeometry(shape[0], inChannels, shape[2], shape[3], filters, kernelH, kernelW, stride, pad);
     }
 
     @Override

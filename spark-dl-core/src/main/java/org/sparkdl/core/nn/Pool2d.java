@@ -54,7 +54,7 @@ public final class Pool2d implements Layer {
     }
 
     /** This pooling's geometry over an {@code N x C x H x W} input (also for {@link ConvBlock}). */
-    PoolGeometry geometryFor(int[] shape) {
+    public PoolGeometry geometryFor(int[] shape) {
         if (shape.length != 4) {
             throw new ShapeException(describe() + " expects N x C x H x W input, got " + Shapes.describe(shape));
         }

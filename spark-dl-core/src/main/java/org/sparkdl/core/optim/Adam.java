@@ -31,6 +31,23 @@ public final class Adam extends Optimizer {
 
     private final List<Boolean> decayed;
 
+    public float beta1() {
+        return beta1;
+    }
+
+    public float beta2() {
+        return beta2;
+    }
+
+    public float eps() {
+        return eps;
+    }
+
+    /** The decoupled (AdamW) weight decay λ; 0 for plain Adam. */
+    public float decoupledDecay() {
+        return decoupledDecay;
+    }
+
     @Override
     protected void update(int index, float[] w, float[] g, float lr, long step) {
         float[] m = slot(0, index);

@@ -93,6 +93,16 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /** L1 penalty strength on decayed parameters. */
+    public double l1() {
+        return l1;
+    }
+
+    /** L2 penalty strength on decayed parameters. */
+    public double l2() {
+        return l2;
+    }
+
     protected static double nonNegative(String name, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException(name + " must be a finite non-negative number, got " + v);

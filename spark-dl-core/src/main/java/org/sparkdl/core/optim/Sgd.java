@@ -27,6 +27,14 @@ public final class Sgd extends Optimizer {
         this.nesterov = nesterov;
     }
 
+    public float momentum() {
+        return momentum;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
     @Override
     protected void update(int index, float[] w, float[] g, float lr, long step) {
         if (momentum == 0) {

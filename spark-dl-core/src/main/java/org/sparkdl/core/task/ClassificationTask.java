@@ -23,12 +23,14 @@ public final class ClassificationTask extends NetworkTask {
 
     public ClassificationTask(TrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
         super(config, averageOptimizerState, kernels);
+        keepStepsOnDevice(kernels);
     }
 
     /** @param start the first layers from a pretrained encoder (frozen or not), or null */
     public ClassificationTask(
             TrainingConfig config, boolean averageOptimizerState, PretrainedLayers start, Kernels kernels) {
         super(config, averageOptimizerState, start, kernels);
+        keepStepsOnDevice(kernels);
     }
 
     @Override
@@ -42,6 +44,7 @@ public final class ClassificationTask extends NetworkTask {
 
     @Override
     public void evaluate(DataBlock batch, Figures figures) {
+        trainer.syncHost();
         Tensor logits = model.forward(inputs.tensor(batch, Columns.FEATURES, config.inputShape()), false);
         float[] labels = batch.column(Columns.LABEL).floats();
         figures.add(CORRECT, Evaluation.correct(logits, labels));

@@ -8,6 +8,7 @@ import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
 import org.sparkdl.core.schedule.LearningRateSchedule;
 import org.sparkdl.core.train.MergeRule;
+import org.sparkdl.core.train.ResidentBackend;
 import org.sparkdl.core.train.StateLayout;
 import org.sparkdl.core.train.StateSlot;
 import org.sparkdl.core.train.Trainer;
@@ -22,6 +23,7 @@ import org.sparkdl.core.train.TrainingTask;
  * say what a step and an evaluation are.
  */
 public abstract class NetworkTask implements TrainingTask {
+    private static final System.Logger LOG = System.getLogger(NetworkTask.class.getName());
     public static final String MODEL = "model";
     public static final String OPTIMIZER = "optimizer";
 
@@ -63,8 +65,31 @@ public abstract class NetworkTask implements TrainingTask {
         return layout;
     }
 
+    /**
+     * Runs this task's training steps on the device where {@code kernels} can keep them there
+     * ({@link ResidentBackend}); logs why not where they cannot.
+     */
+    protected final void keepStepsOnDevice(Kernels kernels) {
+        if (!(kernels instanceof ResidentBackend backend)) {
+            return;
+        }
+        String why = backend.whyNotResident(trainer);
+        if (why != null) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "training steps run through per-call kernels on " + kernels.name()
+                            + ", not resident on the device: " + why);
+            return;
+        }
+        trainer.keepOnDevice(backend.residentStep(trainer, config.batchSize()));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "training steps stay on the device: " + trainer.resident().describe());
+    }
+
     @Override
     public void saveState(float[][] slots) {
+        trainer.syncHost();
         model.copyStateTo(slots[0]);
         System.arraycopy(optimizer.state(), 0, slots[1], 0, slots[1].length);
     }
@@ -73,6 +98,7 @@ public abstract class NetworkTask implements TrainingTask {
     public void loadState(float[][] slots) {
         model.loadState(slots[0], 0);
         optimizer.loadState(slots[1], 0);
+        trainer.hostStateChanged();
     }
 
     @Override

@@ -10,6 +10,11 @@ import org.sparkdl.core.tensor.Tensor;
 /**
  * One model replica's training step: zero the gradients, forward, loss, backward, clip, update.
  * The learning rate comes from a schedule indexed by epoch, set by {@link #startEpoch}.
+ *
+ * <p>Told to ({@link #keepOnDevice}), it runs its steps on a {@link ResidentStep} instead, whose
+ * state lives on a device: the host model and optimizer are then brought up to date only when
+ * asked ({@link #syncHost}), and a change to them made on the host must be announced ({@link
+ * #hostStateChanged}) so that the next step uploads it.
  */
 public final class Trainer {
     private final Sequential model;
@@ -18,6 +23,13 @@ public final class Trainer {
     private final LearningRateSchedule schedule;
     private final double clipNorm;
     private Tensor lastOutput;
+    private ResidentStep resident;
+    /** The host's state is newer than the device's: upload before the next resident step. */
+    private boolean hostAhead;
+    /** Resident steps ran since the host's state was last brought up to date. */
+    private boolean deviceAhead;
+
+    private int residentCorrect;
 
     /** @param clipNorm global gradient-norm limit, or 0 for none */
     public Trainer(Sequential model, Loss loss, Optimizer optimizer, LearningRateSchedule schedule, double clipNorm) {
@@ -44,6 +56,37 @@ public final class Trainer {
         return loss;
     }
 
+    /** The global gradient-norm limit, 0 for none. */
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    /** From now on, steps run on {@code step}, starting from the host's current state. */
+    public void keepOnDevice(ResidentStep step) {
+        resident = step;
+        hostAhead = true;
+        deviceAhead = false;
+    }
+
+    /** The step the device runs, or null: steps run on the host model through its kernels. */
+    public ResidentStep resident() {
+        return resident;
+    }
+
+    /** The host model or optimizer state was replaced: the next resident step uploads it first. */
+    public void hostStateChanged() {
+        hostAhead = true;
+        deviceAhead = false;
+    }
+
+    /** Brings the host model and optimizer up to date with the device, where steps ran since. */
+    public void syncHost() {
+        if (resident != null && deviceAhead) {
+            resident.download();
+            deviceAhead = false;
+        }
+    }
+
     /** Sets the learning rate of epoch {@code epoch} (0-based). */
     public void startEpoch(int epoch) {
         optimizer.setLearningRate(schedule.rate(epoch));
@@ -67,7 +110,7 @@ public final class Trainer {
 
     /** How many rows of the last step's output have their arg-max at the class in {@code target}. */
     public int lastCorrect(Tensor target) {
-        return Evaluation.correct(lastOutput, target.data());
+        return resident != null ? residentCorrect : Evaluation.correct(lastOutput, target.data());
     }
 
     /**
@@ -76,15 +119,15 @@ public final class Trainer {
      * targets.
      */
     public float step(Tensor x, Tensor target) {
+        if (resident != null) {
+            return residentStep(x, target);
+        }
         model.zeroGrad();
         Tensor out = model.forward(x, true);
         Tensor scored = perRow(out);
         lastOutput = scored;
         float l = loss.forward(scored, target);
-        if (!Float.isFinite(l)) {
-            throw new ArithmeticException("training loss became " + l + " at optimizer step " + (optimizer.steps() + 1)
-                    + "; lower the learning rate or enable gradient clipping");
-        }
+        checkFinite(l, optimizer.steps() + 1);
         Tensor g = loss.backward();
         model.backward(scored == out ? g : g.reshape(out.shape()));
         if (clipNorm > 0) {
@@ -92,5 +135,25 @@ public final class Trainer {
         }
         optimizer.step();
         return l;
+    }
+
+    private float residentStep(Tensor x, Tensor target) {
+        if (hostAhead) {
+            resident.upload();
+            hostAhead = false;
+        }
+        float l = resident.step(x, target);
+        deviceAhead = true;
+        residentCorrect = resident.lastCorrect();
+        checkFinite(l, -1);
+        return l;
+    }
+
+    /** @param step the optimizer step it was, or -1 where only the device counts steps */
+    private static void checkFinite(float l, long step) {
+        if (!Float.isFinite(l)) {
+            throw new ArithmeticException("training loss became " + l + (step > 0 ? " at optimizer step " + step : "")
+                    + "; lower the learning rate or enable gradient clipping");
+        }
     }
 }

@@ -1,0 +1,247 @@
+package org.sparkdl.opencl;
+
+import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.PoolGeometry;
+
+/**
+ * The launches a resident step is made of, each over the arena ({@link DeviceKernel#mem}) at
+ * offsets: every method sets all the fields its operation reads, so no launch inherits an operand
+ * from the one before. Shapes are in the comments as in the CPU layers; offsets are in floats.
+ */
+final class ResidentOps {
+    private final OpenClKernels kernels;
+    private final DeviceKernel dev;
+
+    ResidentOps(OpenClKernels kernels) {
+        this.kernels = kernels;
+        this.dev = kernels.deviceKernel();
+    }
+
+    /** The launches from here on address the arena. */
+    void begin() {
+        dev.hostArrays();
+        dev.resident = 1;
+        dev.aGuard = -1;
+        dev.cGuard = -1;
+    }
+
+    /** Back to the host-call fields, for the kernels' other callers. */
+    void end() {
+        dev.hostArrays();
+    }
+
+    /** {@code to[dst .. dst+count) = from[src .. src+count)} between the arena, staging and batch arrays. */
+    void copy(int fromKind, int src, int toKind, int dst, int count) {
+        dev.op = DeviceKernel.OP_COPY;
+        dev.srcKind = fromKind;
+        dev.src = src;
+        dev.dstKind = toKind;
+        dev.dst = dst;
+        linear(count);
+    }
+
+    void fill(int dst, int count, float value) {
+        dev.op = DeviceKernel.OP_FILL;
+        dev.dst = dst;
+        dev.fillValue = value;
+        linear(count);
+    }
+
+    /** y = max(x, 0) over count elements. */
+    void relu(int x, int y, int count) {
+        dev.op = DeviceKernel.OP_RELU;
+        dev.src = x;
+        dev.dst = y;
+        linear(count);
+    }
+
+    /** dx = dy where y > 0, else 0. */
+    void reluBackward(int dy, int y, int dx, int count) {
+        dev.op = DeviceKernel.OP_RELU_BACKWARD;
+        dev.src = dy;
+        dev.src2 = y;
+        dev.dst = dx;
+        linear(count);
+    }
+
+    /** y[rows, cols] += bias[cols] on every row. */
+    void addBias(int y, int bias, int rows, int cols) {
+        dev.op = DeviceKernel.OP_ADD_BIAS;
+        dev.dst = y;
+        dev.src = bias;
+        dev.cols = cols;
+        linear(rows * cols);
+    }
+
+    /** {@code dst[i] = alpha·Σ_q src[i·itemStride + q·sliceStride] + beta·dst[i]}, i < items, q < slices. */
+    void sumSlices(int dst, int src, int items, int slices, int itemStride, int sliceStride, float alpha, float beta) {
+        dev.op = DeviceKernel.OP_SUM_SLICES;
+        dev.dst = dst;
+        dev.src = src;
+        dev.slices = slices;
+        dev.itemStride = itemStride;
+        dev.sliceStride = sliceStride;
+        dev.alpha = alpha;
+        dev.beta = beta;
+        linear(items);
+    }
+
+    /**
+     * C[m,n] = op(A)[m,k] · op(B)[k,n] + beta·C, row-major as {@link OpenClKernels#sgemm}; a split k
+     * uses {@code scratch}.
+     */
+    void product(boolean transA, boolean transB, int m, int n, int k, int a, int b, float beta, int c, int scratch) {
+        dev.op = DeviceKernel.OP_GEMM;
+        dev.aOffset = a;
+        dev.transA = transA ? 1 : 0;
+        dev.aMode = DeviceKernel.A_PLAIN;
+        dev.bOffset = b;
+        dev.transB = transB ? 1 : 0;
+        dev.bMode = DeviceKernel.B_PLAIN;
+        dev.cOffset = c;
+        dev.cMode = DeviceKernel.C_PLAIN;
+        dev.alpha = 1f;
+        dev.beta = beta;
+        dev.shape(m, n, k, null);
+        kernels.residentGemm(scratch);
+    }
+
+    /** y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]. */
+    void convForward(ConvGeometry g, int x, int w, int bias, int y) {
+        dev.op = DeviceKernel.OP_GEMM;
+        dev.aOffset = w;
+        dev.transA = 0;
+        dev.aMode = DeviceKernel.A_PLAIN;
+        dev.bOffset = x;
+        dev.transB = 0;
+        dev.bMode = DeviceKernel.B_IM2COL;
+        dev.cOffset = y;
+        dev.cMode = DeviceKernel.C_CONV_OUT;
+        dev.biasOffset = bias;
+        dev.alpha = 1f;
+        dev.beta = 0f;
+        dev.shape(g.outChannels(), g.columns(), g.patchSize(), g);
+        kernels.residentGemm(-1); // a convolution's output never splits k
+    }
+
+    /** dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW]. */
+    void convWeightGradient(ConvGeometry g, int dy, int x, int dw, int scratch) {
+        dev.op = DeviceKernel.OP_GEMM;
+        dev.aOffset = dy;
+        dev.transA = 0;
+        dev.aMode = DeviceKernel.A_DY_CHANNEL_MAJOR;
+        dev.bOffset = x;
+        dev.transB = 0;
+        dev.bMode = DeviceKernel.B_IM2COL_T;
+        dev.cOffset = dw;
+        dev.cMode = DeviceKernel.C_PLAIN;
+        dev.alpha = 1f;
+        dev.beta = 1f;
+        dev.shape(g.outChannels(), g.patchSize(), g.columns(), g);
+        kernels.residentGemm(scratch);
+    }
+
+    /** db[F] += Σ_{n,p} dy[n,f,p], through per-chunk partial sums at {@code scratch}. */
+    void convBiasGradient(ConvGeometry g, int dy, int db, int scratch) {
+        int filters = g.outChannels();
+        int chunks = kernels.biasChunks(filters, g.batch() * g.outPixels());
+        dev.op = DeviceKernel.OP_BIAS_GRAD;
+        dev.aOffset = dy;
+        dev.biasPartialOffset = scratch;
+        dev.batch = g.batch();
+        dev.filters = filters;
+        dev.pixels = g.outPixels();
+        dev.chunks = chunks;
+        kernels.launchBiasGradient(filters, chunks);
+        sumSlices(db, scratch, filters, chunks, chunks, 1, 1f, 1f);
+    }
+
+    /** dx[N,C,H,W] = dy ⋆ᵀ w, one work-item per input element. */
+    void convInputGradient(ConvGeometry g, int dy, int w, int dx) {
+        dev.op = DeviceKernel.OP_CONV_INPUT_GRAD;
+        dev.aOffset = dy;
+        dev.bOffset = w;
+        dev.cOffset = dx;
+        dev.shape(0, 0, 0, g);
+        linear(g.inputSize());
+    }
+
+    /** y = pool(x); for a max pooling, argmax (in the int arena) the input index of each maximum. */
+    void poolForward(PoolGeometry g, boolean max, int x, int y, int argmax) {
+        pool(g, max ? DeviceKernel.OP_MAX_POOL_FORWARD : DeviceKernel.OP_AVG_POOL_FORWARD);
+        dev.cOffset = x;
+        dev.yOffset = y;
+        dev.argmaxOffset = argmax;
+        linear(g.outputSize());
+    }
+
+    /** dx = the pooling's backward of dy (overwritten). */
+    void poolBackward(PoolGeometry g, boolean max, int dy, int argmax, int dx) {
+        pool(g, max ? DeviceKernel.OP_MAX_POOL_BACKWARD : DeviceKernel.OP_AVG_POOL_BACKWARD);
+        dev.yOffset = dy;
+        dev.argmaxOffset = argmax;
+        dev.aOffset = dx;
+        linear(g.inputSize());
+    }
+
+    private void pool(PoolGeometry g, int op) {
+        dev.op = op;
+        dev.poolHeight = g.height();
+        dev.poolWidth = g.width();
+        dev.poolWindow = g.kernel();
+        dev.poolStride = g.stride();
+        dev.poolOutH = g.outH();
+        dev.poolOutW = g.outW();
+    }
+
+    /**
+     * dz[rows, classes] = (softmax(z) − onehot(labels)) / rows; each row's loss at {@code lossRows},
+     * whether its arg-max is its label at {@code lossRows + rows}.
+     */
+    void softmaxCrossEntropy(int logits, int labels, int rows, int classes, int dLogits, int lossRows) {
+        dev.op = DeviceKernel.OP_SOFTMAX_CROSS_ENTROPY;
+        dev.src = logits;
+        dev.src2 = labels;
+        dev.src3 = lossRows;
+        dev.dst = dLogits;
+        dev.rows = rows;
+        dev.cols = classes;
+        linear(rows);
+    }
+
+    /** Sums the rows' losses and hits into {@link DeviceKernel#result}, checking the guard word. */
+    void stepResult(int lossRows, int rows) {
+        dev.op = DeviceKernel.OP_STEP_RESULT;
+        dev.src = lossRows;
+        dev.rows = rows;
+        kernels.launchOneGroup();
+    }
+
+    /** Stores {@code token} at {@code index}: a fresh host copy of the arena does not hold it. */
+    void setGuard(int index, float token) {
+        dev.op = DeviceKernel.OP_SET_GUARD;
+        dev.guardIndex = index;
+        dev.residentToken = token;
+        linear(1);
+    }
+
+    /** The optimizer's constants for the next {@link #update} launches. */
+    DeviceKernel constants() {
+        return dev;
+    }
+
+    /** One optimizer launch ({@link DeviceKernel#OP_ADAM} or {@link DeviceKernel#OP_SGD}) over a parameter. */
+    void update(int op, int w, int g, int slot0, int slot1, int count) {
+        dev.op = op;
+        dev.dst = w;
+        dev.src = g;
+        dev.src2 = slot0;
+        dev.src3 = slot1;
+        linear(count);
+    }
+
+    private void linear(int count) {
+        dev.total = count;
+        kernels.launchLinear(count);
+    }
+}

@@ -1,0 +1,278 @@
+package org.sparkdl.opencl;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.PoolGeometry;
+import org.sparkdl.core.loss.SoftmaxCrossEntropy;
+import org.sparkdl.core.nn.Activation;
+import org.sparkdl.core.nn.Conv2d;
+import org.sparkdl.core.nn.Dense;
+import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.Param;
+import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.optim.Adam;
+import org.sparkdl.core.optim.Optimizer;
+import org.sparkdl.core.optim.Sgd;
+import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.train.Trainer;
+
+/**
+ * A training step laid out in one device arena: which layers, losses and optimizers can run
+ * there ({@link #whyNot}), and where everything lives for a given largest batch. The arena holds,
+ * in this order: the model's state as {@link Sequential#copyStateTo} lays it out and the
+ * optimizer's as {@link Optimizer#state} does (together the round's state, which crosses as one
+ * block), the parameters' gradients (one block, zeroed by one launch), the mini-batch's features
+ * and labels, each layer's output and output gradient, the loss's rows, the products' scratch and
+ * the guard word. Max poolings keep their argmax in a second, int arena.
+ */
+final class ResidentProgram {
+    /** A parameter's optimizer launch: value, gradient and slot offsets, element count. */
+    record Update(int value, int gradient, int slot0, int slot1, int count, boolean decayed) {}
+
+    final int maxBatch;
+    final int inputSize;
+    final int classes;
+    final int modelStateSize;
+    final int stateSize;
+    final int optimizerState;
+    final int gradients;
+    final int gradientCount;
+    final int input;
+    final int labels;
+    final int logits;
+    final int dLogits;
+    final int lossRows;
+    final int guard;
+    final int floats;
+    final int ints;
+    final long activationFloats;
+    final long scratchFloats;
+    final List<ResidentLayer> layers = new ArrayList<>();
+    final List<Update> updates = new ArrayList<>();
+
+    private long next;
+    private long nextInt;
+    private long scratchNeed;
+
+    /** Null when {@code trainer}'s step can run resident, else the first thing that cannot. */
+    static String whyNot(Trainer trainer) {
+        if (trainer.clipNorm() > 0) {
+            return "gradient clipping (clipNorm " + trainer.clipNorm() + ") does not run on the device yet";
+        }
+        if (!(trainer.loss() instanceof SoftmaxCrossEntropy)) {
+            return "the loss " + trainer.loss().name() + " does not run on the device yet (cross_entropy does)";
+        }
+        Optimizer o = trainer.optimizer();
+        if (!(o instanceof Adam || o instanceof Sgd)) {
+            return "the optimizer " + o.name() + " does not run on the device yet (sgd, momentum, nesterov, adam and"
+                    + " adamw do)";
+        }
+        Sequential model = trainer.model();
+        int[] shape = model.inputShape();
+        if (shape.length != 1 && shape.length != 3) {
+            return "sequence inputs (" + Shapes.describe(shape) + ") do not run on the device yet";
+        }
+        for (Layer part : parts(model)) {
+            if (!(part instanceof Conv2d
+                    || part instanceof Pool2d
+                    || part instanceof Flatten
+                    || part instanceof Dense
+                    || part.getClass() == Activation.ReLU.class)) {
+                return "the layer '" + part.describe() + "' does not run on the device yet (conv, maxpool, avgpool,"
+                        + " relu, flatten and dense do)";
+            }
+            int[] out = part.outputShape(shape);
+            if (part instanceof Dense && shape.length != 1) {
+                return "'" + part.describe() + "' on a sequence does not run on the device yet";
+            }
+            shape = out;
+        }
+        if (shape.length != 1) {
+            return "an output of shape " + Shapes.describe(shape) + " does not run on the device yet (classes do)";
+        }
+        return null;
+    }
+
+    /** The model's spec layers in order, fused layers taken apart. */
+    static List<Layer> parts(Sequential model) {
+        List<Layer> parts = new ArrayList<>();
+        for (Layer l : model.layers()) {
+            parts.addAll(l.parts());
+        }
+        return parts;
+    }
+
+    ResidentProgram(Trainer trainer, int maxBatch, OpenClKernels kernels) {
+        String why = whyNot(trainer);
+        if (why != null) {
+            throw new IllegalArgumentException("this training step cannot run resident on the device: " + why);
+        }
+        if (maxBatch <= 0) {
+            throw new IllegalArgumentException("the largest batch must be positive, got " + maxBatch);
+        }
+        Sequential model = trainer.model();
+        Optimizer optimizer = trainer.optimizer();
+        this.maxBatch = maxBatch;
+        this.inputSize = Shapes.size(model.inputShape());
+        this.classes = Shapes.size(model.outputShape());
+        // the state: the model's (parameters, then buffers), then the optimizer's
+        Map<Param, Integer> values = new IdentityHashMap<>();
+        this.modelStateSize = model.stateSize();
+        long offset = 0;
+        for (Param p : model.params()) {
+            values.put(p, (int) offset);
+            offset += p.size();
+        }
+        take(modelStateSize);
+        this.optimizerState = take(optimizer.stateSize());
+        this.stateSize = modelStateSize + optimizer.stateSize();
+        Map<Param, Integer> grads = new IdentityHashMap<>();
+        this.gradientCount = (int) model.parameterCount();
+        this.gradients = take(gradientCount);
+        offset = gradients;
+        for (Param p : model.params()) {
+            grads.put(p, (int) offset);
+            offset += p.size();
+        }
+        layOutUpdates(optimizer, values, grads);
+        long beforeActivations = next;
+        this.input = take((long) maxBatch * inputSize);
+        this.labels = take(maxBatch);
+        this.dLogits = take((long) maxBatch * classes);
+        int last = layOutLayers(model, values, grads, kernels);
+        this.logits = last;
+        this.lossRows = take(2L * maxBatch);
+        this.activationFloats = next - beforeActivations;
+        this.scratchFloats = scratchNeed;
+        int scratch = take(scratchNeed);
+        for (ResidentLayer l : layers) {
+            l.bindScratch(scratch);
+        }
+        this.guard = take(1);
+        this.floats = (int) next;
+        this.ints = (int) Math.max(1, nextInt);
+    }
+
+    private void layOutUpdates(Optimizer optimizer, Map<Param, Integer> values, Map<Param, Integer> grads) {
+        long slotSize = 0;
+        for (Param p : optimizer.params()) {
+            slotSize += p.size();
+        }
+        int slots = (optimizer.stateSize() - 1) / (int) Math.max(1, slotSize);
+        long prefix = 0;
+        for (Param p : optimizer.params()) {
+            // Optimizer.state(): the step count, then slot 0 of every parameter, then slot 1
+            long slot0 = optimizerState + 1 + prefix;
+            long slot1 = slot0 + slotSize;
+            updates.add(new Update(
+                    values.get(p),
+                    grads.get(p),
+                    slots > 0 ? (int) slot0 : -1,
+                    slots > 1 ? (int) slot1 : -1,
+                    p.size(),
+                    p.decayed()));
+            prefix += p.size();
+        }
+    }
+
+    /** Lays out every layer's output and gradients; returns where the last output (the logits) is. */
+    private int layOutLayers(
+            Sequential model, Map<Param, Integer> values, Map<Param, Integer> grads, OpenClKernels kernels) {
+        List<Layer> parts = parts(model);
+        int count = parts.size();
+        int[][] shapes = new int[count + 1][];
+        shapes[0] = model.inputShape();
+        for (int i = 0; i < count; i++) {
+            shapes[i + 1] = parts.get(i).outputShape(shapes[i]);
+        }
+        // outputs: a fresh block per layer, flatten's is its input's
+        int[] out = new int[count];
+        int prev = input;
+        for (int i = 0; i < count; i++) {
+            out[i] = parts.get(i) instanceof Flatten ? prev : take((long) maxBatch * Shapes.size(shapes[i + 1]));
+            prev = out[i];
+        }
+        // output gradients, from the last: the loss's, then a fresh block unless a flatten follows
+        int[] gradOut = new int[count];
+        gradOut[count - 1] = dLogits;
+        for (int i = count - 2; i >= 0; i--) {
+            gradOut[i] = parts.get(i + 1) instanceof Flatten
+                    ? gradOut[i + 1]
+                    : take((long) maxBatch * Shapes.size(shapes[i + 1]));
+        }
+        boolean computesBefore = false;
+        for (int i = 0; i < count; i++) {
+            Layer part = parts.get(i);
+            int x = i == 0 ? input : out[i - 1];
+            int dx = computesBefore ? gradOut[i - 1] : -1;
+            int[] in = shapes[i];
+            if (part instanceof Conv2d conv) {
+                ConvGeometry g = conv.geometryFor(Shapes.withBatch(maxBatch, in));
+                needScratch((long) kernels.slices(g.outChannels(), g.patchSize(), g.columns(), true)
+                        * g.outChannels()
+                        * g.patchSize());
+                needScratch((long) kernels.biasChunks(g.outChannels(), g.columns()) * g.outChannels());
+                layers.add(new ResidentLayer.Conv(
+                        g, x, out[i], gradOut[i], dx, paramOffsets(conv.params(), values, grads)));
+            } else if (part instanceof Pool2d pool) {
+                PoolGeometry g = pool.geometryFor(Shapes.withBatch(maxBatch, in));
+                boolean max = pool.kind() == Pool2d.Kind.MAX;
+                int argmax = max ? takeInts(g.outputSize()) : 0;
+                layers.add(new ResidentLayer.Pool(g, max, x, out[i], gradOut[i], dx, argmax));
+            } else if (part instanceof Dense dense) {
+                int inSize = in[0];
+                int outSize = shapes[i + 1][0];
+                needScratch((long) kernels.slices(outSize, inSize, maxBatch, true) * outSize * inSize);
+                layers.add(new ResidentLayer.Dense(
+                        inSize, outSize, x, out[i], gradOut[i], dx, paramOffsets(dense.params(), values, grads)));
+            } else if (part instanceof Activation.ReLU) {
+                layers.add(new ResidentLayer.Relu(Shapes.size(in), x, out[i], gradOut[i], dx));
+            }
+            computesBefore |= !(part instanceof Flatten);
+        }
+        return out[count - 1];
+    }
+
+    /** A layer's weight and bias: their values' and gradients' offsets. */
+    private static int[] paramOffsets(List<Param> params, Map<Param, Integer> values, Map<Param, Integer> grads) {
+        Param w = params.get(0);
+        Param b = params.get(1);
+        return new int[] {values.get(w), values.get(b), grads.get(w), grads.get(b)};
+    }
+
+    private void needScratch(long floats) {
+        scratchNeed = Math.max(scratchNeed, floats);
+    }
+
+    private int take(long count) {
+        long at = next;
+        next += count;
+        checkArena(next, "float");
+        return (int) at;
+    }
+
+    private int takeInts(long count) {
+        long at = nextInt;
+        nextInt += count;
+        checkArena(nextInt, "int");
+        return (int) at;
+    }
+
+    private void checkArena(long size, String kind) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a resident step at batch " + maxBatch + " needs more than "
+                    + (Integer.MAX_VALUE - 8) + " " + kind + " values in one device arena (a Java array's limit, 8 GB"
+                    + " of floats); lower batchSize");
+        }
+    }
+
+    /** Device memory of the arenas in bytes. */
+    long arenaBytes() {
+        return 4L * floats + 4L * ints;
+    }
+}

@@ -1,0 +1,202 @@
+package org.sparkdl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdl.core.testing.Close.assertClose;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.kernels.Kernels;
+import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.schedule.LearningRateSchedule;
+import org.sparkdl.core.tensor.Tensor;
+import org.sparkdl.core.train.ResidentStep;
+import org.sparkdl.core.train.Trainer;
+import org.sparkdl.core.train.TrainingConfig;
+
+/**
+ * A training step kept on the OpenCL device (pocl here) takes the CPU's steps: the same losses and
+ * the same weights after 20 steps, for every optimizer that runs there; it moves only the batch
+ * up and a few bytes down per step, the state once each way per round; and it survives the loss of
+ * its device memory.
+ */
+class OpenClResidentTest {
+    /** CNN-S's layer kinds at a size pocl trains in seconds: both poolings, flatten, two dense layers. */
+    private static final String SMALL =
+            "conv(8,3,pad=1) relu maxpool(2) conv(12,3,pad=1) relu avgpool(2) flatten dense(24) relu dense(10)";
+
+    private static final int[] SHAPE = {1, 12, 12};
+    private static final int BATCH = 16;
+    private static final int STEPS = 20;
+
+    private static OpenClKernels cl;
+
+    private static OpenClKernels cl() {
+        if (cl == null) {
+            cl = new OpenClKernels(); // throws, failing the test, when no OpenCL device exists
+        }
+        return cl;
+    }
+
+    private static Trainer trainer(String spec, int[] shape, OptimizerConfig optimizer, Kernels kernels) {
+        TrainingConfig config = new TrainingConfig(spec, shape, "cross_entropy", optimizer, 0, BATCH, "he_normal", 11);
+        var model = config.buildModel(kernels);
+        return new Trainer(
+                model,
+                config.buildLoss(),
+                optimizer.create(model.params()),
+                LearningRateSchedule.constant(optimizer.learningRate()),
+                0);
+    }
+
+    /**
+     * Batch {@code b}: the same values for both sides, four batches in turn (so that the model has
+     * something to learn in 20 steps); the last one of a run is short.
+     */
+    private static Tensor[] batch(int b, int[] shape) {
+        SplittableRandom rng = new SplittableRandom(100 + b % 4);
+        int n = b == STEPS - 1 ? BATCH - 5 : BATCH;
+        int size = shape[0] * shape[1] * shape[2];
+        float[] x = new float[n * size];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble();
+        }
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(10);
+        }
+        return new Tensor[] {Tensor.of(x, n, shape[0], shape[1], shape[2]), Tensor.of(y, n)};
+    }
+
+    private static float[] run(Trainer t, int[] shape, int steps) {
+        float[] losses = new float[steps];
+        for (int b = 0; b < steps; b++) {
+            Tensor[] xy = batch(b, shape);
+            losses[b] = t.step(xy[0], xy[1]);
+        }
+        t.syncHost();
+        return losses;
+    }
+
+    private static Trainer resident(String spec, int[] shape, OptimizerConfig optimizer) {
+        Trainer t = trainer(spec, shape, optimizer, cl());
+        assertNull(cl().whyNotResident(t), "this spec and optimizer run resident");
+        t.keepOnDevice(cl().residentStep(t, BATCH));
+        return t;
+    }
+
+    private static void assertSameTraining(Trainer cpu, Trainer device, float[] cpuLosses, float[] deviceLosses) {
+        assertClose("losses step by step", cpuLosses, deviceLosses, 1e-4);
+        float[] a = cpu.model().state();
+        float[] b = device.model().state();
+        assertClose("weights after " + cpuLosses.length + " steps", a, b, 1e-4);
+        assertClose(
+                "optimizer state", cpu.optimizer().state(), device.optimizer().state(), 1e-4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"adam, 0, 0", "adamw, 0.1, 0", "sgd, 0, 0.01", "momentum, 0, 0", "nesterov, 0, 0.01"})
+    void stepsMatchTheCpuForEveryOptimizer(String name, double weightDecay, double l2) {
+        double lr = name.startsWith("adam") ? 0.002 : 0.05;
+        OptimizerConfig o =
+                OptimizerConfig.of(name, lr).withWeightDecay(weightDecay).withPenalties(0, l2);
+        Trainer cpu = trainer(SMALL, SHAPE, o, new CpuKernels());
+        Trainer device = resident(SMALL, SHAPE, o);
+        float[] cpuLosses = run(cpu, SHAPE, STEPS);
+        float[] deviceLosses = run(device, SHAPE, STEPS);
+        float first = cpuLosses[0] + cpuLosses[1] + cpuLosses[2] + cpuLosses[3];
+        float last = cpuLosses[STEPS - 5] + cpuLosses[STEPS - 4] + cpuLosses[STEPS - 3] + cpuLosses[STEPS - 2];
+        assertTrue(last < first, "the model learns the four batches");
+        assertSameTraining(cpu, device, cpuLosses, deviceLosses);
+    }
+
+    @Test
+    void cnnSStepsMatchTheCpu() {
+        String cnnS = "conv(32,5,pad=2) relu maxpool(2) conv(64,5,pad=2) relu maxpool(2) flatten dense(128) relu"
+                + " dense(10)";
+        int[] shape = {1, 28, 28};
+        OptimizerConfig adam = OptimizerConfig.of("adam", 0.001);
+        Trainer cpu = trainer(cnnS, shape, adam, new CpuKernels());
+        Trainer device = resident(cnnS, shape, adam);
+        int steps = 4;
+        assertClose("losses step by step", run(cpu, shape, steps), run(device, shape, steps), 1e-4);
+        // Adam moves a weight by about lr whatever its gradient's size, so where a gradient is a
+        // sum that nearly cancels, the two sides' summation orders show: compare within 1e-4
+        assertWithin("weights", cpu.model().state(), device.model().state(), 1e-4);
+        assertWithin(
+                "optimizer state", cpu.optimizer().state(), device.optimizer().state(), 1e-4);
+    }
+
+    private static void assertWithin(String what, float[] expected, float[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]);
+            assertTrue(d <= tolerance, what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+        }
+    }
+
+    @Test
+    void aStepMovesTheBatchUpAndAFewBytesDownTheStateOncePerRound() {
+        OptimizerConfig adam = OptimizerConfig.of("adam", 0.002);
+        Trainer t = resident(SMALL, SHAPE, adam);
+        ResidentStep step = t.resident();
+        int stateBytes = 4 * (t.model().stateSize() + t.optimizer().stateSize());
+        t.step(batch(0, SHAPE)[0], batch(0, SHAPE)[1]); // the first step uploads the state
+        assertEquals(stateBytes + 4L * BATCH * (144 + 1), step.uploadedBytes(), "state, then one batch");
+        for (int b = 1; b < 5; b++) {
+            long up = step.uploadedBytes();
+            long down = step.downloadedBytes();
+            Tensor[] xy = batch(b, SHAPE);
+            t.step(xy[0], xy[1]);
+            assertEquals(4L * BATCH * (144 + 1), step.uploadedBytes() - up, "a step uploads its features and labels");
+            long stepDown = step.downloadedBytes() - down;
+            assertTrue(stepDown > 0 && stepDown <= 1024, "a step downloads at most 1 KB, not " + stepDown);
+        }
+        long down = step.downloadedBytes();
+        t.syncHost();
+        assertEquals(stateBytes, step.downloadedBytes() - down, "the state comes back once");
+        t.syncHost();
+        assertEquals(stateBytes, step.downloadedBytes() - down, "and not again while the device has not moved on");
+        assertTrue(step.deviceBytes() > stateBytes, step.describe());
+    }
+
+    @Test
+    void aLostArenaIsNoticedAndTheStepsRedoneToTheSameResult() {
+        OptimizerConfig adam = OptimizerConfig.of("adam", 0.002);
+        Trainer clean = resident(SMALL, SHAPE, adam);
+        float[] expected = run(clean, SHAPE, 8);
+        Trainer lossy = resident(SMALL, SHAPE, adam);
+        float[] losses = new float[8];
+        for (int b = 0; b < 8; b++) {
+            if (b == 5) {
+                ((OpenClResidentStep) lossy.resident()).loseArenaBeforeNextStep = true;
+            }
+            Tensor[] xy = batch(b, SHAPE);
+            losses[b] = lossy.step(xy[0], xy[1]);
+        }
+        lossy.syncHost();
+        assertEquals(1, lossy.resident().recoveries(), "the loss was noticed once");
+        assertClose("losses", expected, losses, 1e-6);
+        assertClose("weights", clean.model().state(), lossy.model().state(), 1e-6);
+    }
+
+    @Test
+    void whatCannotStayOnTheDeviceIsNamed() {
+        OptimizerConfig adam = OptimizerConfig.of("adam", 0.002);
+        String why = cl().whyNotResident(trainer("conv(4,3) batchnorm relu flatten dense(10)", SHAPE, adam, cl()));
+        assertNotNull(why);
+        assertTrue(why.contains("'batchnorm"), why);
+        why = cl().whyNotResident(trainer(SMALL, SHAPE, OptimizerConfig.of("rmsprop", 0.01), cl()));
+        assertTrue(why.contains("rmsprop"), why);
+        Trainer huge = trainer("flatten dense(10)", new int[] {1, 28, 28}, adam, cl());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> cl().residentStep(huge, 4_000_000));
+        assertTrue(e.getMessage().contains("lower batchSize"), e.getMessage());
+    }
+}
