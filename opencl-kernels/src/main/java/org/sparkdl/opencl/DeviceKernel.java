@@ -69,6 +69,24 @@ final class DeviceKernel extends Kernel {
     static final int OP_ADAM = 15;
     static final int OP_SGD = 16;
     static final int OP_SET_GUARD = 17;
+    static final int OP_ACTIVATION = 18;
+    static final int OP_ACTIVATION_BACKWARD = 19;
+    static final int OP_BATCH_NORM = 20;
+    static final int OP_BATCH_NORM_BACKWARD = 21;
+    static final int OP_ADAGRAD = 22;
+    static final int OP_RMSPROP = 23;
+    static final int OP_SQUARE_SUMS = 24;
+    static final int OP_CLIP_FACTOR = 25;
+    static final int OP_SCALE = 26;
+    static final int OP_DROPOUT = 27;
+    static final int OP_MULTIPLY = 28;
+    /** {@link #activation}: which element-wise function {@link #OP_ACTIVATION} applies. */
+    static final int ACT_LEAKY_RELU = 1;
+
+    static final int ACT_ELU = 2;
+    static final int ACT_SIGMOID = 3;
+    static final int ACT_TANH = 4;
+    static final int ACT_GELU = 5;
     /** Arrays {@link #OP_COPY} reads from or writes to. */
     static final int KIND_MEM = 0;
 
@@ -175,6 +193,27 @@ final class DeviceKernel extends Kernel {
     float l2;
     float momentum;
     int nesterov;
+    /** RMSProp's decay of the squared-gradient average. */
+    float decayRate;
+    // Activations: which one, and the leaky ReLU's slope or the ELU's alpha.
+    int activation;
+    float slope;
+    // BatchNorm: channels, values per channel and sample, and where γ, β, the running statistics
+    // and the gradients of γ and β are (src: x, dst: y, src2: x̂, src3: 1/σ per channel).
+    int channels;
+    int spatial;
+    int gammaOffset;
+    int betaOffset;
+    int meanOffset;
+    int varOffset;
+    int dGammaOffset;
+    int dBetaOffset;
+    // Gradient clipping: the norm limit.
+    float maxNorm;
+    // Dropout: the mask's key (two words of the layer's counter-based generator) and p.
+    int keyLo;
+    int keyHi;
+    float dropP;
     // Pooling geometry (its input is the convolution's output, so it has its own fields).
     int poolHeight;
     int poolWidth;
@@ -312,6 +351,14 @@ final class DeviceKernel extends Kernel {
             biasGradient();
         } else if (op == OP_STEP_RESULT) {
             stepResult();
+        } else if (op == OP_BATCH_NORM) {
+            batchNorm();
+        } else if (op == OP_BATCH_NORM_BACKWARD) {
+            batchNormBackward();
+        } else if (op == OP_SQUARE_SUMS) {
+            squareSums();
+        } else if (op == OP_CLIP_FACTOR) {
+            clipFactor();
         } else {
             int i = getGlobalId();
             if (i == 0) {
@@ -735,7 +782,283 @@ final class DeviceKernel extends Kernel {
             sgd(i);
         } else if (op == OP_SET_GUARD) {
             mem[guardIndex] = residentToken;
+        } else if (op == OP_ACTIVATION) {
+            mem[dst + i] = activate(mem[src + i]);
+        } else if (op == OP_ACTIVATION_BACKWARD) {
+            // dx = dy · f'(x, y) (src: dy, src2: x, src3: y)
+            mem[dst + i] = mem[src + i] * derivative(mem[src2 + i], mem[src3 + i]);
+        } else if (op == OP_ADAGRAD) {
+            adaGrad(i);
+        } else if (op == OP_RMSPROP) {
+            rmsProp(i);
+        } else if (op == OP_SCALE) {
+            mem[dst + i] = mem[dst + i] * mem[src];
+        } else if (op == OP_DROPOUT) {
+            dropout(i);
+        } else if (op == OP_MULTIPLY) {
+            mem[dst + i] = mem[src + i] * mem[src2 + i];
         }
+    }
+
+    /** The activation {@link #activation} of x, as the CPU layer computes it. */
+    private float activate(float x) {
+        float y = x;
+        if (activation == ACT_LEAKY_RELU) {
+            if (x <= 0f) {
+                y = slope * x;
+            }
+        } else if (activation == ACT_ELU) {
+            if (x <= 0f) {
+                y = slope * (exp(x) - 1f);
+            }
+        } else if (activation == ACT_SIGMOID) {
+            y = sigmoid(x);
+        } else if (activation == ACT_TANH) {
+            // tanh |x| = (1 − e^{−2|x|}) / (1 + e^{−2|x|}): no overflow for large |x|
+            float e = exp(-2f * abs(x));
+            y = (1f - e) / (1f + e);
+            if (x < 0f) {
+                y = -y;
+            }
+        } else if (activation == ACT_GELU) {
+            y = x * normalCdf(x);
+        }
+        return y;
+    }
+
+    /** f'(x) of {@link #activation}, given x and y = f(x). */
+    private float derivative(float x, float y) {
+        float d = 1f;
+        if (activation == ACT_LEAKY_RELU) {
+            if (x <= 0f) {
+                d = slope;
+            }
+        } else if (activation == ACT_ELU) {
+            if (x <= 0f) {
+                d = y + slope;
+            }
+        } else if (activation == ACT_SIGMOID) {
+            d = y * (1f - y);
+        } else if (activation == ACT_TANH) {
+            d = 1f - y * y;
+        } else if (activation == ACT_GELU) {
+            d = normalCdf(x) + x * 0.3989422804f * exp(-0.5f * x * x);
+        }
+        return d;
+    }
+
+    private float sigmoid(float x) {
+        float y = 0f;
+        if (x >= 0f) {
+            y = 1f / (1f + exp(-x));
+        } else {
+            float e = exp(x);
+            y = e / (1f + e);
+        }
+        return y;
+    }
+
+    /** Φ(x) through the CPU's erfc (Numerical Recipes' erfcc), in floats. */
+    private float normalCdf(float x) {
+        float z = -x * 0.70710678f;
+        float a = abs(z);
+        float t = 1f / (1f + 0.5f * a);
+        float poly = -1.26551223f
+                + t
+                        * (1.00002368f
+                                + t
+                                        * (0.37409196f
+                                                + t
+                                                        * (0.09678418f
+                                                                + t
+                                                                        * (-0.18628806f
+                                                                                + t
+                                                                                        * (0.27886807f
+                                                                                                + t
+                                                                                                        * (-1.13520398f
+                                                                                                                + t
+                                                                                                                        * (1.48851587f
+                                                                                                                                + t
+                                                                                                                                        * (-0.82215223f
+                                                                                                                                                + t
+                                                                                                                                                        * 0.17087277f))))))));
+        float r = t * exp(-a * a + poly);
+        if (z < 0f) {
+            r = 2f - r;
+        }
+        return 0.5f * r;
+    }
+
+    /** Index of the e-th value of channel c in [N, C, spatial]. */
+    private int channelIndex(int e, int c) {
+        int img = e / spatial;
+        return (img * channels + c) * spatial + (e - img * spatial);
+    }
+
+    /** A work-group's sum of {@code value} over its items, through {@link #tileA}; every item gets it. */
+    private float groupSum(float value, int lid) {
+        tileA[lid] = value;
+        localBarrier();
+        for (int span = WG / 2; span > 0; span /= 2) {
+            if (lid < span) {
+                tileA[lid] += tileA[lid + span];
+            }
+            localBarrier();
+        }
+        float sum = tileA[0];
+        localBarrier(); // everyone has read the sum before the next use of the tile
+        return sum;
+    }
+
+    /**
+     * BatchNorm in training, one work-group per channel: the batch mean and biased variance (two
+     * passes, as the CPU), x̂ and y = γ·x̂ + β, 1/σ, and the running statistics (unbiased variance).
+     */
+    private void batchNorm() {
+        int c = getGroupId(0);
+        int lid = getLocalId(0);
+        int count = batch * spatial;
+        float s = 0f;
+        for (int e = lid; e < count; e += WG) {
+            s += mem[src + channelIndex(e, c)];
+        }
+        float mean = groupSum(s, lid) / count;
+        float q = 0f;
+        for (int e = lid; e < count; e += WG) {
+            float d = mem[src + channelIndex(e, c)] - mean;
+            q += d * d;
+        }
+        float sq = groupSum(q, lid);
+        float is = 1f / sqrt(sq / count + eps);
+        float g = mem[gammaOffset + c];
+        float b = mem[betaOffset + c];
+        for (int e = lid; e < count; e += WG) {
+            int at = channelIndex(e, c);
+            float h = (mem[src + at] - mean) * is;
+            mem[src2 + at] = h;
+            mem[dst + at] = g * h + b;
+        }
+        if (lid == 0) {
+            mem[src3 + c] = is;
+            mem[meanOffset + c] = (1f - momentum) * mem[meanOffset + c] + momentum * mean;
+            mem[varOffset + c] = (1f - momentum) * mem[varOffset + c] + momentum * (sq / (count - 1));
+        }
+    }
+
+    /**
+     * BatchNorm's backward, one work-group per channel: dγ += Σ dy·x̂, dβ += Σ dy, and (where dst ≥
+     * 0) dx = γ/σ/M · (M·dy − Σdy − x̂·Σ(dy·x̂)); src: dy, src2: x̂, src3: 1/σ.
+     */
+    private void batchNormBackward() {
+        int c = getGroupId(0);
+        int lid = getLocalId(0);
+        int count = batch * spatial;
+        float sdy = 0f;
+        float sdyh = 0f;
+        for (int e = lid; e < count; e += WG) {
+            int at = channelIndex(e, c);
+            sdy += mem[src + at];
+            sdyh += mem[src + at] * mem[src2 + at];
+        }
+        float sumDy = groupSum(sdy, lid);
+        float sumDyH = groupSum(sdyh, lid);
+        if (lid == 0) {
+            mem[dGammaOffset + c] += sumDyH;
+            mem[dBetaOffset + c] += sumDy;
+        }
+        if (dst >= 0) {
+            float k = mem[gammaOffset + c] * mem[src3 + c] / count;
+            for (int e = lid; e < count; e += WG) {
+                int at = channelIndex(e, c);
+                mem[dst + at] = k * (count * mem[src + at] - sumDy - mem[src2 + at] * sumDyH);
+            }
+        }
+    }
+
+    /** Partial sums of squares of src[0, total), one per work-group ({@link #chunks} of them), at dst. */
+    private void squareSums() {
+        int group = getGroupId(0);
+        int lid = getLocalId(0);
+        float s = 0f;
+        for (int e = group * WG + lid; e < total; e += chunks * WG) {
+            float g = mem[src + e];
+            s += g * g;
+        }
+        float sum = groupSum(s, lid);
+        if (lid == 0) {
+            mem[dst + group] = sum;
+        }
+    }
+
+    /**
+     * One work-group: the global norm from the {@link #chunks} partial sums at src, and the factor
+     * that clips it to {@link #maxNorm} (1 when it is within) at dst, as the CPU's clipping.
+     */
+    private void clipFactor() {
+        int lid = getLocalId(0);
+        float s = 0f;
+        for (int e = lid; e < chunks; e += WG) {
+            s += mem[src + e];
+        }
+        float sum = groupSum(s, lid);
+        if (lid == 0) {
+            float factor = maxNorm / (sqrt(sum) + 1e-6f);
+            if (factor >= 1f) {
+                factor = 1f;
+            }
+            mem[dst] = factor;
+        }
+    }
+
+    /** AdaGrad on one element: w at dst, g at src, the sum of squares at src2. */
+    private void adaGrad(int i) {
+        float w = mem[dst + i];
+        float g = penalised(w, mem[src + i]);
+        float s = mem[src2 + i] + g * g;
+        mem[src2 + i] = s;
+        mem[dst + i] = w - stepSize * g / (sqrt(s) + eps);
+    }
+
+    /** RMSProp on one element: w at dst, g at src, the squared-gradient average at src2. */
+    private void rmsProp(int i) {
+        float w = mem[dst + i];
+        float g = penalised(w, mem[src + i]);
+        float v = decayRate * mem[src2 + i] + (1f - decayRate) * g * g;
+        mem[src2 + i] = v;
+        mem[dst + i] = w - stepSize * g / (sqrt(v) + eps);
+    }
+
+    /**
+     * Inverted dropout forward on element i of x (src): y (dst) = x / (1 − p) where kept, else 0,
+     * and the mask (src2: 1/(1 − p) or 0); the keep decision is the CPU's counter-based draw.
+     */
+    private void dropout(int i) {
+        float keep = 1f / (1f - dropP);
+        if (uniform(keyLo, keyHi, i) < dropP) {
+            keep = 0f;
+        }
+        mem[src2 + i] = keep;
+        mem[dst + i] = mem[src + i] * keep;
+    }
+
+    /**
+     * A uniform float in [0, 1) for element i under key (lo, hi): {@code DropoutMask.uniform}, the
+     * CPU's, word for word (32-bit integer arithmetic wraps the same in Java and OpenCL).
+     */
+    private float uniform(int lo, int hi, int i) {
+        int h = mix(lo ^ mix(hi + i * 0x9E3779B9));
+        return ((h >> 8) & 0xFFFFFF) * 5.9604645e-8f;
+    }
+
+    /** Murmur3's 32-bit finaliser, with logical shifts written as masked arithmetic ones. */
+    private int mix(int v) {
+        int h = v;
+        h ^= (h >> 16) & 0xFFFF;
+        h *= 0x85EBCA6B;
+        h ^= (h >> 13) & 0x7FFFF;
+        h *= 0xC2B2AE35;
+        h ^= (h >> 16) & 0xFFFF;
+        return h;
     }
 
     /**

@@ -712,6 +712,16 @@ public final class OpenClKernels implements Kernels, ResidentBackend {
         launch(Range.create2D(device, chunks * DeviceKernel.WG, filters, DeviceKernel.WG, 1));
     }
 
+    /** Launches {@code groups} work-groups of {@link DeviceKernel#WG} items. */
+    void launchGroups(int groups) {
+        launch(Range.create(device, groups * DeviceKernel.WG, DeviceKernel.WG));
+    }
+
+    /** Work-groups for a reduction over {@code terms} values: enough to occupy the device, 8 terms an item at least. */
+    int reductionGroups(int terms) {
+        return Math.max(1, Math.min(minWorkGroups, terms / (8 * DeviceKernel.WG)));
+    }
+
     /** Launches one work-group of {@link DeviceKernel#WG} items. */
     void launchOneGroup() {
         launch(Range.create(device, DeviceKernel.WG, DeviceKernel.WG));

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.sparkdl.core.loss.ClassLabels;
 import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.optim.AdaGrad;
 import org.sparkdl.core.optim.Adam;
 import org.sparkdl.core.optim.Optimizer;
+import org.sparkdl.core.optim.RmsProp;
 import org.sparkdl.core.optim.Sgd;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.train.ResidentStep;
@@ -45,8 +47,13 @@ final class OpenClResidentStep implements ResidentStep {
     private final float[] result = new float[DeviceKernel.RESULT_SIZE];
     /** Upload arrays by row count: a step uploads exactly its batch. */
     private final Map<Integer, float[]> batches = new HashMap<>();
-    /** The batches since the state was last on the host, to redo after a loss. */
-    private final List<float[]> sinceHost = new ArrayList<>();
+    /** A step as run: its batch (features, then labels) and its dropout layers' mask keys. */
+    private record Done(float[] batch, long[] keys) {}
+
+    /** The steps since the state was last on the host, to redo after a loss. */
+    private final List<Done> sinceHost = new ArrayList<>();
+
+    private final double clipNorm;
 
     private long steps;
     private int lastCorrect;
@@ -64,6 +71,7 @@ final class OpenClResidentStep implements ResidentStep {
         this.program = new ResidentProgram(trainer, maxBatch, kernels);
         this.model = trainer.model();
         this.optimizer = trainer.optimizer();
+        this.clipNorm = trainer.clipNorm();
         checkFits(program, kernels);
         this.arena = new float[Math.max(program.floats, humongousFloats())];
         this.intArena = new int[program.ints];
@@ -175,7 +183,12 @@ final class OpenClResidentStep implements ResidentStep {
         float[] batch = batches.computeIfAbsent(n, rows -> new float[rows * (program.inputSize + 1)]);
         System.arraycopy(x.data(), 0, batch, 0, n * program.inputSize);
         System.arraycopy(target.data(), 0, batch, n * program.inputSize, n);
-        sinceHost.add(batch.clone());
+        long[] keys = new long[program.dropouts.size()];
+        for (int d = 0; d < keys.length; d++) {
+            keys[d] = program.dropouts.get(d).nextKey();
+        }
+        Done done = new Done(batch.clone(), keys);
+        sinceHost.add(done);
         synchronized (dev) {
             try {
                 begin();
@@ -183,7 +196,7 @@ final class OpenClResidentStep implements ResidentStep {
                     loseArenaBeforeNextStep = false;
                     loseArena();
                 }
-                run(batch, n);
+                run(done);
                 for (int attempt = 0; result[2] != 0f; attempt++) {
                     if (attempt == MOST_RECOVERIES) {
                         throw new IllegalStateException("the device lost the training step's memory " + MOST_RECOVERIES
@@ -203,19 +216,24 @@ final class OpenClResidentStep implements ResidentStep {
     /** Starts again from the host's state and redoes every step since with its batch. */
     private void redoSinceHost() {
         long hostSteps = optimizer.steps();
-        List<float[]> redo = List.copyOf(sinceHost);
+        List<Done> redo = List.copyOf(sinceHost);
         ops.end();
         upload();
         begin();
         sinceHost.addAll(redo);
         steps = hostSteps;
-        for (float[] batch : redo) {
-            run(batch, batch.length / (program.inputSize + 1));
+        for (Done d : redo) {
+            run(d);
         }
     }
 
-    /** One step on the device: batch up, forward, loss, backward, update, result down. */
-    private void run(float[] batch, int n) {
+    /** One step on the device: batch up, forward, loss, backward, (clip,) update, result down. */
+    private void run(Done done) {
+        float[] batch = done.batch();
+        int n = batch.length / (program.inputSize + 1);
+        for (int d = 0; d < done.keys().length; d++) {
+            program.dropouts.get(d).useKey(done.keys()[d]);
+        }
         steps++;
         dev.batchIn = batch;
         dev.put(batch);
@@ -229,6 +247,15 @@ final class OpenClResidentStep implements ResidentStep {
         ops.softmaxCrossEntropy(program.logits, program.labels, n, program.classes, program.dLogits, program.lossRows);
         for (int i = program.layers.size() - 1; i >= 0; i--) {
             program.layers.get(i).backward(ops, n);
+        }
+        if (clipNorm > 0) {
+            ops.clipGlobalNorm(
+                    program.gradients,
+                    program.gradientCount,
+                    (float) clipNorm,
+                    program.clipPartials,
+                    program.clipGroups,
+                    program.clipFactor);
         }
         update();
         ops.stepResult(program.lossRows, n);
@@ -252,12 +279,21 @@ final class OpenClResidentStep implements ResidentStep {
             c.stepSize = (float) (lr / bc1);
             c.sqrtBc2 = (float) Math.sqrt(bc2);
             c.eps = adam.eps();
-        } else {
-            Sgd sgd = (Sgd) optimizer;
+        } else if (optimizer instanceof Sgd sgd) {
             op = DeviceKernel.OP_SGD;
             c.stepSize = lr;
             c.momentum = sgd.momentum();
             c.nesterov = sgd.nesterov() ? 1 : 0;
+        } else if (optimizer instanceof AdaGrad adaGrad) {
+            op = DeviceKernel.OP_ADAGRAD;
+            c.stepSize = lr;
+            c.eps = adaGrad.eps();
+        } else {
+            RmsProp rmsProp = (RmsProp) optimizer;
+            op = DeviceKernel.OP_RMSPROP;
+            c.stepSize = lr;
+            c.eps = rmsProp.eps();
+            c.decayRate = rmsProp.alpha();
         }
         for (ResidentProgram.Update u : program.updates) {
             boolean penalised = u.decayed();

@@ -151,4 +151,113 @@ abstract class ResidentLayer {
             }
         }
     }
+
+    /** An element-wise activation other than ReLU ({@link DeviceKernel#ACT_LEAKY_RELU}...). */
+    static final class Activation extends ResidentLayer {
+        private final int kind;
+        private final float slope;
+        private final int size;
+
+        Activation(int kind, float slope, int size, int x, int y, int dy, int dx) {
+            super(x, y, dy, dx);
+            this.kind = kind;
+            this.slope = slope;
+            this.size = size;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.activation(kind, slope, x, y, n * size);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            if (dx >= 0) {
+                ops.activationBackward(kind, slope, dy, x, y, dx, n * size);
+            }
+        }
+    }
+
+    /** BatchNorm in training over x[N, channels, spatial]: x̂ and 1/σ kept for the backward. */
+    static final class BatchNorm extends ResidentLayer {
+        private final ResidentOps.NormOffsets offsets;
+        private final int channels;
+        private final int spatial;
+        private final float momentum;
+        private final float eps;
+        private final int xhat;
+        private final int invStd;
+
+        BatchNorm(
+                ResidentOps.NormOffsets offsets,
+                int channels,
+                int spatial,
+                float momentum,
+                float eps,
+                int x,
+                int y,
+                int dy,
+                int dx,
+                int xhat,
+                int invStd) {
+            super(x, y, dy, dx);
+            this.offsets = offsets;
+            this.channels = channels;
+            this.spatial = spatial;
+            this.momentum = momentum;
+            this.eps = eps;
+            this.xhat = xhat;
+            this.invStd = invStd;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.batchNorm(offsets, channels, spatial, n, momentum, eps, x, y, xhat, invStd);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            ops.batchNormBackward(offsets, channels, spatial, n, dy, xhat, invStd, dx);
+        }
+    }
+
+    /**
+     * Inverted dropout over {@code size} values per row. Each step's mask key is drawn on the host
+     * from the CPU layer's own sequence ({@link #nextKey}), so the device drops what the CPU would.
+     */
+    static final class Dropout extends ResidentLayer {
+        private final org.sparkdl.core.nn.Dropout layer;
+        private final int size;
+        private final int mask;
+        private long key;
+
+        Dropout(org.sparkdl.core.nn.Dropout layer, int size, int x, int y, int dy, int dx, int mask) {
+            super(x, y, dy, dx);
+            this.layer = layer;
+            this.size = size;
+            this.mask = mask;
+        }
+
+        /** Draws the next step's mask key, advancing the layer's sequence as a CPU forward would. */
+        long nextKey() {
+            return layer.nextMaskKey();
+        }
+
+        /** The mask key of the step about to run (a redone step runs with the key it had). */
+        void useKey(long k) {
+            key = k;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.dropout(key, layer.p(), x, y, mask, n * size);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            if (dx >= 0) {
+                ops.multiply(dy, mask, dx, n * size);
+            }
+        }
+    }
 }

@@ -225,12 +225,129 @@ final class ResidentOps {
         linear(1);
     }
 
+    /** y = f(x) for {@code activation} ({@link DeviceKernel#ACT_LEAKY_RELU}...) with its slope or alpha. */
+    void activation(int activation, float slope, int x, int y, int count) {
+        dev.op = DeviceKernel.OP_ACTIVATION;
+        dev.activation = activation;
+        dev.slope = slope;
+        dev.src = x;
+        dev.dst = y;
+        linear(count);
+    }
+
+    /** dx = dy · f'(x, y). */
+    void activationBackward(int activation, float slope, int dy, int x, int y, int dx, int count) {
+        dev.op = DeviceKernel.OP_ACTIVATION_BACKWARD;
+        dev.activation = activation;
+        dev.slope = slope;
+        dev.src = dy;
+        dev.src2 = x;
+        dev.src3 = y;
+        dev.dst = dx;
+        linear(count);
+    }
+
+    /** out = a · b element by element. */
+    void multiply(int a, int b, int out, int count) {
+        dev.op = DeviceKernel.OP_MULTIPLY;
+        dev.src = a;
+        dev.src2 = b;
+        dev.dst = out;
+        linear(count);
+    }
+
+    /** y = x·mask, mask = 1/(1 − p) where the draw under {@code key} keeps the value, else 0. */
+    void dropout(long key, float p, int x, int y, int mask, int count) {
+        dev.op = DeviceKernel.OP_DROPOUT;
+        dev.keyLo = (int) key;
+        dev.keyHi = (int) (key >>> 32);
+        dev.dropP = p;
+        dev.src = x;
+        dev.dst = y;
+        dev.src2 = mask;
+        linear(count);
+    }
+
+    /** Where a BatchNorm's per-channel values are: γ, β, running mean and variance, dγ, dβ. */
+    record NormOffsets(int gamma, int beta, int mean, int var, int dGamma, int dBeta) {}
+
+    /**
+     * BatchNorm in training over x[n, channels, spatial] (one work-group per channel): y, x̂ and
+     * 1/σ per channel, and the running statistics updated with {@code momentum}.
+     */
+    void batchNorm(
+            NormOffsets o,
+            int channels,
+            int spatial,
+            int n,
+            float momentum,
+            float eps,
+            int x,
+            int y,
+            int xhat,
+            int invStd) {
+        norm(DeviceKernel.OP_BATCH_NORM, o, channels, spatial, n);
+        dev.momentum = momentum;
+        dev.eps = eps;
+        dev.src = x;
+        dev.dst = y;
+        dev.src2 = xhat;
+        dev.src3 = invStd;
+        kernels.launchGroups(channels);
+    }
+
+    /** BatchNorm's backward: dγ, dβ added to, dx written (unless dx is -1). */
+    void batchNormBackward(NormOffsets o, int channels, int spatial, int n, int dy, int xhat, int invStd, int dx) {
+        norm(DeviceKernel.OP_BATCH_NORM_BACKWARD, o, channels, spatial, n);
+        dev.src = dy;
+        dev.src2 = xhat;
+        dev.src3 = invStd;
+        dev.dst = dx;
+        kernels.launchGroups(channels);
+    }
+
+    private void norm(int op, NormOffsets o, int channels, int spatial, int n) {
+        dev.op = op;
+        dev.channels = channels;
+        dev.spatial = spatial;
+        dev.batch = n;
+        dev.gammaOffset = o.gamma();
+        dev.betaOffset = o.beta();
+        dev.meanOffset = o.mean();
+        dev.varOffset = o.var();
+        dev.dGammaOffset = o.dGamma();
+        dev.dBetaOffset = o.dBeta();
+    }
+
+    /**
+     * Clips the gradients at [g, g + count) to a global norm of {@code maxNorm} as the CPU does:
+     * partial sums of squares ({@code groups} of them at {@code partials}), the factor at {@code
+     * factor}, then every gradient times it.
+     */
+    void clipGlobalNorm(int g, int count, float maxNorm, int partials, int groups, int factor) {
+        dev.op = DeviceKernel.OP_SQUARE_SUMS;
+        dev.src = g;
+        dev.dst = partials;
+        dev.chunks = groups;
+        dev.total = count;
+        kernels.launchGroups(groups);
+        dev.op = DeviceKernel.OP_CLIP_FACTOR;
+        dev.src = partials;
+        dev.dst = factor;
+        dev.maxNorm = maxNorm;
+        kernels.launchOneGroup();
+        dev.op = DeviceKernel.OP_SCALE;
+        dev.src = factor;
+        dev.dst = g;
+        linear(count);
+    }
+
     /** The optimizer's constants for the next {@link #update} launches. */
     DeviceKernel constants() {
         return dev;
     }
 
-    /** One optimizer launch ({@link DeviceKernel#OP_ADAM} or {@link DeviceKernel#OP_SGD}) over a parameter. */
+    /** One optimizer launch ({@link DeviceKernel#OP_ADAM}, {@link DeviceKernel#OP_SGD}...) over a parameter. */
     void update(int op, int w, int g, int slot0, int slot1, int count) {
         dev.op = op;
         dev.dst = w;

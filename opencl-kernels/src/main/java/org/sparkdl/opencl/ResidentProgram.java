@@ -8,17 +8,22 @@ import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Activation;
+import org.sparkdl.core.nn.BatchNorm;
 import org.sparkdl.core.nn.Conv2d;
 import org.sparkdl.core.nn.Dense;
+import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Flatten;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Param;
 import org.sparkdl.core.nn.Pool2d;
 import org.sparkdl.core.nn.Sequential;
+import org.sparkdl.core.optim.AdaGrad;
 import org.sparkdl.core.optim.Adam;
 import org.sparkdl.core.optim.Optimizer;
+import org.sparkdl.core.optim.RmsProp;
 import org.sparkdl.core.optim.Sgd;
 import org.sparkdl.core.tensor.Shapes;
+import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.train.Trainer;
 
 /**
@@ -52,7 +57,15 @@ final class ResidentProgram {
     final int ints;
     final long activationFloats;
     final long scratchFloats;
+    /** Gradient clipping's partial sums and factor, or -1 without clipping. */
+    final int clipPartials;
+
+    final int clipGroups;
+    final int clipFactor;
     final List<ResidentLayer> layers = new ArrayList<>();
+    /** The dropout layers among {@link #layers}, in order: each step draws their mask keys. */
+    final List<ResidentLayer.Dropout> dropouts = new ArrayList<>();
+
     final List<Update> updates = new ArrayList<>();
 
     private long next;
@@ -61,16 +74,12 @@ final class ResidentProgram {
 
     /** Null when {@code trainer}'s step can run resident, else the first thing that cannot. */
     static String whyNot(Trainer trainer) {
-        if (trainer.clipNorm() > 0) {
-            return "gradient clipping (clipNorm " + trainer.clipNorm() + ") does not run on the device yet";
-        }
         if (!(trainer.loss() instanceof SoftmaxCrossEntropy)) {
             return "the loss " + trainer.loss().name() + " does not run on the device yet (cross_entropy does)";
         }
         Optimizer o = trainer.optimizer();
-        if (!(o instanceof Adam || o instanceof Sgd)) {
-            return "the optimizer " + o.name() + " does not run on the device yet (sgd, momentum, nesterov, adam and"
-                    + " adamw do)";
+        if (!(o instanceof Adam || o instanceof Sgd || o instanceof AdaGrad || o instanceof RmsProp)) {
+            return "the optimizer " + o.name() + " does not run on the device yet";
         }
         Sequential model = trainer.model();
         int[] shape = model.inputShape();
@@ -82,9 +91,11 @@ final class ResidentProgram {
                     || part instanceof Pool2d
                     || part instanceof Flatten
                     || part instanceof Dense
-                    || part.getClass() == Activation.ReLU.class)) {
+                    || part instanceof Activation
+                    || part instanceof BatchNorm
+                    || part instanceof Dropout)) {
                 return "the layer '" + part.describe() + "' does not run on the device yet (conv, maxpool, avgpool,"
-                        + " relu, flatten and dense do)";
+                        + " the activations, batchnorm, dropout, flatten and dense do)";
             }
             int[] out = part.outputShape(shape);
             if (part instanceof Dense && shape.length != 1) {
@@ -128,6 +139,11 @@ final class ResidentProgram {
             values.put(p, (int) offset);
             offset += p.size();
         }
+        Map<Tensor, Integer> buffers = new IdentityHashMap<>();
+        for (Tensor b : model.buffers()) {
+            buffers.put(b, (int) offset);
+            offset += b.size();
+        }
         take(modelStateSize);
         this.optimizerState = take(optimizer.stateSize());
         this.stateSize = modelStateSize + optimizer.stateSize();
@@ -144,7 +160,7 @@ final class ResidentProgram {
         this.input = take((long) maxBatch * inputSize);
         this.labels = take(maxBatch);
         this.dLogits = take((long) maxBatch * classes);
-        int last = layOutLayers(model, values, grads, kernels);
+        int last = layOutLayers(model, values, grads, buffers, kernels);
         this.logits = last;
         this.lossRows = take(2L * maxBatch);
         this.activationFloats = next - beforeActivations;
@@ -152,6 +168,15 @@ final class ResidentProgram {
         int scratch = take(scratchNeed);
         for (ResidentLayer l : layers) {
             l.bindScratch(scratch);
+        }
+        if (trainer.clipNorm() > 0) {
+            this.clipGroups = kernels.reductionGroups(gradientCount);
+            this.clipPartials = take(clipGroups);
+            this.clipFactor = take(1);
+        } else {
+            this.clipGroups = 0;
+            this.clipPartials = -1;
+            this.clipFactor = -1;
         }
         this.guard = take(1);
         this.floats = (int) next;
@@ -182,7 +207,11 @@ final class ResidentProgram {
 
     /** Lays out every layer's output and gradients; returns where the last output (the logits) is. */
     private int layOutLayers(
-            Sequential model, Map<Param, Integer> values, Map<Param, Integer> grads, OpenClKernels kernels) {
+            Sequential model,
+            Map<Param, Integer> values,
+            Map<Param, Integer> grads,
+            Map<Tensor, Integer> buffers,
+            OpenClKernels kernels) {
         List<Layer> parts = parts(model);
         int count = parts.size();
         int[][] shapes = new int[count + 1][];
@@ -194,14 +223,14 @@ final class ResidentProgram {
         int[] out = new int[count];
         int prev = input;
         for (int i = 0; i < count; i++) {
-            out[i] = parts.get(i) instanceof Flatten ? prev : take((long) maxBatch * Shapes.size(shapes[i + 1]));
+            out[i] = passesThrough(parts.get(i)) ? prev : take((long) maxBatch * Shapes.size(shapes[i + 1]));
             prev = out[i];
         }
         // output gradients, from the last: the loss's, then a fresh block unless a flatten follows
         int[] gradOut = new int[count];
         gradOut[count - 1] = dLogits;
         for (int i = count - 2; i >= 0; i--) {
-            gradOut[i] = parts.get(i + 1) instanceof Flatten
+            gradOut[i] = passesThrough(parts.get(i + 1))
                     ? gradOut[i + 1]
                     : take((long) maxBatch * Shapes.size(shapes[i + 1]));
         }
@@ -232,10 +261,70 @@ final class ResidentProgram {
                         inSize, outSize, x, out[i], gradOut[i], dx, paramOffsets(dense.params(), values, grads)));
             } else if (part instanceof Activation.ReLU) {
                 layers.add(new ResidentLayer.Relu(Shapes.size(in), x, out[i], gradOut[i], dx));
+            } else if (part instanceof Activation a) {
+                layers.add(new ResidentLayer.Activation(
+                        activationKind(a), activationSlope(a), Shapes.size(in), x, out[i], gradOut[i], dx));
+            } else if (part instanceof BatchNorm bn) {
+                int size = Shapes.size(in);
+                int channels = bn.channels();
+                ResidentOps.NormOffsets offsets = new ResidentOps.NormOffsets(
+                        values.get(bn.gamma()),
+                        values.get(bn.beta()),
+                        buffers.get(bn.runningMean()),
+                        buffers.get(bn.runningVar()),
+                        grads.get(bn.gamma()),
+                        grads.get(bn.beta()));
+                int xhat = take((long) maxBatch * size);
+                int invStd = take(channels);
+                layers.add(new ResidentLayer.BatchNorm(
+                        offsets,
+                        channels,
+                        size / channels,
+                        bn.momentum(),
+                        bn.eps(),
+                        x,
+                        out[i],
+                        gradOut[i],
+                        dx,
+                        xhat,
+                        invStd));
+            } else if (part instanceof Dropout d && !passesThrough(d)) {
+                int size = Shapes.size(in);
+                ResidentLayer.Dropout layer =
+                        new ResidentLayer.Dropout(d, size, x, out[i], gradOut[i], dx, take((long) maxBatch * size));
+                layers.add(layer);
+                dropouts.add(layer);
             }
-            computesBefore |= !(part instanceof Flatten);
+            computesBefore |= !passesThrough(part);
         }
         return out[count - 1];
+    }
+
+    /** Layers whose output is their input (and so their input gradient, their output's). */
+    private static boolean passesThrough(Layer part) {
+        return part instanceof Flatten || (part instanceof Dropout d && d.p() == 0f);
+    }
+
+    private static int activationKind(Activation a) {
+        if (a instanceof Activation.LeakyReLU) {
+            return DeviceKernel.ACT_LEAKY_RELU;
+        } else if (a instanceof Activation.ELU) {
+            return DeviceKernel.ACT_ELU;
+        } else if (a instanceof Activation.Sigmoid) {
+            return DeviceKernel.ACT_SIGMOID;
+        } else if (a instanceof Activation.Tanh) {
+            return DeviceKernel.ACT_TANH;
+        } else if (a instanceof Activation.GELU) {
+            return DeviceKernel.ACT_GELU;
+        }
+        throw new IllegalArgumentException("no device kernel for the activation " + a.describe());
+    }
+
+    private static float activationSlope(Activation a) {
+        if (a instanceof Activation.LeakyReLU l) {
+            return l.slope();
+        }
+        return a instanceof Activation.ELU e ? e.alpha() : 0f;
     }
 
     /** A layer's weight and bias: their values' and gradients' offsets. */

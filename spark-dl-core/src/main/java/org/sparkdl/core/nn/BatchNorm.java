@@ -56,6 +56,15 @@ public final class BatchNorm implements Layer {
         return eps;
     }
 
+    /** The weight of the batch's statistics in the running ones. */
+    public float momentum() {
+        return momentum;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
     public Tensor runningMean() {
         return runningMean;
     }

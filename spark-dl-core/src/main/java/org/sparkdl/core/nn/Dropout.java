@@ -25,6 +25,19 @@ public final class Dropout implements Layer, Reseedable {
         this.rng = new SplittableRandom(seed);
     }
 
+    /** The probability of dropping a value. */
+    public float p() {
+        return p;
+    }
+
+    /**
+     * The key of the next training forward's mask ({@link DropoutMask}), taken from the seeded
+     * sequence: a device that computes the mask itself takes it here, in the CPU's place.
+     */
+    public long nextMaskKey() {
+        return rng.nextLong();
+    }
+
     /** Restarts the mask sequence (each data-parallel replica reseeds its own). */
     @Override
     public void reseed(long seed) {
@@ -39,8 +52,9 @@ public final class Dropout implements Layer, Reseedable {
         }
         mask = Buffers.reuse(mask, x.size());
         float scale = 1f / (1f - p);
+        long key = nextMaskKey();
         for (int i = 0; i < x.size(); i++) {
-            mask[i] = rng.nextDouble() < p ? 0f : scale;
+            mask[i] = DropoutMask.uniform(key, i) < p ? 0f : scale;
         }
         return applyMask(x);
     }

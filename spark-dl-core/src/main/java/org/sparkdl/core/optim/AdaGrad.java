@@ -12,6 +12,10 @@ public final class AdaGrad extends Optimizer {
         this.eps = (float) nonNegative("eps", eps);
     }
 
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected void update(int index, float[] w, float[] g, float lr, long step) {
         float[] s = slot(0, index);

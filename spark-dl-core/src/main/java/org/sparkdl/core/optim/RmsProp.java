@@ -17,6 +17,15 @@ public final class RmsProp extends Optimizer {
         this.eps = (float) nonNegative("eps", eps);
     }
 
+    /** The decay of the squared-gradient average. */
+    public float alpha() {
+        return alpha;
+    }
+
+    public float eps() {
+        return eps;
+    }
+
     @Override
     protected void update(int index, float[] w, float[] g, float lr, long step) {
         float[] v = slot(0, index);
