@@ -3,6 +3,8 @@
 #   shared/gpu-carry/jre      a jlink'ed Java runtime with only the modules needed
 #   shared/gpu-carry/lib      the bench classpath (jars)
 #   shared/gpu-carry/ocl      Debian's OpenCL ICD loader (libOpenCL.so.1), unpacked
+#   shared/gpu-carry/fashion-mnist  the 10,000 test images and labels (the training set would
+#                             not fit in the 64 MiB a device run carries)
 #   shared/gpu-carry/run.sh   the script to run there (copied from bench/gpu/run.sh)
 # Usage: bench/gpu/prepare.sh [out-dir]   (default: gpu-carry/ in the repository root, git-ignored)
 set -euo pipefail
@@ -21,5 +23,7 @@ jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
 (cd "$out/ocl" && apt-get download ocl-icd-libopencl1 >/dev/null && dpkg-deb -x ocl-icd-libopencl1_*.deb . \
   && rm ocl-icd-libopencl1_*.deb)
+mkdir -p "$out/fashion-mnist"
+cp /usr/share/datasets/fashion-mnist/t10k-* "$out/fashion-mnist/"
 cp bench/gpu/run.sh "$out/run.sh"
 du -sh "$out"

@@ -3,8 +3,12 @@
 # an ICD, then, in one run: the OpenCL benchmark (a correctness check of every GEMM shape against
 # the CPU kernels, GEMM n³ and CNN-S's convolutions fwd+bwd at batch 256, per shape), a CNN-S
 # training-step profile on the OpenCL backend (with and without the on-device hand-over of each
-# convolution's output to its max pooling), and PyTorch (CUDA) doing the same GEMM and
-# convolutions for comparison. Writes everything to $OUT (or ./out).
+# convolution's output to its max pooling), CNN-S training steps resident on the device (weights,
+# activations, gradients and Adam's moments kept there) at batch 256 and 1024, whole epochs over
+# 8,000 Fashion-MNIST test images (tested on the other 2,000) with the resident steps against the
+# CPU kernels (one JVM, the engine's Trainer: Spark's jars and the training set do not fit in the
+# 64 MiB a device run carries), and PyTorch (CUDA) doing the same GEMM,
+# convolutions and training step for comparison. Writes everything to $OUT (or ./out).
 # Usage: run.sh [gemmSize=4096] [batch=256] [reps=5]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,6 +36,18 @@ echo "--- the same with each convolution's output going down and back up (-Dspar
   | tee -a "$out/layertimes.txt"
 timeout 120 "${java[@]}" -Dsparkdl.opencl.handOver=false org.sparkdl.bench.LayerTimes 1 "$batch" 20 opencl 2>&1 \
   | grep -v '^WARNING\|INFO\|InstanceBuilder\|Blas get' | tee -a "$out/layertimes.txt"
+for b in "$batch" 1024; do
+  timeout 120 "${java[@]}" org.sparkdl.bench.ResidentStepTimes "$b" 100 16 2>&1 | grep -v '^WARNING\|INFO' \
+    | tee -a "$out/resident.txt"
+done
+if [ -d "$here/fashion-mnist" ]; then
+  for backend in opencl cpu; do
+    timeout 240 "${java[@]}" org.sparkdl.bench.TrainFashionMnist --data "$here/fashion-mnist" --split-test 8000 \
+      --epochs 5 --batch "$batch" \
+      --backend "$backend" --threads "$(nproc)" --output "$out/epochs-$backend" 2>&1 | grep -v '^WARNING\|INFO' \
+      | tee "$out/epochs-$backend.txt"
+  done
+fi
 SIZE="$size" BATCH="$batch" timeout 120 python3 - <<'PY' 2>&1 | tee "$out/torch.txt"
 import os, time, torch
 import torch.nn.functional as F

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.Blas;
-import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.OptimizerConfig;
@@ -21,6 +22,7 @@ import org.sparkdl.core.train.CurvesChart;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Evaluation;
 import org.sparkdl.core.train.MiniBatches;
+import org.sparkdl.core.train.ResidentBackend;
 import org.sparkdl.core.train.Trainer;
 import org.sparkdl.datasets.FashionMnist;
 
@@ -30,19 +32,31 @@ import org.sparkdl.datasets.FashionMnist;
  * loss/accuracy curves as a PNG, and ends with one JSON line of metrics.
  *
  * <p>Options: {@code --epochs 2 --batch 64 --lr 0.001 --optimizer adam --spec "<spec>" --threads 2
- * --limit 60000 --data /usr/share/datasets/fashion-mnist --output target/fashion-mnist-core --seed 1}
+ * --limit 60000 --data /usr/share/datasets/fashion-mnist --output target/fashion-mnist-core --seed 1
+ * --backend cpu --split-test 0}; with {@code --backend opencl} the steps stay on the device where the
+ * spec allows; {@code --split-test 8000} trains on the test set's first 8,000 images and tests on
+ * the other 2,000, for a machine that has only the test files.
  */
 public final class TrainFashionMnist {
     private TrainFashionMnist() {}
 
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(args);
-        FashionMnist.Images train =
-                FashionMnist.load(o.data, FashionMnist.Split.TRAIN).head(o.limit);
+        FashionMnist.Images train;
         FashionMnist.Images test = FashionMnist.load(o.data, FashionMnist.Split.TEST);
-        Sequential model = ModelSpec.parse(o.spec).build(new int[] {1, 28, 28}, new CpuKernels(o.threads), o.seed);
+        if (o.splitTest > 0) {
+            // a machine that cannot hold the training set: the test set's first images train, the rest test
+            train = test.slice(0, o.splitTest);
+            test = test.slice(o.splitTest, test.size());
+        } else {
+            train = FashionMnist.load(o.data, FashionMnist.Split.TRAIN).head(o.limit);
+        }
+        Backends.Choice backend = Backends.choose(o.backend, o.threads);
+        Kernels kernels = backend.create();
+        Sequential model = ModelSpec.parse(o.spec).build(new int[] {1, 28, 28}, kernels, o.seed);
         System.out.println("spark-dl core training on Fashion-MNIST: " + train.size() + " train / " + test.size()
-                + " test images, BLAS " + Blas.implementation() + ", " + o.threads + " threads");
+                + " test images, BLAS " + Blas.implementation() + ", " + o.threads + " threads, kernels "
+                + kernels.name() + " (" + backend.reason() + ")");
         System.out.print(model.summary());
         Trainer trainer = new Trainer(
                 model,
@@ -50,6 +64,16 @@ public final class TrainFashionMnist {
                 OptimizerConfig.of(o.optimizer, o.lr).create(model.params()),
                 LearningRateSchedule.constant(o.lr),
                 0);
+        if (kernels instanceof ResidentBackend device) {
+            String why = device.whyNotResident(trainer);
+            if (why == null) {
+                trainer.keepOnDevice(device.residentStep(trainer, o.batch));
+                System.out.println(
+                        "steps resident on the device: " + trainer.resident().describe());
+            } else {
+                System.out.println("steps through per-call kernels: " + why);
+            }
+        }
         MiniBatches batches = new MiniBatches(
                 DataBlock.ofFeaturesAndLabels(train.pixels(), train.labelsAsFloats(), FashionMnist.PIXELS));
         SplittableRandom rng = new SplittableRandom(o.seed);
@@ -69,6 +93,7 @@ public final class TrainFashionMnist {
                         batch.tensor(Columns.FEATURES, new int[] {FashionMnist.PIXELS}),
                         Tensor.of(batch.column(Columns.LABEL).floats(), batch.size()));
             }
+            trainer.syncHost(); // the device's weights, for the host's evaluation below
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainSeconds += seconds;
             losses.add(sum / nb);
@@ -103,13 +128,15 @@ public final class TrainFashionMnist {
         System.out.printf(
                 Locale.ROOT,
                 "{\"test_accuracy\": %.4f, \"train_seconds\": %.1f, \"images_per_second\": %.0f, \"epochs\": %d,"
-                        + " \"batch_size\": %d, \"threads\": %d}%n",
+                        + " \"batch_size\": %d, \"threads\": %d, \"kernels\": \"%s\", \"resident\": %s}%n",
                 testAcc.get(testAcc.size() - 1),
                 trainSeconds,
                 (double) train.size() * o.epochs / trainSeconds,
                 o.epochs,
                 o.batch,
-                o.threads);
+                o.threads,
+                kernels.name(),
+                trainer.resident() != null);
     }
 
     /** Command-line options with their defaults. */
@@ -118,6 +145,8 @@ public final class TrainFashionMnist {
         int batch = 64;
         double lr = 1e-3;
         String optimizer = "adam";
+        String backend = "cpu";
+        int splitTest;
         String spec = ModelSpec.CNN_S;
         int threads = Runtime.getRuntime().availableProcessors();
         int limit = 60_000;
@@ -144,9 +173,12 @@ public final class TrainFashionMnist {
                     case "--seed" -> o.seed = Long.parseLong(v);
                     case "--data" -> o.data = Path.of(v);
                     case "--output" -> o.output = Path.of(v);
+                    case "--backend" -> o.backend = v;
+                    case "--split-test" -> o.splitTest = Integer.parseInt(v);
                     default ->
                         throw new IllegalArgumentException("unknown option " + key + "; expected --epochs,"
-                                + " --batch, --lr, --optimizer, --spec, --threads, --limit, --seed, --data, --output");
+                                + " --batch, --lr, --optimizer, --spec, --threads, --limit, --seed, --data, --output, --backend,"
+                                + " --split-test");
                 }
             }
             if (o.epochs < 1 || o.batch < 1 || o.threads < 1 || o.limit < 1) {

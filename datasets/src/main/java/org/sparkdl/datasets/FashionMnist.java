@@ -49,8 +49,17 @@ public final class FashionMnist {
 
         /** The first {@code n} images. */
         public Images head(int n) {
-            int k = Math.min(n, size());
-            return new Images(java.util.Arrays.copyOf(pixels, k * PIXELS), java.util.Arrays.copyOf(labels, k));
+            return slice(0, Math.min(n, size()));
+        }
+
+        /** Images {@code from} (inclusive) to {@code to} (exclusive). */
+        public Images slice(int from, int to) {
+            if (from < 0 || to > size() || from > to) {
+                throw new IllegalArgumentException("images " + from + " to " + to + " of " + size());
+            }
+            return new Images(
+                    java.util.Arrays.copyOfRange(pixels, from * PIXELS, to * PIXELS),
+                    java.util.Arrays.copyOfRange(labels, from, to));
         }
 
         public float[] labelsAsFloats() {
