@@ -80,6 +80,16 @@ final class DeviceKernel extends Kernel {
     static final int OP_SCALE = 26;
     static final int OP_DROPOUT = 27;
     static final int OP_MULTIPLY = 28;
+    static final int OP_CELL_FORWARD = 29;
+    static final int OP_CELL_BACKWARD = 30;
+    static final int OP_ZERO_PADDING = 31;
+    static final int OP_LAST_STEP = 32;
+    static final int OP_LAST_STEP_BACKWARD = 33;
+    /** {@link #cellKind}: the recurrent cell of {@link #OP_CELL_FORWARD} and {@link #OP_CELL_BACKWARD}. */
+    static final int CELL_RNN = 0;
+
+    static final int CELL_LSTM = 1;
+    static final int CELL_GRU = 2;
     /** {@link #activation}: which element-wise function {@link #OP_ACTIVATION} applies. */
     static final int ACT_LEAKY_RELU = 1;
 
@@ -210,6 +220,27 @@ final class DeviceKernel extends Kernel {
     int dBetaOffset;
     // Gradient clipping: the norm limit.
     float maxNorm;
+    // Recurrent layers: one direction's step s of a time loop over [rows, steps] sequences of
+    // hidden units, its gates·hidden projections, where its states, saved gates and lengths are,
+    // and where its output slice lies in the rows of y (yWidth wide, from yColumn).
+    int cellKind;
+    int hidden;
+    int steps;
+    int step;
+    int reverse;
+    int gateWidth;
+    int savedWidth;
+    int hOffset;
+    int cOffset2;
+    int savedOffset;
+    int lengthsOffset;
+    int yWidth;
+    int yColumn;
+    int dhOffset;
+    int dhPrevOffset;
+    int dcOffset;
+    /** The `last` layer: features read at each sequence's last valid step (the rest at step 0). */
+    int lastFeatures;
     // Dropout: the mask's key (two words of the layer's counter-based generator) and p.
     int keyLo;
     int keyHi;
@@ -797,6 +828,27 @@ final class DeviceKernel extends Kernel {
             dropout(i);
         } else if (op == OP_MULTIPLY) {
             mem[dst + i] = mem[src + i] * mem[src2 + i];
+        } else if (op == OP_CELL_FORWARD) {
+            cellForward(i);
+        } else if (op == OP_CELL_BACKWARD) {
+            cellBackward(i);
+        } else if (op == OP_ZERO_PADDING) {
+            // y[i, t, column + j] = 0 where t is past sequence i's end (src: unused)
+            int j = i % hidden;
+            int t = (i / hidden) % steps;
+            int r = i / (hidden * steps);
+            if (t >= sequenceLength(r)) {
+                mem[dst + (r * steps + t) * yWidth + yColumn + j] = 0f;
+            }
+        } else if (op == OP_LAST_STEP) {
+            // y[r, j] = x[r, last valid step (or 0), j] over rows of cols
+            int r = i / cols;
+            int j = i - r * cols;
+            mem[dst + i] = mem[src + (r * steps + lastStepOf(r, j)) * cols + j];
+        } else if (op == OP_LAST_STEP_BACKWARD) {
+            int r = i / cols;
+            int j = i - r * cols;
+            mem[dst + (r * steps + lastStepOf(r, j)) * cols + j] = mem[src + i];
         }
     }
 
@@ -1297,6 +1349,168 @@ final class DeviceKernel extends Kernel {
             imem[i] = v;
         } else {
             argmax[i] = v;
+        }
+    }
+
+    /** Valid steps of sequence r: its length where lengths were uploaded, else all. */
+    private int sequenceLength(int r) {
+        int len = steps;
+        if (lengthsOffset >= 0) {
+            len = (int) mem[lengthsOffset + r];
+        }
+        return len;
+    }
+
+    /** The step the `last` layer reads feature j of sequence r at. */
+    private int lastStepOf(int r, int j) {
+        int at = 0;
+        if (j < lastFeatures) {
+            at = sequenceLength(r) - 1;
+        }
+        return at;
+    }
+
+    private float cellSigmoid(float x) {
+        return 1f / (1f + exp(-x));
+    }
+
+    private float cellTanh(float x) {
+        float e = exp(-2f * abs(x));
+        float t = (1f - e) / (1f + e);
+        if (x < 0f) {
+            t = -t;
+        }
+        return t;
+    }
+
+    /**
+     * One hidden unit j of sequence r at step s of a recurrent direction, as the CPU's cells: xp
+     * (src) holds every step's input projection [rows·steps, G·H], hp (src2) this step's recurrent
+     * one [rows, G·H]; h and c are [steps + 1, rows, H] in step order. Past a sequence's end the
+     * state stays and nothing is written to y (dst).
+     */
+    private void cellForward(int e) {
+        int r = e / hidden;
+        int j = e - r * hidden;
+        int nh = rows * hidden;
+        int prev = step * nh + r * hidden + j;
+        int out = prev + nh;
+        int len = sequenceLength(r);
+        if (step >= len) {
+            mem[hOffset + out] = mem[hOffset + prev];
+            if (cellKind == CELL_LSTM) {
+                mem[cOffset2 + out] = mem[cOffset2 + prev];
+            }
+        } else {
+            int t = step;
+            if (reverse == 1) {
+                t = len - 1 - step;
+            }
+            int xo = src + (r * steps + t) * gateWidth + j;
+            int ho = src2 + r * gateWidth + j;
+            int so = savedOffset + (step * rows + r) * savedWidth * hidden + j;
+            float hNew = 0f;
+            if (cellKind == CELL_LSTM) {
+                float gi = cellSigmoid(mem[xo] + mem[ho]);
+                float gf = cellSigmoid(mem[xo + hidden] + mem[ho + hidden]);
+                float gg = cellTanh(mem[xo + 2 * hidden] + mem[ho + 2 * hidden]);
+                float go = cellSigmoid(mem[xo + 3 * hidden] + mem[ho + 3 * hidden]);
+                float cn = gf * mem[cOffset2 + prev] + gi * gg;
+                mem[cOffset2 + out] = cn;
+                hNew = go * cellTanh(cn);
+                mem[so] = gi;
+                mem[so + hidden] = gf;
+                mem[so + 2 * hidden] = gg;
+                mem[so + 3 * hidden] = go;
+            } else if (cellKind == CELL_GRU) {
+                float gr = cellSigmoid(mem[xo] + mem[ho]);
+                float gz = cellSigmoid(mem[xo + hidden] + mem[ho + hidden]);
+                float hn = mem[ho + 2 * hidden];
+                float gn = cellTanh(mem[xo + 2 * hidden] + gr * hn);
+                hNew = (1f - gz) * gn + gz * mem[hOffset + prev];
+                mem[so] = gr;
+                mem[so + hidden] = gz;
+                mem[so + 2 * hidden] = gn;
+                mem[so + 3 * hidden] = hn;
+            } else {
+                hNew = cellTanh(mem[xo] + mem[ho]);
+            }
+            mem[hOffset + out] = hNew;
+            mem[dst + (r * steps + t) * yWidth + yColumn + j] = hNew;
+        }
+    }
+
+    /**
+     * The backward of {@link #cellForward} for unit j of sequence r at step s: the output's
+     * gradient (src, y's layout) joins dh; the gates' gradients go to dgx (dst, xp's layout) and
+     * dgh (src2, hp's layout), the carried ones to dc (in place) and dhPrev. Past a sequence's end
+     * the gradient only passes through.
+     */
+    private void cellBackward(int e) {
+        int r = e / hidden;
+        int j = e - r * hidden;
+        int nh = rows * hidden;
+        int prev = step * nh + r * hidden + j;
+        int out = prev + nh;
+        int row = r * hidden + j;
+        int gho = src2 + r * gateWidth + j;
+        int len = sequenceLength(r);
+        if (step >= len) {
+            for (int g = 0; g < gateWidth / hidden; g++) {
+                mem[gho + g * hidden] = 0f;
+            }
+            mem[dhPrevOffset + row] = mem[dhOffset + row];
+        } else {
+            int t = step;
+            if (reverse == 1) {
+                t = len - 1 - step;
+            }
+            float dhj = mem[dhOffset + row] + mem[src + (r * steps + t) * yWidth + yColumn + j];
+            int gxo = dst + (r * steps + t) * gateWidth + j;
+            int so = savedOffset + (step * rows + r) * savedWidth * hidden + j;
+            if (cellKind == CELL_LSTM) {
+                float gi = mem[so];
+                float gf = mem[so + hidden];
+                float gg = mem[so + 2 * hidden];
+                float go = mem[so + 3 * hidden];
+                float tc = cellTanh(mem[cOffset2 + out]);
+                float dct = mem[dcOffset + row] + dhj * go * (1f - tc * tc);
+                float di = dct * gg * gi * (1f - gi);
+                float df = dct * mem[cOffset2 + prev] * gf * (1f - gf);
+                float dg = dct * gi * (1f - gg * gg);
+                float dout = dhj * tc * go * (1f - go);
+                mem[dcOffset + row] = dct * gf;
+                mem[gxo] = di;
+                mem[gxo + hidden] = df;
+                mem[gxo + 2 * hidden] = dg;
+                mem[gxo + 3 * hidden] = dout;
+                mem[gho] = di;
+                mem[gho + hidden] = df;
+                mem[gho + 2 * hidden] = dg;
+                mem[gho + 3 * hidden] = dout;
+                mem[dhPrevOffset + row] = 0f;
+            } else if (cellKind == CELL_GRU) {
+                float gr = mem[so];
+                float gz = mem[so + hidden];
+                float gn = mem[so + 2 * hidden];
+                float hn = mem[so + 3 * hidden];
+                float dn = dhj * (1f - gz) * (1f - gn * gn);
+                float dz = dhj * (mem[hOffset + prev] - gn) * gz * (1f - gz);
+                float dr = dn * hn * gr * (1f - gr);
+                mem[gxo] = dr;
+                mem[gxo + hidden] = dz;
+                mem[gxo + 2 * hidden] = dn;
+                mem[gho] = dr;
+                mem[gho + hidden] = dz;
+                mem[gho + 2 * hidden] = dn * gr;
+                mem[dhPrevOffset + row] = dhj * gz;
+            } else {
+                float y = mem[hOffset + out];
+                float da = dhj * (1f - y * y);
+                mem[gxo] = da;
+                mem[gho] = da;
+                mem[dhPrevOffset + row] = 0f;
+            }
         }
     }
 }

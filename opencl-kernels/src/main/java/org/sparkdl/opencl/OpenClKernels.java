@@ -669,9 +669,13 @@ public final class OpenClKernels implements Kernels, ResidentBackend {
      * partial sums to the arena at {@code scratch} (room for {@link #slices} · m · n floats), which
      * a second launch adds into C on the device.
      */
-    void residentGemm(int scratch) {
+    void residentGemm(int scratch, long scratchFloats) {
         DeviceKernel g = dev;
         int slices = shapeGemm(g.cMode == DeviceKernel.C_PLAIN);
+        if (slices > 1 && (long) slices * g.m * g.n > scratchFloats) {
+            throw new IllegalStateException("a " + g.m + "x" + g.n + "x" + g.k + " product in " + slices
+                    + " slices needs more than the " + scratchFloats + " floats of scratch laid out");
+        }
         g.partialOffset = scratch;
         launchGemm(slices);
         if (slices > 1) {

@@ -48,7 +48,7 @@ final class OpenClResidentStep implements ResidentStep {
     /** Upload arrays by row count: a step uploads exactly its batch. */
     private final Map<Integer, float[]> batches = new HashMap<>();
     /** A step as run: its batch (features, then labels) and its dropout layers' mask keys. */
-    private record Done(float[] batch, long[] keys) {}
+    private record Done(float[] batch, int rows, boolean lengths, int longest, long[] keys) {}
 
     /** The steps since the state was last on the host, to redo after a loss. */
     private final List<Done> sinceHost = new ArrayList<>();
@@ -69,6 +69,7 @@ final class OpenClResidentStep implements ResidentStep {
         this.dev = kernels.deviceKernel();
         this.ops = new ResidentOps(kernels);
         this.program = new ResidentProgram(trainer, maxBatch, kernels);
+        ops.scratchFloats(program.scratchFloats);
         this.model = trainer.model();
         this.optimizer = trainer.optimizer();
         this.clipNorm = trainer.clipNorm();
@@ -180,14 +181,26 @@ final class OpenClResidentStep implements ResidentStep {
                     + " labels, got " + x.size() + " values and " + target.size() + " labels");
         }
         ClassLabels.check(target.data(), n, program.classes);
-        float[] batch = batches.computeIfAbsent(n, rows -> new float[rows * (program.inputSize + 1)]);
+        int[] lengths = program.lengths >= 0 ? x.lengths() : null;
+        int steps = program.lengths >= 0 ? x.dim(1) : 0;
+        // features, labels and (for sequences that have them) lengths: one upload
+        float[] batch = batches.computeIfAbsent(
+                lengths != null ? -n : n, k -> new float[n * (program.inputSize + (lengths != null ? 2 : 1))]);
         System.arraycopy(x.data(), 0, batch, 0, n * program.inputSize);
         System.arraycopy(target.data(), 0, batch, n * program.inputSize, n);
+        int longest = steps;
+        if (lengths != null) {
+            longest = 0;
+            for (int i = 0; i < n; i++) {
+                batch[n * (program.inputSize + 1) + i] = lengths[i];
+                longest = Math.max(longest, lengths[i]);
+            }
+        }
         long[] keys = new long[program.dropouts.size()];
         for (int d = 0; d < keys.length; d++) {
             keys[d] = program.dropouts.get(d).nextKey();
         }
-        Done done = new Done(batch.clone(), keys);
+        Done done = new Done(batch.clone(), n, lengths != null, longest, keys);
         sinceHost.add(done);
         synchronized (dev) {
             try {
@@ -230,7 +243,7 @@ final class OpenClResidentStep implements ResidentStep {
     /** One step on the device: batch up, forward, loss, backward, (clip,) update, result down. */
     private void run(Done done) {
         float[] batch = done.batch();
-        int n = batch.length / (program.inputSize + 1);
+        int n = done.rows();
         for (int d = 0; d < done.keys().length; d++) {
             program.dropouts.get(d).useKey(done.keys()[d]);
         }
@@ -240,6 +253,10 @@ final class OpenClResidentStep implements ResidentStep {
         uploadedBytes += 4L * batch.length;
         ops.copy(DeviceKernel.KIND_BATCH, 0, DeviceKernel.KIND_MEM, program.input, n * program.inputSize);
         ops.copy(DeviceKernel.KIND_BATCH, n * program.inputSize, DeviceKernel.KIND_MEM, program.labels, n);
+        if (done.lengths()) {
+            ops.copy(DeviceKernel.KIND_BATCH, n * (program.inputSize + 1), DeviceKernel.KIND_MEM, program.lengths, n);
+        }
+        ops.sequences(done.lengths() ? program.lengths : -1, done.longest());
         ops.fill(program.gradients, program.gradientCount, 0f);
         for (ResidentLayer l : program.layers) {
             l.forward(ops, n);

@@ -260,4 +260,128 @@ abstract class ResidentLayer {
             }
         }
     }
+
+    /** The `last` layer: y[N, K] from x[N, T, K] at each sequence's last valid step. */
+    static final class Last extends ResidentLayer {
+        private final int steps;
+        private final int features;
+        private final int atLastStep;
+
+        Last(int steps, int features, int atLastStep, int x, int y, int dy, int dx) {
+            super(x, y, dy, dx);
+            this.steps = steps;
+            this.features = features;
+            this.atLastStep = atLastStep;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.lastStep(x, y, n, steps, features, atLastStep);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            if (dx >= 0) {
+                ops.lastStepBackward(dy, dx, n, steps, features, atLastStep);
+            }
+        }
+    }
+
+    /**
+     * A recurrent layer (RNN, LSTM or GRU; stacked, bidirectional) over x[N, T, F], its time loops
+     * on the device as the CPU's {@code RecurrentDirection} runs them: every step's input
+     * projection as one product, then per step the recurrent product and the cell; backward through
+     * all steps, then the input projection's gradients as products.
+     */
+    static final class Recurrent extends ResidentLayer {
+        /** One direction of one stacked layer: its arrays and its parameters' offsets. */
+        record Run(ResidentOps.Direction loop, int in, int[] params) {}
+
+        private final int steps;
+        private final Run[][] runs;
+        /** Each stacked layer's input, output, output gradient and input gradient (-1: none). */
+        private final int[] inputs;
+
+        private final int[] outputs;
+        private final int[] outputGrads;
+        private final int[] inputGrads;
+
+        Recurrent(int steps, Run[][] runs, int[] inputs, int[] outputs, int[] outputGrads, int[] inputGrads) {
+            super(inputs[0], outputs[outputs.length - 1], outputGrads[outputGrads.length - 1], inputGrads[0]);
+            this.steps = steps;
+            this.runs = runs;
+            this.inputs = inputs;
+            this.outputs = outputs;
+            this.outputGrads = outputGrads;
+            this.inputGrads = inputGrads;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            for (int l = 0; l < runs.length; l++) {
+                for (Run run : runs[l]) {
+                    forward(ops, run, n, inputs[l], outputs[l]);
+                }
+            }
+        }
+
+        private void forward(ResidentOps ops, Run run, int n, int input, int output) {
+            ResidentOps.Direction d = run.loop();
+            int gh = d.gateWidth();
+            int nh = n * d.hidden();
+            // xp[N·T, G·H] = x[N·T, F] · W_ihᵀ + b_ih: every step's input projection in one product
+            ops.product(false, true, n * steps, gh, run.in(), input, run.params()[0], 0f, d.xp(), scratch);
+            ops.addBias(d.xp(), run.params()[2], n * steps, gh);
+            ops.fill(d.h(), nh, 0f);
+            if (d.c() >= 0) {
+                ops.fill(d.c(), nh, 0f);
+            }
+            ops.zeroPadding(output, n, steps, d.yWidth(), d.yColumn(), d.hidden());
+            for (int s = 0; s < ops.longest(); s++) {
+                // hp[N, G·H] = h_s[N, H] · W_hhᵀ + b_hh, then the cell
+                ops.product(false, true, n, gh, d.hidden(), d.h() + s * nh, run.params()[1], 0f, d.hp(), scratch);
+                ops.addBias(d.hp(), run.params()[3], n, gh);
+                ops.cellForward(d, n, steps, s, output);
+            }
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            for (int l = runs.length - 1; l >= 0; l--) {
+                for (int dir = 0; dir < runs[l].length; dir++) {
+                    backward(ops, runs[l][dir], n, inputs[l], outputGrads[l], inputGrads[l], dir > 0);
+                }
+            }
+        }
+
+        private void backward(ResidentOps ops, Run run, int n, int input, int dy, int inputGrad, boolean accumulate) {
+            ResidentOps.Direction d = run.loop();
+            int gh = d.gateWidth();
+            int hs = d.hidden();
+            int nh = n * hs;
+            int[] p = run.params(); // W_ih, W_hh, b_ih, b_hh, then their gradients
+            ops.fill(d.dgx(), n * steps * gh, 0f); // padded steps keep 0
+            ops.fill(d.dh(), nh, 0f);
+            ops.fill(d.dc(), nh, 0f);
+            int dh = d.dh();
+            int dhPrev = d.dhPrev();
+            for (int s = ops.longest() - 1; s >= 0; s--) {
+                ops.cellBackward(d, n, steps, s, dy, dh, dhPrev);
+                // dh_{s−1}[N, H] += dhp · W_hh;  dW_hh += dhpᵀ · h_s;  db_hh += Σ_N dhp
+                ops.product(false, false, n, hs, gh, d.dgh(), p[1], 1f, dhPrev, scratch);
+                ops.product(true, false, gh, hs, n, d.dgh(), d.h() + s * nh, 1f, p[5], scratch);
+                ops.sumSlices(p[7], d.dgh(), gh, n, 1, gh, 1f, 1f);
+                int swap = dh;
+                dh = dhPrev;
+                dhPrev = swap;
+            }
+            // dW_ih += dxpᵀ · x;  db_ih += Σ dxp;  dx (+)= dxp · W_ih
+            ops.product(true, false, gh, run.in(), n * steps, d.dgx(), input, 1f, p[4], scratch);
+            ops.sumSlices(p[6], d.dgx(), gh, n * steps, 1, gh, 1f, 1f);
+            if (inputGrad >= 0) {
+                ops.product(
+                        false, false, n * steps, run.in(), gh, d.dgx(), p[0], accumulate ? 1f : 0f, inputGrad, scratch);
+            }
+        }
+    }
 }

@@ -11,10 +11,21 @@ import org.sparkdl.core.kernels.PoolGeometry;
 final class ResidentOps {
     private final OpenClKernels kernels;
     private final DeviceKernel dev;
+    /** Floats of scratch the program laid out for split products. */
+    private long scratchFloats;
+    /** This step's sequence lengths in the arena, or -1: every sequence has all its steps. */
+    private int lengths = -1;
+    /** This step's longest sequence: the time loops run that far. */
+    private int longest;
 
     ResidentOps(OpenClKernels kernels) {
         this.kernels = kernels;
         this.dev = kernels.deviceKernel();
+    }
+
+    /** The scratch laid out for split products ({@link #product}), in floats. */
+    void scratchFloats(long floats) {
+        scratchFloats = floats;
     }
 
     /** The launches from here on address the arena. */
@@ -103,7 +114,7 @@ final class ResidentOps {
         dev.alpha = 1f;
         dev.beta = beta;
         dev.shape(m, n, k, null);
-        kernels.residentGemm(scratch);
+        kernels.residentGemm(scratch, scratchFloats);
     }
 
     /** y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]. */
@@ -121,7 +132,7 @@ final class ResidentOps {
         dev.alpha = 1f;
         dev.beta = 0f;
         dev.shape(g.outChannels(), g.columns(), g.patchSize(), g);
-        kernels.residentGemm(-1); // a convolution's output never splits k
+        kernels.residentGemm(-1, 0); // a convolution's output never splits k
     }
 
     /** dw[F, C·KH·KW] += dyᵀ[F, N·P] · im2col(x)ᵀ[N·P, C·KH·KW]. */
@@ -138,7 +149,7 @@ final class ResidentOps {
         dev.alpha = 1f;
         dev.beta = 1f;
         dev.shape(g.outChannels(), g.patchSize(), g.columns(), g);
-        kernels.residentGemm(scratch);
+        kernels.residentGemm(scratch, scratchFloats);
     }
 
     /** db[F] += Σ_{n,p} dy[n,f,p], through per-chunk partial sums at {@code scratch}. */
@@ -340,6 +351,118 @@ final class ResidentOps {
         dev.src = factor;
         dev.dst = g;
         linear(count);
+    }
+
+    /** The sequences of this step: their lengths in the arena (-1: none given) and the longest. */
+    void sequences(int lengthsOffset, int longestSteps) {
+        lengths = lengthsOffset;
+        longest = longestSteps;
+    }
+
+    /** The step loops of this step's recurrent layers run to here. */
+    int longest() {
+        return longest;
+    }
+
+    /** Zeroes the H-wide slice at {@code column} of y[n, steps, width] past each sequence's end. */
+    void zeroPadding(int y, int n, int steps, int width, int column, int hidden) {
+        if (lengths < 0) {
+            return; // no padding
+        }
+        dev.op = DeviceKernel.OP_ZERO_PADDING;
+        dev.dst = y;
+        dev.steps = steps;
+        dev.yWidth = width;
+        dev.yColumn = column;
+        dev.hidden = hidden;
+        dev.lengthsOffset = lengths;
+        linear(n * steps * hidden);
+    }
+
+    /** Where one recurrent direction keeps its loop's arrays, and how its output slice lies. */
+    record Direction(
+            int cell,
+            int hidden,
+            int gateWidth,
+            int savedWidth,
+            boolean reverse,
+            int xp,
+            int hp,
+            int h,
+            int c,
+            int saved,
+            int yWidth,
+            int yColumn,
+            int dgx,
+            int dgh,
+            int dh,
+            int dhPrev,
+            int dc) {}
+
+    /** Step {@code s} of a direction's forward over n sequences of {@code steps}, writing y. */
+    void cellForward(Direction d, int n, int steps, int s, int y) {
+        cell(DeviceKernel.OP_CELL_FORWARD, d, n, steps, s);
+        dev.src = d.xp();
+        dev.src2 = d.hp();
+        dev.dst = y;
+        dev.dhOffset = d.dh();
+        dev.dhPrevOffset = d.dhPrev();
+        linear(n * d.hidden());
+    }
+
+    /** Step {@code s} of a direction's backward, from the output gradient dy (y's layout). */
+    void cellBackward(Direction d, int n, int steps, int s, int dy, int dh, int dhPrev) {
+        cell(DeviceKernel.OP_CELL_BACKWARD, d, n, steps, s);
+        dev.src = dy;
+        dev.src2 = d.dgh();
+        dev.dst = d.dgx();
+        dev.dhOffset = dh;
+        dev.dhPrevOffset = dhPrev;
+        linear(n * d.hidden());
+    }
+
+    private void cell(int op, Direction d, int n, int steps, int s) {
+        dev.op = op;
+        dev.cellKind = d.cell();
+        dev.hidden = d.hidden();
+        dev.gateWidth = d.gateWidth();
+        dev.savedWidth = d.savedWidth();
+        dev.reverse = d.reverse() ? 1 : 0;
+        dev.hOffset = d.h();
+        dev.cOffset2 = d.c();
+        dev.savedOffset = d.saved();
+        dev.dcOffset = d.dc();
+        dev.yWidth = d.yWidth();
+        dev.yColumn = d.yColumn();
+        dev.rows = n;
+        dev.steps = steps;
+        dev.step = s;
+        dev.lengthsOffset = lengths;
+    }
+
+    /** y[n, cols] = x[n, steps, cols] at each sequence's last valid step (features past lastFeatures: step 0). */
+    void lastStep(int x, int y, int n, int steps, int cols, int lastFeatures) {
+        last(DeviceKernel.OP_LAST_STEP, steps, cols, lastFeatures);
+        dev.src = x;
+        dev.dst = y;
+        linear(n * cols);
+    }
+
+    /** dx[n, steps, cols] = dy[n, cols] scattered to the steps {@link #lastStep} read, 0 elsewhere. */
+    void lastStepBackward(int dy, int dx, int n, int steps, int cols, int lastFeatures) {
+        fill(dx, n * steps * cols, 0f);
+        last(DeviceKernel.OP_LAST_STEP_BACKWARD, steps, cols, lastFeatures);
+        dev.src = dy;
+        dev.dst = dx;
+        linear(n * cols);
+    }
+
+    private void last(int op, int steps, int cols, int lastFeatures) {
+        dev.op = op;
+        dev.steps = steps;
+        dev.cols = cols;
+        dev.lastFeatures = lastFeatures;
+        dev.lengthsOffset = lengths;
     }
 
     /** The optimizer's constants for the next {@link #update} launches. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.PoolGeometry;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
@@ -13,9 +14,11 @@ import org.sparkdl.core.nn.Conv2d;
 import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Param;
 import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Recurrent;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.AdaGrad;
 import org.sparkdl.core.optim.Adam;
@@ -49,6 +52,9 @@ final class ResidentProgram {
     final int gradientCount;
     final int input;
     final int labels;
+    /** Each sequence's valid steps, for sequence inputs (-1 otherwise). */
+    final int lengths;
+
     final int logits;
     final int dLogits;
     final int lossRows;
@@ -83,8 +89,8 @@ final class ResidentProgram {
         }
         Sequential model = trainer.model();
         int[] shape = model.inputShape();
-        if (shape.length != 1 && shape.length != 3) {
-            return "sequence inputs (" + Shapes.describe(shape) + ") do not run on the device yet";
+        if (shape.length < 1 || shape.length > 3) {
+            return "inputs of shape " + Shapes.describe(shape) + " do not run on the device yet";
         }
         for (Layer part : parts(model)) {
             if (!(part instanceof Conv2d
@@ -93,15 +99,21 @@ final class ResidentProgram {
                     || part instanceof Dense
                     || part instanceof Activation
                     || part instanceof BatchNorm
-                    || part instanceof Dropout)) {
+                    || part instanceof Dropout
+                    || part instanceof Recurrent
+                    || part instanceof LastStep)) {
                 return "the layer '" + part.describe() + "' does not run on the device yet (conv, maxpool, avgpool,"
-                        + " the activations, batchnorm, dropout, flatten and dense do)";
+                        + " the activations, batchnorm, dropout, flatten, dense, rnn, lstm, gru and last do)";
             }
-            int[] out = part.outputShape(shape);
-            if (part instanceof Dense && shape.length != 1) {
-                return "'" + part.describe() + "' on a sequence does not run on the device yet";
+            if (part instanceof Recurrent r && r.layers() > 1 && r.dropout() > 0f) {
+                return "'" + part.describe() + "': dropout between stacked recurrent layers does not run on the device"
+                        + " yet";
             }
-            shape = out;
+            if (!(part instanceof Recurrent || part instanceof LastStep || part instanceof Dropout)
+                    && shape.length == 2) {
+                return "'" + part.describe() + "' on a sequence (per step) does not run on the device yet";
+            }
+            shape = part.outputShape(shape);
         }
         if (shape.length != 1) {
             return "an output of shape " + Shapes.describe(shape) + " does not run on the device yet (classes do)";
@@ -159,6 +171,7 @@ final class ResidentProgram {
         long beforeActivations = next;
         this.input = take((long) maxBatch * inputSize);
         this.labels = take(maxBatch);
+        this.lengths = model.inputShape().length == 2 ? take(maxBatch) : -1;
         this.dLogits = take((long) maxBatch * classes);
         int last = layOutLayers(model, values, grads, buffers, kernels);
         this.logits = last;
@@ -242,9 +255,9 @@ final class ResidentProgram {
             int[] in = shapes[i];
             if (part instanceof Conv2d conv) {
                 ConvGeometry g = conv.geometryFor(Shapes.withBatch(maxBatch, in));
-                needScratch((long) kernels.slices(g.outChannels(), g.patchSize(), g.columns(), true)
-                        * g.outChannels()
-                        * g.patchSize());
+                needProduct(kernels, b -> new int[] {
+                    g.outChannels(), g.patchSize(), g.withBatch(b).columns()
+                });
                 needScratch((long) kernels.biasChunks(g.outChannels(), g.columns()) * g.outChannels());
                 layers.add(new ResidentLayer.Conv(
                         g, x, out[i], gradOut[i], dx, paramOffsets(conv.params(), values, grads)));
@@ -256,7 +269,9 @@ final class ResidentProgram {
             } else if (part instanceof Dense dense) {
                 int inSize = in[0];
                 int outSize = shapes[i + 1][0];
-                needScratch((long) kernels.slices(outSize, inSize, maxBatch, true) * outSize * inSize);
+                needProduct(kernels, b -> new int[] {b, outSize, inSize});
+                needProduct(kernels, b -> new int[] {outSize, inSize, b});
+                needProduct(kernels, b -> new int[] {b, inSize, outSize});
                 layers.add(new ResidentLayer.Dense(
                         inSize, outSize, x, out[i], gradOut[i], dx, paramOffsets(dense.params(), values, grads)));
             } else if (part instanceof Activation.ReLU) {
@@ -288,6 +303,12 @@ final class ResidentProgram {
                         dx,
                         xhat,
                         invStd));
+            } else if (part instanceof Recurrent r) {
+                layers.add(recurrent(r, in, x, out[i], gradOut[i], dx, values, grads, kernels));
+            } else if (part instanceof LastStep last) {
+                int features = in[1];
+                layers.add(new ResidentLayer.Last(
+                        in[0], features, last.featuresAtLastStep(features), x, out[i], gradOut[i], dx));
             } else if (part instanceof Dropout d && !passesThrough(d)) {
                 int size = Shapes.size(in);
                 ResidentLayer.Dropout layer =
@@ -298,6 +319,85 @@ final class ResidentProgram {
             computesBefore |= !passesThrough(part);
         }
         return out[count - 1];
+    }
+
+    /**
+     * A recurrent layer's loops: per stacked layer and direction its projections, states, saved
+     * gates and gradients; between stacked layers their outputs and output gradients.
+     */
+    private ResidentLayer.Recurrent recurrent(
+            Recurrent r,
+            int[] in,
+            int x,
+            int y,
+            int dy,
+            int dx,
+            Map<Param, Integer> values,
+            Map<Param, Integer> grads,
+            OpenClKernels kernels) {
+        int steps = in[0];
+        int stacked = r.layers();
+        int directions = r.bidirectional() ? 2 : 1;
+        int hidden = r.hidden();
+        int width = directions * hidden;
+        int gates = r.kind() == Recurrent.Kind.LSTM ? 4 : r.kind() == Recurrent.Kind.GRU ? 3 : 1;
+        int savedWidth = r.kind() == Recurrent.Kind.RNN ? 0 : 4;
+        int cell = r.kind() == Recurrent.Kind.LSTM
+                ? DeviceKernel.CELL_LSTM
+                : r.kind() == Recurrent.Kind.GRU ? DeviceKernel.CELL_GRU : DeviceKernel.CELL_RNN;
+        int gh = gates * hidden;
+        int[] inputs = new int[stacked];
+        int[] outputs = new int[stacked];
+        int[] outputGrads = new int[stacked];
+        int[] inputGrads = new int[stacked];
+        long block = (long) maxBatch * steps * width;
+        for (int l = 0; l < stacked; l++) {
+            outputs[l] = l == stacked - 1 ? y : take(block);
+            outputGrads[l] = l == stacked - 1 ? dy : take(block);
+        }
+        for (int l = 0; l < stacked; l++) {
+            inputs[l] = l == 0 ? x : outputs[l - 1];
+            inputGrads[l] = l == 0 ? dx : outputGrads[l - 1];
+        }
+        List<Param> params = r.params();
+        ResidentLayer.Recurrent.Run[][] runs = new ResidentLayer.Recurrent.Run[stacked][directions];
+        for (int l = 0; l < stacked; l++) {
+            int layerIn = l == 0 ? in[1] : width;
+            for (int d = 0; d < directions; d++) {
+                int[] offsets = new int[8];
+                for (int k = 0; k < 4; k++) {
+                    Param p = params.get((l * directions + d) * 4 + k); // W_ih, W_hh, b_ih, b_hh
+                    offsets[k] = values.get(p);
+                    offsets[4 + k] = grads.get(p);
+                }
+                ResidentOps.Direction loop = new ResidentOps.Direction(
+                        cell,
+                        hidden,
+                        gh,
+                        savedWidth,
+                        d == 1,
+                        take((long) maxBatch * steps * gh),
+                        take((long) maxBatch * gh),
+                        take((long) (steps + 1) * maxBatch * hidden),
+                        cell == DeviceKernel.CELL_LSTM ? take((long) (steps + 1) * maxBatch * hidden) : -1,
+                        take((long) steps * maxBatch * savedWidth * hidden),
+                        width,
+                        d * hidden,
+                        take((long) maxBatch * steps * gh),
+                        take((long) maxBatch * gh),
+                        take((long) maxBatch * hidden),
+                        take((long) maxBatch * hidden),
+                        take((long) maxBatch * hidden));
+                runs[l][d] = new ResidentLayer.Recurrent.Run(loop, layerIn, offsets);
+                needProduct(kernels, b -> new int[] {b * steps, gh, layerIn});
+                needProduct(kernels, b -> new int[] {b, gh, hidden});
+                needProduct(kernels, b -> new int[] {b, hidden, gh});
+                needProduct(kernels, b -> new int[] {gh, hidden, b});
+                needProduct(kernels, b -> new int[] {gh, layerIn, b * steps});
+                needProduct(kernels, b -> new int[] {b * steps, layerIn, gh});
+            }
+        }
+        return new ResidentLayer.Recurrent(steps, runs, inputs, outputs, outputGrads, inputGrads);
     }
 
     /** Layers whose output is their input (and so their input gradient, their output's). */
@@ -332,6 +432,20 @@ final class ResidentProgram {
         Param w = params.get(0);
         Param b = params.get(1);
         return new int[] {values.get(w), values.get(b), grads.get(w), grads.get(b)};
+    }
+
+    /**
+     * Scratch for the partial sums of an m×n×k product, whose sizes {@code dims} gives for a batch
+     * of b rows: the most any batch up to the largest needs (fewer rows can mean more slices).
+     */
+    private void needProduct(OpenClKernels kernels, IntFunction<int[]> dims) {
+        for (int b = 1; b <= maxBatch; b++) {
+            int[] d = dims.apply(b);
+            int slices = kernels.slices(d[0], d[1], d[2], true);
+            if (slices > 1) {
+                needScratch((long) slices * d[0] * d[1]);
+            }
+        }
     }
 
     private void needScratch(long floats) {

@@ -152,6 +152,57 @@ class OpenClResidentTest {
         assertSameTraining(cpu, device, run(cpu, SHAPE, STEPS), run(device, SHAPE, STEPS));
     }
 
+    /** Sequence batch {@code b} [n, 6, 5], four in turn, with lengths 1..6 where asked. */
+    private static Tensor[] sequences(int b, boolean lengths) {
+        SplittableRandom rng = new SplittableRandom(200 + b % 4);
+        int n = b == STEPS - 1 ? BATCH - 5 : BATCH;
+        float[] x = new float[n * 6 * 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        float[] y = new float[n];
+        int[] len = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(10);
+            len[i] = 1 + rng.nextInt(6);
+        }
+        Tensor xt = Tensor.of(x, n, 6, 5);
+        return new Tensor[] {lengths ? xt.withLengths(len) : xt, Tensor.of(y, n)};
+    }
+
+    private static float[] runSequences(Trainer t, boolean lengths) {
+        float[] losses = new float[STEPS];
+        for (int b = 0; b < STEPS; b++) {
+            Tensor[] xy = sequences(b, lengths);
+            losses[b] = t.step(xy[0], xy[1]);
+        }
+        t.syncHost();
+        return losses;
+    }
+
+    @ParameterizedTest(name = "{0}, lengths {1}")
+    @CsvSource({
+        "'lstm(12, layers=2, bidirectional=true) last dense(10)', true",
+        "'gru(10, bidirectional=true) last relu dense(10)', true",
+        "'rnn(10, layers=2) last dense(10)', false",
+        "'lstm(8) last dense(10)', false"
+    })
+    void recurrentTimeLoopsMatchTheCpu(String spec, boolean lengths) {
+        int[] shape = {6, 5};
+        OptimizerConfig adam = OptimizerConfig.of("adam", 0.005);
+        Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
+        Trainer device = resident(spec, shape, adam);
+        float[] cpuLosses = runSequences(cpu, lengths);
+        float[] deviceLosses = runSequences(device, lengths);
+        float first = cpuLosses[0] + cpuLosses[1] + cpuLosses[2] + cpuLosses[3];
+        float last = cpuLosses[STEPS - 5] + cpuLosses[STEPS - 4] + cpuLosses[STEPS - 3] + cpuLosses[STEPS - 2];
+        assertTrue(last < first, "the model learns the four batches");
+        assertClose("losses step by step", cpuLosses, deviceLosses, 1e-4);
+        assertWithin("weights", cpu.model().state(), device.model().state(), 1e-4);
+        assertWithin(
+                "optimizer state", cpu.optimizer().state(), device.optimizer().state(), 1e-4);
+    }
+
     @Test
     void cnnSStepsMatchTheCpu() {
         String cnnS = "conv(32,5,pad=2) relu maxpool(2) conv(64,5,pad=2) relu maxpool(2) flatten dense(128) relu"

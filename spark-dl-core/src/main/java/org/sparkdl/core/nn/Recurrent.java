@@ -150,6 +150,11 @@ public final class Recurrent implements WeightedLayer, StatefulLayer, Reseedable
         return directions == 2;
     }
 
+    /** The dropout between stacked layers in training (0: none). */
+    public float dropout() {
+        return dropout;
+    }
+
     /** Features per output step: H, or 2H when bidirectional. */
     public int outputFeatures() {
         return directions * hidden;
