@@ -40,6 +40,8 @@ for b in "$batch" 1024; do
   timeout 120 "${java[@]}" org.sparkdl.bench.ResidentStepTimes "$b" 100 16 2>&1 | grep -v '^WARNING\|INFO' \
     | tee -a "$out/resident.txt"
 done
+timeout 120 "${java[@]}" org.sparkdl.bench.ResidentStepTimes "$batch" 50 16 "lstm(128) last dense(10)" 28,28 2>&1 \
+  | grep -v '^WARNING\|INFO' | tee -a "$out/resident.txt"
 if [ -d "$here/fashion-mnist" ]; then
   for backend in opencl cpu; do
     timeout 240 "${java[@]}" org.sparkdl.bench.TrainFashionMnist --data "$here/fashion-mnist" --split-test 8000 \
@@ -86,4 +88,16 @@ def train_step():
     opt.zero_grad(); torch.nn.functional.cross_entropy(net(xb), yb).backward(); opt.step()
 t = best(train_step, 20)
 print("torch CNN-S training step batch %d: %.3f ms, %.0f images/s" % (batch, t * 1e3, batch / t))
+# the recurrent row classifier (lstm(128) last dense(10) on 28 steps of 28), as ResidentStepTimes runs it
+class Rows(torch.nn.Module):
+    def __init__(self):
+        super().__init__(); self.lstm = torch.nn.LSTM(28, 128, batch_first=True); self.fc = torch.nn.Linear(128, 10)
+    def forward(self, x):
+        return self.fc(self.lstm(x)[0][:, -1])
+rnet = Rows().cuda(); ropt = torch.optim.Adam(rnet.parameters(), 1e-3)
+xs = torch.randn(batch, 28, 28, device="cuda")
+def rnn_step():
+    ropt.zero_grad(); torch.nn.functional.cross_entropy(rnet(xs), yb).backward(); ropt.step()
+t = best(rnn_step, 20)
+print("torch lstm(128) row classifier training step batch %d: %.3f ms, %.0f samples/s" % (batch, t * 1e3, batch / t))
 PY

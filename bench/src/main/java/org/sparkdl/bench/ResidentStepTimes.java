@@ -1,10 +1,12 @@
 package org.sparkdl.bench;
 
 import java.util.Locale;
+import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.schedule.LearningRateSchedule;
+import org.sparkdl.core.spec.ModelSpec;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.train.ResidentStep;
@@ -12,13 +14,14 @@ import org.sparkdl.core.train.Trainer;
 import org.sparkdl.opencl.OpenClKernels;
 
 /**
- * CNN-S training steps (Adam) kept on the OpenCL device: time per step, images/s and GFLOP/s, the
+ * Training steps (Adam; CNN-S unless a spec is given) kept on the OpenCL device: time per step, samples/s and GFLOP/s, the
  * bytes each step moves, and what an averaging round's state transfer adds (every {@code
  * averaging} steps the state comes down and goes back up, as the engine's rounds do).
  *
  * <p>Usage: {@code java -cp ... org.sparkdl.bench.ResidentStepTimes [batch=256] [steps=50]
- * [averaging=16]}. Each step ends by downloading its loss, so a step's time includes the device's
- * work on it: no step is timed while the device still works on it.
+ * [averaging=16] [spec] [inputShape]}, e.g. {@code 256 50 16 "lstm(128) last dense(10)" 28,28} for
+ * the recurrent row classifier. Each step ends by downloading its loss, so a step's time includes
+ * the device's work on it: no step is timed while the device still works on it.
  */
 public final class ResidentStepTimes {
     private ResidentStepTimes() {}
@@ -28,7 +31,12 @@ public final class ResidentStepTimes {
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int averaging = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         OpenClKernels kernels = new OpenClKernels();
-        Sequential model = CnnS.build(kernels, 1);
+        String spec = args.length > 3 ? args[3] : null;
+        int[] shape = args.length > 4 ? Shapes.parse(args[4]) : CnnS.INPUT;
+        Sequential model = spec != null
+                ? ModelSpec.parse(spec).build(shape, kernels, Initializer.parse("he_normal"), 1)
+                : CnnS.build(kernels, 1);
+        String name = spec != null ? "'" + spec + "'" : "CNN-S";
         Trainer trainer = new Trainer(
                 model,
                 new SoftmaxCrossEntropy(),
@@ -37,13 +45,13 @@ public final class ResidentStepTimes {
                 0);
         String why = kernels.whyNotResident(trainer);
         if (why != null) {
-            throw new IllegalStateException("CNN-S should run resident: " + why);
+            throw new IllegalStateException(name + " does not run resident: " + why);
         }
         trainer.keepOnDevice(kernels.residentStep(trainer, batch));
         ResidentStep step = trainer.resident();
         System.out.println("resident: " + step.describe());
-        int size = Shapes.size(CnnS.INPUT);
-        Tensor x = Tensor.of(KernelBenchmarks.random(batch * size, 3), Shapes.withBatch(batch, CnnS.INPUT));
+        int size = Shapes.size(shape);
+        Tensor x = Tensor.of(KernelBenchmarks.random(batch * size, 3), Shapes.withBatch(batch, shape));
         float[] labels = new float[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = i % 10;
@@ -75,11 +83,13 @@ public final class ResidentStepTimes {
         long roundsNs = System.nanoTime() - r0;
         System.out.printf(
                 Locale.ROOT,
-                "CNN-S resident step, batch %d: %.3f ms/step, %.0f images/s, %.1f GFLOP/s%n",
+                "%s resident step, batch %d: %.3f ms/step, %.0f samples/s, %.1f GFLOP/s%n",
+                name,
                 batch,
                 stepsNs / 1e6 / steps,
                 batch * steps / (stepsNs / 1e9),
-                CnnS.trainFlopsPerImage() * batch * steps / stepsNs);
+                // CNN-S's exact count; another spec: backward at twice the forward's multiply-adds
+                (spec != null ? 6.0 * model.forwardMacs(shape) : CnnS.trainFlopsPerImage()) * batch * steps / stepsNs);
         System.out.printf(
                 Locale.ROOT,
                 "per step: %.0f bytes up (the batch: %d), %.0f bytes down%n",
@@ -88,7 +98,7 @@ public final class ResidentStepTimes {
                 downPerStep);
         System.out.printf(
                 Locale.ROOT,
-                "with the state down and up every %d steps: %.3f ms/step, %.0f images/s (state %.2f MB each way)%n",
+                "with the state down and up every %d steps: %.3f ms/step, %.0f samples/s (state %.2f MB each way)%n",
                 averaging,
                 roundsNs / 1e6 / steps,
                 batch * steps / (roundsNs / 1e9),
