@@ -85,6 +85,8 @@ final class DeviceKernel extends Kernel {
     static final int OP_ZERO_PADDING = 31;
     static final int OP_LAST_STEP = 32;
     static final int OP_LAST_STEP_BACKWARD = 33;
+    static final int OP_LAYER_NORM = 34;
+    static final int OP_LAYER_NORM_BACKWARD = 35;
     /** {@link #cellKind}: the recurrent cell of {@link #OP_CELL_FORWARD} and {@link #OP_CELL_BACKWARD}. */
     static final int CELL_RNN = 0;
 
@@ -218,6 +220,8 @@ final class DeviceKernel extends Kernel {
     int varOffset;
     int dGammaOffset;
     int dBetaOffset;
+    /** LayerNorm's backward: where it writes dy·x̂ per element, for γ's gradient (column sums). */
+    int productOffset;
     // Gradient clipping: the norm limit.
     float maxNorm;
     // Recurrent layers: one direction's step s of a time loop over [rows, steps] sequences of
@@ -386,6 +390,10 @@ final class DeviceKernel extends Kernel {
             batchNorm();
         } else if (op == OP_BATCH_NORM_BACKWARD) {
             batchNormBackward();
+        } else if (op == OP_LAYER_NORM) {
+            layerNorm();
+        } else if (op == OP_LAYER_NORM_BACKWARD) {
+            layerNormBackward();
         } else if (op == OP_SQUARE_SUMS) {
             squareSums();
         } else if (op == OP_CLIP_FACTOR) {
@@ -1023,6 +1031,65 @@ final class DeviceKernel extends Kernel {
             for (int e = lid; e < count; e += WG) {
                 int at = channelIndex(e, c);
                 mem[dst + at] = k * (count * mem[src + at] - sumDy - mem[src2 + at] * sumDyH);
+            }
+        }
+    }
+
+    /**
+     * LayerNorm of row r (one work-group per row of {@link #cols} values) as the CPU's: mean and
+     * biased variance in two passes, x̂ (src2) and y = γ·x̂ + β (dst), 1/σ at src3 + r. Every
+     * work-item sums the whole row itself: with the work-group tree of {@link #groupSum} here,
+     * pocl gave results that changed from run to run (BatchNorm's identical use of it does not;
+     * the cause is not found), and a row is short enough for each item to read.
+     */
+    private void layerNorm() {
+        int r = getGroupId(0);
+        int lid = getLocalId(0);
+        int base = r * cols;
+        float s = 0f;
+        for (int j = 0; j < cols; j++) {
+            s += mem[src + base + j];
+        }
+        float mean = s / cols;
+        float sq = 0f;
+        for (int j = 0; j < cols; j++) {
+            float d = mem[src + base + j] - mean;
+            sq += d * d;
+        }
+        float is = 1f / sqrt(sq / cols + eps);
+        for (int j = lid; j < cols; j += WG) {
+            float h = (mem[src + base + j] - mean) * is;
+            mem[src2 + base + j] = h;
+            mem[dst + base + j] = mem[gammaOffset + j] * h + mem[betaOffset + j];
+        }
+        if (lid == 0) {
+            mem[src3 + r] = is;
+        }
+    }
+
+    /**
+     * LayerNorm's backward of row r: dx (dst, where ≥ 0) = 1/σ/D · (D·ĝ − Σĝ − x̂·Σ(ĝ·x̂)), ĝ =
+     * dy·γ; dy·x̂ per element to {@link #productOffset} (γ's gradient, summed over rows after).
+     */
+    private void layerNormBackward() {
+        int r = getGroupId(0);
+        int lid = getLocalId(0);
+        int base = r * cols;
+        float sumG = 0f;
+        float sumGH = 0f;
+        for (int j = 0; j < cols; j++) {
+            float gh = mem[src + base + j] * mem[gammaOffset + j];
+            sumG += gh;
+            sumGH += gh * mem[src2 + base + j];
+        }
+        for (int j = lid; j < cols; j += WG) {
+            mem[productOffset + base + j] = mem[src + base + j] * mem[src2 + base + j];
+        }
+        if (dst >= 0) {
+            float k = mem[src3 + r] / cols;
+            for (int j = lid; j < cols; j += WG) {
+                float gh = mem[src + base + j] * mem[gammaOffset + j];
+                mem[dst + base + j] = k * (cols * gh - sumG - mem[src2 + base + j] * sumGH);
             }
         }
     }

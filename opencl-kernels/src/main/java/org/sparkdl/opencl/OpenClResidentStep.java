@@ -35,6 +35,13 @@ final class OpenClResidentStep implements ResidentStep {
     /** Redone rounds in a row before giving up on a device that keeps losing the arena. */
     private static final int MOST_RECOVERIES = 3;
 
+    /**
+     * Steps kept to redo after a loss before the state is brought to the host anyway: bounds the
+     * host memory the kept batches take when rounds are long (an engine's round is shorter: its
+     * averaging brings the state back every {@code averagingFrequency} steps).
+     */
+    private static final int MOST_KEPT_STEPS = 64;
+
     private final OpenClKernels kernels;
     private final DeviceKernel dev;
     private final ResidentOps ops;
@@ -201,6 +208,9 @@ final class OpenClResidentStep implements ResidentStep {
             keys[d] = program.dropouts.get(d).nextKey();
         }
         Done done = new Done(batch.clone(), n, lengths != null, longest, keys);
+        if (sinceHost.size() >= MOST_KEPT_STEPS) {
+            download(); // the host's copy becomes the state to redo from, and the kept steps go
+        }
         sinceHost.add(done);
         synchronized (dev) {
             try {

@@ -384,4 +384,35 @@ abstract class ResidentLayer {
             }
         }
     }
+
+    /** LayerNorm over each row's {@code size} values, with an element-wise γ and β. */
+    static final class LayerNorm extends ResidentLayer {
+        private final int size;
+        private final float eps;
+        private final int[] params;
+        private final int xhat;
+        private final int invStd;
+        private final int products;
+
+        /** @param params γ, β, dγ, dβ */
+        LayerNorm(int size, float eps, int x, int y, int dy, int dx, int[] params, int xhat, int invStd, int products) {
+            super(x, y, dy, dx);
+            this.size = size;
+            this.eps = eps;
+            this.params = params;
+            this.xhat = xhat;
+            this.invStd = invStd;
+            this.products = products;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.layerNorm(params[0], params[1], size, n, eps, x, y, xhat, invStd);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            ops.layerNormBackward(params[0], params[2], params[3], size, n, dy, xhat, invStd, dx, products);
+        }
+    }
 }

@@ -317,6 +317,36 @@ final class ResidentOps {
         kernels.launchGroups(channels);
     }
 
+    /** LayerNorm over rows of {@code size}: y, x̂ and 1/σ per row (one work-group per row). */
+    void layerNorm(int gamma, int beta, int size, int n, float eps, int x, int y, int xhat, int invStd) {
+        dev.op = DeviceKernel.OP_LAYER_NORM;
+        dev.gammaOffset = gamma;
+        dev.betaOffset = beta;
+        dev.cols = size;
+        dev.eps = eps;
+        dev.src = x;
+        dev.dst = y;
+        dev.src2 = xhat;
+        dev.src3 = invStd;
+        kernels.launchGroups(n);
+    }
+
+    /** LayerNorm's backward: dx (unless -1), and dγ += Σ_rows dy·x̂, dβ += Σ_rows dy. */
+    void layerNormBackward(
+            int gamma, int dGamma, int dBeta, int size, int n, int dy, int xhat, int invStd, int dx, int products) {
+        dev.op = DeviceKernel.OP_LAYER_NORM_BACKWARD;
+        dev.gammaOffset = gamma;
+        dev.cols = size;
+        dev.src = dy;
+        dev.src2 = xhat;
+        dev.src3 = invStd;
+        dev.dst = dx;
+        dev.productOffset = products;
+        kernels.launchGroups(n);
+        sumSlices(dGamma, products, size, n, 1, size, 1f, 1f);
+        sumSlices(dBeta, dy, size, n, 1, size, 1f, 1f);
+    }
+
     private void norm(int op, NormOffsets o, int channels, int spatial, int n) {
         dev.op = op;
         dev.channels = channels;

@@ -16,6 +16,7 @@ import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Flatten;
 import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
+import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Param;
 import org.sparkdl.core.nn.Pool2d;
 import org.sparkdl.core.nn.Recurrent;
@@ -99,11 +100,12 @@ final class ResidentProgram {
                     || part instanceof Dense
                     || part instanceof Activation
                     || part instanceof BatchNorm
+                    || part instanceof LayerNorm
                     || part instanceof Dropout
                     || part instanceof Recurrent
                     || part instanceof LastStep)) {
                 return "the layer '" + part.describe() + "' does not run on the device yet (conv, maxpool, avgpool,"
-                        + " the activations, batchnorm, dropout, flatten, dense, rnn, lstm, gru and last do)";
+                        + " the activations, batchnorm, layernorm, dropout, flatten, dense, rnn, lstm, gru and last do)";
             }
             if (part instanceof Recurrent r && r.layers() > 1 && r.dropout() > 0f) {
                 return "'" + part.describe() + "': dropout between stacked recurrent layers does not run on the device"
@@ -303,6 +305,19 @@ final class ResidentProgram {
                         dx,
                         xhat,
                         invStd));
+            } else if (part instanceof LayerNorm ln) {
+                int size = Shapes.size(in);
+                layers.add(new ResidentLayer.LayerNorm(
+                        size,
+                        ln.eps(),
+                        x,
+                        out[i],
+                        gradOut[i],
+                        dx,
+                        paramOffsets(ln.params(), values, grads),
+                        take((long) maxBatch * size),
+                        take(maxBatch),
+                        take((long) maxBatch * size)));
             } else if (part instanceof Recurrent r) {
                 layers.add(recurrent(r, in, x, out[i], gradOut[i], dx, values, grads, kernels));
             } else if (part instanceof LastStep last) {
