@@ -87,6 +87,8 @@ final class DeviceKernel extends Kernel {
     static final int OP_LAST_STEP_BACKWARD = 33;
     static final int OP_LAYER_NORM = 34;
     static final int OP_LAYER_NORM_BACKWARD = 35;
+    static final int OP_EMBEDDING = 36;
+    static final int OP_EMBEDDING_BACKWARD = 37;
     /** {@link #cellKind}: the recurrent cell of {@link #OP_CELL_FORWARD} and {@link #OP_CELL_BACKWARD}. */
     static final int CELL_RNN = 0;
 
@@ -847,6 +849,24 @@ final class DeviceKernel extends Kernel {
             int r = i / (hidden * steps);
             if (t >= sequenceLength(r)) {
                 mem[dst + (r * steps + t) * yWidth + yColumn + j] = 0f;
+            }
+        } else if (op == OP_EMBEDDING) {
+            // y[r, d] = table[id(r), d] (src: ids, src2: table), 0 past a sequence's end
+            int r = i / cols;
+            int d = i - r * cols;
+            float v = 0f;
+            if (r % steps < sequenceLength(r / steps)) {
+                v = mem[src2 + (int) mem[src + r] * cols + d];
+            }
+            mem[dst + i] = v;
+        } else if (op == OP_EMBEDDING_BACKWARD) {
+            // column d of the table's gradient (dst) += dy[r, d] (src3) at each valid row's id
+            // (src): one work-item per column, so no two write the same value
+            for (int r = 0; r < rows; r++) {
+                if (r % steps < sequenceLength(r / steps)) {
+                    int at = dst + (int) mem[src + r] * cols + i;
+                    mem[at] = mem[at] + mem[src3 + r * cols + i];
+                }
             }
         } else if (op == OP_LAST_STEP) {
             // y[r, j] = x[r, last valid step (or 0), j] over rows of cols

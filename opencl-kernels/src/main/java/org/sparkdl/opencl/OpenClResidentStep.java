@@ -55,7 +55,7 @@ final class OpenClResidentStep implements ResidentStep {
     /** Upload arrays by row count: a step uploads exactly its batch. */
     private final Map<Integer, float[]> batches = new HashMap<>();
     /** A step as run: its batch (features, then labels) and its dropout layers' mask keys. */
-    private record Done(float[] batch, int rows, boolean lengths, int longest, long[] keys) {}
+    private record Done(float[] batch, int rows, boolean lengths, int longest, long[] keys, boolean fromCarried) {}
 
     /** The steps since the state was last on the host, to redo after a loss. */
     private final List<Done> sinceHost = new ArrayList<>();
@@ -64,6 +64,11 @@ final class OpenClResidentStep implements ResidentStep {
 
     private long steps;
     private int lastCorrect;
+    /** Truncated BPTT: steps start from the previous step's final state (on the device). */
+    private boolean carrying;
+    /** Rows of the state the recurrent layers carry on the device; 0: none. */
+    private int carriedRows;
+
     private float token;
     private long uploadedBytes;
     private long downloadedBytes;
@@ -179,27 +184,42 @@ final class OpenClResidentStep implements ResidentStep {
     @Override
     public float step(Tensor x, Tensor target) {
         int n = x.dim(0);
+        int scored = n * program.rowsPerSample;
         if (n > program.maxBatch) {
             throw new IllegalArgumentException(
                     "a batch of " + n + " rows is larger than the " + program.maxBatch + " this step was laid out for");
         }
-        if (x.size() != n * program.inputSize || target.size() != n) {
-            throw new IllegalArgumentException("expected " + n + " rows of " + program.inputSize + " features and " + n
-                    + " labels, got " + x.size() + " values and " + target.size() + " labels");
+        if (x.size() != n * program.inputSize || target.size() != scored) {
+            throw new IllegalArgumentException("expected " + n + " rows of " + program.inputSize + " features and "
+                    + scored + " labels, got " + x.size() + " values and " + target.size() + " labels");
         }
-        ClassLabels.check(target.data(), n, program.classes);
         int[] lengths = program.lengths >= 0 ? x.lengths() : null;
+        if (lengths != null && program.rowsPerSample > 1) {
+            Trainer.perRow(
+                    Tensor.zeros(n, program.rowsPerSample, program.classes).withLengths(lengths)); // refuses
+        }
+        ClassLabels.check(target.data(), scored, program.classes);
+        if (program.embedding != null) {
+            program.embedding.checkIds(x);
+        }
+        boolean fromCarried = carrying && carriedRows != 0;
+        if (fromCarried && carriedRows != n) {
+            throw new IllegalStateException("the recurrent layers carry the state of a batch of " + carriedRows
+                    + " sequences but get " + n + "; call resetState() between batches of sequences");
+        }
         int steps = program.lengths >= 0 ? x.dim(1) : 0;
         // features, labels and (for sequences that have them) lengths: one upload
+        int labelsAt = n * program.inputSize;
+        int lengthsAt = labelsAt + scored;
         float[] batch = batches.computeIfAbsent(
-                lengths != null ? -n : n, k -> new float[n * (program.inputSize + (lengths != null ? 2 : 1))]);
-        System.arraycopy(x.data(), 0, batch, 0, n * program.inputSize);
-        System.arraycopy(target.data(), 0, batch, n * program.inputSize, n);
+                lengths != null ? -n : n, k -> new float[lengthsAt + (lengths != null ? n : 0)]);
+        System.arraycopy(x.data(), 0, batch, 0, labelsAt);
+        System.arraycopy(target.data(), 0, batch, labelsAt, scored);
         int longest = steps;
         if (lengths != null) {
             longest = 0;
             for (int i = 0; i < n; i++) {
-                batch[n * (program.inputSize + 1) + i] = lengths[i];
+                batch[lengthsAt + i] = lengths[i];
                 longest = Math.max(longest, lengths[i]);
             }
         }
@@ -207,8 +227,8 @@ final class OpenClResidentStep implements ResidentStep {
         for (int d = 0; d < keys.length; d++) {
             keys[d] = program.dropouts.get(d).nextKey();
         }
-        Done done = new Done(batch.clone(), n, lengths != null, longest, keys);
-        if (sinceHost.size() >= MOST_KEPT_STEPS) {
+        Done done = new Done(batch.clone(), n, lengths != null, longest, keys, fromCarried);
+        if (sinceHost.size() >= MOST_KEPT_STEPS && !fromCarried) {
             download(); // the host's copy becomes the state to redo from, and the kept steps go
         }
         sinceHost.add(done);
@@ -232,14 +252,33 @@ final class OpenClResidentStep implements ResidentStep {
                 ops.end();
             }
         }
+        carriedRows = carrying ? n : 0;
         lastCorrect = Math.round(result[1]);
-        return result[0] / n;
+        return result[0] / scored;
+    }
+
+    @Override
+    public void setCarryState(boolean carry) {
+        carrying = carry;
+        if (!carry) {
+            carriedRows = 0;
+        }
+    }
+
+    @Override
+    public void resetState() {
+        carriedRows = 0;
     }
 
     /** Starts again from the host's state and redoes every step since with its batch. */
     private void redoSinceHost() {
         long hostSteps = optimizer.steps();
         List<Done> redo = List.copyOf(sinceHost);
+        if (!redo.isEmpty() && redo.get(0).fromCarried()) {
+            // the state it carried in lived in the lost memory only
+            throw new IllegalStateException("the device lost the training step's memory in the middle of a carried"
+                    + " sequence (truncated BPTT) on " + kernels.deviceName() + ": it cannot be redone");
+        }
         ops.end();
         upload();
         begin();
@@ -254,24 +293,30 @@ final class OpenClResidentStep implements ResidentStep {
     private void run(Done done) {
         float[] batch = done.batch();
         int n = done.rows();
+        int scored = n * program.rowsPerSample;
         for (int d = 0; d < done.keys().length; d++) {
             program.dropouts.get(d).useKey(done.keys()[d]);
+        }
+        for (ResidentLayer.Recurrent r : program.recurrents) {
+            r.startFrom(done.fromCarried());
         }
         steps++;
         dev.batchIn = batch;
         dev.put(batch);
         uploadedBytes += 4L * batch.length;
-        ops.copy(DeviceKernel.KIND_BATCH, 0, DeviceKernel.KIND_MEM, program.input, n * program.inputSize);
-        ops.copy(DeviceKernel.KIND_BATCH, n * program.inputSize, DeviceKernel.KIND_MEM, program.labels, n);
+        int labelsAt = n * program.inputSize;
+        ops.copy(DeviceKernel.KIND_BATCH, 0, DeviceKernel.KIND_MEM, program.input, labelsAt);
+        ops.copy(DeviceKernel.KIND_BATCH, labelsAt, DeviceKernel.KIND_MEM, program.labels, scored);
         if (done.lengths()) {
-            ops.copy(DeviceKernel.KIND_BATCH, n * (program.inputSize + 1), DeviceKernel.KIND_MEM, program.lengths, n);
+            ops.copy(DeviceKernel.KIND_BATCH, labelsAt + scored, DeviceKernel.KIND_MEM, program.lengths, n);
         }
         ops.sequences(done.lengths() ? program.lengths : -1, done.longest());
         ops.fill(program.gradients, program.gradientCount, 0f);
         for (ResidentLayer l : program.layers) {
             l.forward(ops, n);
         }
-        ops.softmaxCrossEntropy(program.logits, program.labels, n, program.classes, program.dLogits, program.lossRows);
+        ops.softmaxCrossEntropy(
+                program.logits, program.labels, scored, program.classes, program.dLogits, program.lossRows);
         for (int i = program.layers.size() - 1; i >= 0; i--) {
             program.layers.get(i).backward(ops, n);
         }
@@ -285,7 +330,7 @@ final class OpenClResidentStep implements ResidentStep {
                     program.clipFactor);
         }
         update();
-        ops.stepResult(program.lossRows, n);
+        ops.stepResult(program.lossRows, scored);
         dev.get(result);
         downloadedBytes += 4L * result.length;
     }
@@ -322,7 +367,11 @@ final class OpenClResidentStep implements ResidentStep {
             c.eps = rmsProp.eps();
             c.decayRate = rmsProp.alpha();
         }
-        for (ResidentProgram.Update u : program.updates) {
+        boolean plain = optimizer.l1() == 0
+                && optimizer.l2() == 0
+                && !(optimizer instanceof Adam adamW && adamW.decoupledDecay() != 0);
+        // without penalties or decay, decayed and other parameters update alike: one launch a run
+        for (ResidentProgram.Update u : plain ? program.mergedUpdates : program.updates) {
             boolean penalised = u.decayed();
             c.l1 = penalised ? (float) optimizer.l1() : 0f;
             c.l2 = penalised ? (float) optimizer.l2() : 0f;
@@ -364,7 +413,7 @@ final class OpenClResidentStep implements ResidentStep {
                 + 4L * intArena.length
                 + 4L * staging.length
                 + 4L * result.length
-                + 4L * (program.maxBatch * (program.inputSize + 1));
+                + 4L * program.maxBatch * (program.inputSize + program.rowsPerSample + 1);
     }
 
     @Override

@@ -114,19 +114,26 @@ abstract class ResidentLayer {
         }
     }
 
-    /** Fully connected: y[N,out] = x[N,in] · Wᵀ + b, W stored out×in. */
+    /**
+     * Fully connected: y[N,out] = x[N,in] · Wᵀ + b, W stored out×in; on a sequence x[N,T,in] per
+     * step, as one product over the N·T rows, padded steps putting out 0 and passing no gradient.
+     */
     static final class Dense extends ResidentLayer {
         private final int in;
         private final int out;
+        /** Rows per sample: T on a sequence, else 1. */
+        private final int steps;
+
         private final int w;
         private final int b;
         private final int dw;
         private final int db;
 
-        Dense(int in, int out, int x, int y, int dy, int dx, int[] params) {
+        Dense(int in, int out, int steps, int x, int y, int dy, int dx, int[] params) {
             super(x, y, dy, dx);
             this.in = in;
             this.out = out;
+            this.steps = steps;
             this.w = params[0];
             this.b = params[1];
             this.dw = params[2];
@@ -135,19 +142,27 @@ abstract class ResidentLayer {
 
         @Override
         void forward(ResidentOps ops, int n) {
-            // y[N,out] = x[N,in] · Wᵀ[in,out], then + b[out] on every row
-            ops.product(false, true, n, out, in, x, w, 0f, y, scratch);
-            ops.addBias(y, b, n, out);
+            // y[N·T,out] = x[N·T,in] · Wᵀ[in,out], then + b[out] on every row
+            int rows = n * steps;
+            ops.product(false, true, rows, out, in, x, w, 0f, y, scratch);
+            ops.addBias(y, b, rows, out);
+            if (steps > 1) {
+                ops.zeroPadding(y, n, steps, out, 0, out);
+            }
         }
 
         @Override
         void backward(ResidentOps ops, int n) {
-            // dW[out,in] += dyᵀ[out,N] · x[N,in];  db[out] += Σ_N dy
-            ops.product(true, false, out, in, n, dy, x, 1f, dw, scratch);
-            ops.sumSlices(db, dy, out, n, 1, out, 1f, 1f);
+            int rows = n * steps;
+            if (steps > 1) {
+                ops.zeroPadding(dy, n, steps, out, 0, out); // padded steps' gradient goes nowhere
+            }
+            // dW[out,in] += dyᵀ[out,N·T] · x[N·T,in];  db[out] += Σ_rows dy
+            ops.product(true, false, out, in, rows, dy, x, 1f, dw, scratch);
+            ops.sumSlices(db, dy, out, rows, 1, out, 1f, 1f);
             if (dx >= 0) {
-                // dx[N,in] = dy[N,out] · W[out,in]
-                ops.product(false, false, n, in, out, dy, w, 0f, dx, scratch);
+                // dx[N·T,in] = dy[N·T,out] · W[out,in]
+                ops.product(false, false, rows, in, out, dy, w, 0f, dx, scratch);
             }
         }
     }
@@ -305,6 +320,10 @@ abstract class ResidentLayer {
         private final int[] outputs;
         private final int[] outputGrads;
         private final int[] inputGrads;
+        /** Whether this step starts from the carried state (truncated BPTT), else from zeros. */
+        private boolean startCarried;
+        /** The previous step's longest sequence: its final state is at that step of h (and c). */
+        private int carriedLongest;
 
         Recurrent(int steps, Run[][] runs, int[] inputs, int[] outputs, int[] outputGrads, int[] inputGrads) {
             super(inputs[0], outputs[outputs.length - 1], outputGrads[outputGrads.length - 1], inputGrads[0]);
@@ -316,6 +335,11 @@ abstract class ResidentLayer {
             this.inputGrads = inputGrads;
         }
 
+        /** The next step starts from the state the last one ended in ({@code carried}), or from zeros. */
+        void startFrom(boolean carried) {
+            startCarried = carried;
+        }
+
         @Override
         void forward(ResidentOps ops, int n) {
             for (int l = 0; l < runs.length; l++) {
@@ -323,6 +347,7 @@ abstract class ResidentLayer {
                     forward(ops, run, n, inputs[l], outputs[l]);
                 }
             }
+            carriedLongest = ops.longest();
         }
 
         private void forward(ResidentOps ops, Run run, int n, int input, int output) {
@@ -332,9 +357,17 @@ abstract class ResidentLayer {
             // xp[N·T, G·H] = x[N·T, F] · W_ihᵀ + b_ih: every step's input projection in one product
             ops.product(false, true, n * steps, gh, run.in(), input, run.params()[0], 0f, d.xp(), scratch);
             ops.addBias(d.xp(), run.params()[2], n * steps, gh);
-            ops.fill(d.h(), nh, 0f);
-            if (d.c() >= 0) {
-                ops.fill(d.c(), nh, 0f);
+            if (startCarried) {
+                // the previous step's final state, detached: the same rows carry on
+                ops.move(d.h() + carriedLongest * nh, d.h(), nh);
+                if (d.c() >= 0) {
+                    ops.move(d.c() + carriedLongest * nh, d.c(), nh);
+                }
+            } else {
+                ops.fill(d.h(), nh, 0f);
+                if (d.c() >= 0) {
+                    ops.fill(d.c(), nh, 0f);
+                }
             }
             ops.zeroPadding(output, n, steps, d.yWidth(), d.yColumn(), d.hidden());
             for (int s = 0; s < ops.longest(); s++) {
@@ -413,6 +446,32 @@ abstract class ResidentLayer {
         @Override
         void backward(ResidentOps ops, int n) {
             ops.layerNormBackward(params[0], params[2], params[3], size, n, dy, xhat, invStd, dx, products);
+        }
+    }
+
+    /** Token ids x[N, T] → y[N, T, dim] from the table; the model's first layer (ids are data). */
+    static final class Embedding extends ResidentLayer {
+        private final int steps;
+        private final int dim;
+        private final int table;
+        private final int dTable;
+
+        Embedding(int steps, int dim, int x, int y, int dy, int table, int dTable) {
+            super(x, y, dy, -1);
+            this.steps = steps;
+            this.dim = dim;
+            this.table = table;
+            this.dTable = dTable;
+        }
+
+        @Override
+        void forward(ResidentOps ops, int n) {
+            ops.embedding(x, table, y, n, steps, dim);
+        }
+
+        @Override
+        void backward(ResidentOps ops, int n) {
+            ops.embeddingBackward(x, dy, dTable, n, steps, dim);
         }
     }
 }

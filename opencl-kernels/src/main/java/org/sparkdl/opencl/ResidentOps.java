@@ -470,6 +470,36 @@ final class ResidentOps {
         dev.lengthsOffset = lengths;
     }
 
+    /** y[n·steps, dim] = table[ids] (0 past each sequence's end). */
+    void embedding(int ids, int table, int y, int n, int steps, int dim) {
+        dev.op = DeviceKernel.OP_EMBEDDING;
+        dev.src = ids;
+        dev.src2 = table;
+        dev.dst = y;
+        dev.cols = dim;
+        dev.steps = steps;
+        dev.lengthsOffset = lengths;
+        linear(n * steps * dim);
+    }
+
+    /** dTable[id] += dy[r] for every valid row r: one work-item per column of the table. */
+    void embeddingBackward(int ids, int dy, int dTable, int n, int steps, int dim) {
+        dev.op = DeviceKernel.OP_EMBEDDING_BACKWARD;
+        dev.src = ids;
+        dev.src3 = dy;
+        dev.dst = dTable;
+        dev.rows = n * steps;
+        dev.cols = dim;
+        dev.steps = steps;
+        dev.lengthsOffset = lengths;
+        linear(dim);
+    }
+
+    /** Copies {@code count} floats within the arena. */
+    void move(int src, int dst, int count) {
+        copy(DeviceKernel.KIND_MEM, src, DeviceKernel.KIND_MEM, dst, count);
+    }
+
     /** y[n, cols] = x[n, steps, cols] at each sequence's last valid step (features past lastFeatures: step 0). */
     void lastStep(int x, int y, int n, int steps, int cols, int lastFeatures) {
         last(DeviceKernel.OP_LAST_STEP, steps, cols, lastFeatures);

@@ -13,6 +13,7 @@ import org.sparkdl.core.nn.BatchNorm;
 import org.sparkdl.core.nn.Conv2d;
 import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
+import org.sparkdl.core.nn.Embedding;
 import org.sparkdl.core.nn.Flatten;
 import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
@@ -46,6 +47,13 @@ final class ResidentProgram {
     final int maxBatch;
     final int inputSize;
     final int classes;
+    /** Scored rows per sample: the steps of an output per step (a language model's), else 1. */
+    final int rowsPerSample;
+    /** The model's first layer when it looks up token ids (their check runs on the host), else null. */
+    final Embedding embedding;
+    /** The recurrent layers, whose state a step may carry into the next. */
+    final List<ResidentLayer.Recurrent> recurrents = new ArrayList<>();
+
     final int modelStateSize;
     final int stateSize;
     final int optimizerState;
@@ -74,6 +82,12 @@ final class ResidentProgram {
     final List<ResidentLayer.Dropout> dropouts = new ArrayList<>();
 
     final List<Update> updates = new ArrayList<>();
+    /**
+     * {@link #updates} with neighbours merged where values, gradients and slots all continue one
+     * another (all of a model's parameters, usually): one launch each, for when no penalty or
+     * decay tells decayed parameters apart.
+     */
+    final List<Update> mergedUpdates = new ArrayList<>();
 
     private long next;
     private long nextInt;
@@ -93,8 +107,14 @@ final class ResidentProgram {
         if (shape.length < 1 || shape.length > 3) {
             return "inputs of shape " + Shapes.describe(shape) + " do not run on the device yet";
         }
-        for (Layer part : parts(model)) {
+        List<Layer> parts = parts(model);
+        for (int i = 0; i < parts.size(); i++) {
+            Layer part = parts.get(i);
+            if (part instanceof Embedding && i > 0) {
+                return "'" + part.describe() + "' after another layer does not run on the device";
+            }
             if (!(part instanceof Conv2d
+                    || part instanceof Embedding
                     || part instanceof Pool2d
                     || part instanceof Flatten
                     || part instanceof Dense
@@ -105,20 +125,18 @@ final class ResidentProgram {
                     || part instanceof Recurrent
                     || part instanceof LastStep)) {
                 return "the layer '" + part.describe() + "' does not run on the device yet (conv, maxpool, avgpool,"
-                        + " the activations, batchnorm, layernorm, dropout, flatten, dense, rnn, lstm, gru and last do)";
+                        + " the activations, batchnorm, layernorm, dropout, flatten, dense, embedding, rnn, lstm, gru"
+                        + " and last do)";
             }
             if (part instanceof Recurrent r && r.layers() > 1 && r.dropout() > 0f) {
                 return "'" + part.describe() + "': dropout between stacked recurrent layers does not run on the device"
                         + " yet";
             }
-            if (!(part instanceof Recurrent || part instanceof LastStep || part instanceof Dropout)
-                    && shape.length == 2) {
-                return "'" + part.describe() + "' on a sequence (per step) does not run on the device yet";
-            }
             shape = part.outputShape(shape);
         }
-        if (shape.length != 1) {
-            return "an output of shape " + Shapes.describe(shape) + " does not run on the device yet (classes do)";
+        if (shape.length != 1 && shape.length != 2) {
+            return "an output of shape " + Shapes.describe(shape) + " does not run on the device yet (classes, or"
+                    + " classes per step, do)";
         }
         return null;
     }
@@ -144,7 +162,11 @@ final class ResidentProgram {
         Optimizer optimizer = trainer.optimizer();
         this.maxBatch = maxBatch;
         this.inputSize = Shapes.size(model.inputShape());
-        this.classes = Shapes.size(model.outputShape());
+        int[] out = model.outputShape();
+        this.classes = out[out.length - 1];
+        this.rowsPerSample = out.length == 2 ? out[0] : 1;
+        Layer first = parts(model).get(0);
+        this.embedding = first instanceof Embedding e ? e : null;
         // the state: the model's (parameters, then buffers), then the optimizer's
         Map<Param, Integer> values = new IdentityHashMap<>();
         this.modelStateSize = model.stateSize();
@@ -172,12 +194,13 @@ final class ResidentProgram {
         layOutUpdates(optimizer, values, grads);
         long beforeActivations = next;
         this.input = take((long) maxBatch * inputSize);
-        this.labels = take(maxBatch);
-        this.lengths = model.inputShape().length == 2 ? take(maxBatch) : -1;
-        this.dLogits = take((long) maxBatch * classes);
+        long rows = (long) maxBatch * rowsPerSample;
+        this.labels = take(rows);
+        this.lengths = model.inputShape().length == 2 || embedding != null ? take(maxBatch) : -1;
+        this.dLogits = take(rows * classes);
         int last = layOutLayers(model, values, grads, buffers, kernels);
         this.logits = last;
-        this.lossRows = take(2L * maxBatch);
+        this.lossRows = take(2 * rows);
         this.activationFloats = next - beforeActivations;
         this.scratchFloats = scratchNeed;
         int scratch = take(scratchNeed);
@@ -218,6 +241,31 @@ final class ResidentProgram {
                     p.decayed()));
             prefix += p.size();
         }
+        for (Update u : updates) {
+            Update last = mergedUpdates.isEmpty() ? null : mergedUpdates.get(mergedUpdates.size() - 1);
+            if (last != null && continues(last, u)) {
+                mergedUpdates.set(
+                        mergedUpdates.size() - 1,
+                        new Update(
+                                last.value(),
+                                last.gradient(),
+                                last.slot0(),
+                                last.slot1(),
+                                last.count() + u.count(),
+                                last.decayed()));
+            } else {
+                mergedUpdates.add(u);
+            }
+        }
+    }
+
+    /** Whether {@code next}'s value, gradient and slots start where {@code last}'s end. */
+    private static boolean continues(Update last, Update next) {
+        int n = last.count();
+        return next.value() == last.value() + n
+                && next.gradient() == last.gradient() + n
+                && (last.slot0() < 0 ? next.slot0() < 0 : next.slot0() == last.slot0() + n)
+                && (last.slot1() < 0 ? next.slot1() < 0 : next.slot1() == last.slot1() + n);
     }
 
     /** Lays out every layer's output and gradients; returns where the last output (the logits) is. */
@@ -269,13 +317,24 @@ final class ResidentProgram {
                 int argmax = max ? takeInts(g.outputSize()) : 0;
                 layers.add(new ResidentLayer.Pool(g, max, x, out[i], gradOut[i], dx, argmax));
             } else if (part instanceof Dense dense) {
-                int inSize = in[0];
-                int outSize = shapes[i + 1][0];
-                needProduct(kernels, b -> new int[] {b, outSize, inSize});
-                needProduct(kernels, b -> new int[] {outSize, inSize, b});
-                needProduct(kernels, b -> new int[] {b, inSize, outSize});
+                int steps = in.length == 2 ? in[0] : 1; // per step on a sequence
+                int inSize = in[in.length - 1];
+                int outSize = shapes[i + 1][shapes[i + 1].length - 1];
+                needProduct(kernels, b -> new int[] {b * steps, outSize, inSize});
+                needProduct(kernels, b -> new int[] {outSize, inSize, b * steps});
+                needProduct(kernels, b -> new int[] {b * steps, inSize, outSize});
                 layers.add(new ResidentLayer.Dense(
-                        inSize, outSize, x, out[i], gradOut[i], dx, paramOffsets(dense.params(), values, grads)));
+                        inSize,
+                        outSize,
+                        steps,
+                        x,
+                        out[i],
+                        gradOut[i],
+                        dx,
+                        paramOffsets(dense.params(), values, grads)));
+            } else if (part instanceof Embedding e) {
+                layers.add(new ResidentLayer.Embedding(
+                        in[0], e.dim(), x, out[i], gradOut[i], values.get(e.weight()), grads.get(e.weight())));
             } else if (part instanceof Activation.ReLU) {
                 layers.add(new ResidentLayer.Relu(Shapes.size(in), x, out[i], gradOut[i], dx));
             } else if (part instanceof Activation a) {
@@ -319,7 +378,9 @@ final class ResidentProgram {
                         take(maxBatch),
                         take((long) maxBatch * size)));
             } else if (part instanceof Recurrent r) {
-                layers.add(recurrent(r, in, x, out[i], gradOut[i], dx, values, grads, kernels));
+                ResidentLayer.Recurrent layer = recurrent(r, in, x, out[i], gradOut[i], dx, values, grads, kernels);
+                layers.add(layer);
+                recurrents.add(layer);
             } else if (part instanceof LastStep last) {
                 int features = in[1];
                 layers.add(new ResidentLayer.Last(

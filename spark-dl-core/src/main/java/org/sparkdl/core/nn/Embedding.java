@@ -52,17 +52,7 @@ public final class Embedding implements WeightedLayer {
         int steps = input.dim(1);
         float[] ids = input.data();
         int[] lengths = input.lengths();
-        for (int i = 0; i < n; i++) { // all ids first: a bad batch changes nothing
-            for (int t = 0; t < Sequences.length(lengths, i, steps); t++) {
-                float id = ids[i * steps + t];
-                if (!(id >= 0 && id < vocab && id == Math.rint(id))) {
-                    String shown =
-                            id == Math.rint(id) && Math.abs(id) < 1e9 ? Long.toString((long) id) : Float.toString(id);
-                    throw new IllegalArgumentException(describe() + ": token id " + shown + " at sample " + i
-                            + ", step " + t + " is not an integer in [0, " + vocab + ")");
-                }
-            }
-        }
+        checkIds(input); // all ids first: a bad batch changes nothing
         x = input;
         y = Buffers.reuse(y, n, steps, dim);
         float[] yd = y.data();
@@ -74,6 +64,36 @@ public final class Embedding implements WeightedLayer {
         }
         Sequences.zeroPadding(yd, n, steps, dim, lengths);
         return Sequences.keepLengths(input, y);
+    }
+
+    /**
+     * Throws, naming the sample and step, unless every id of {@code input} [N, T] (within each
+     * sequence's length) is an integer in [0, vocab).
+     */
+    public void checkIds(Tensor input) {
+        int n = input.dim(0);
+        int steps = input.dim(1);
+        float[] ids = input.data();
+        int[] lengths = input.lengths();
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < Sequences.length(lengths, i, steps); t++) {
+                float id = ids[i * steps + t];
+                if (!(id >= 0 && id < vocab && id == Math.rint(id))) {
+                    String shown =
+                            id == Math.rint(id) && Math.abs(id) < 1e9 ? Long.toString((long) id) : Float.toString(id);
+                    throw new IllegalArgumentException(describe() + ": token id " + shown + " at sample " + i
+                            + ", step " + t + " is not an integer in [0, " + vocab + ")");
+                }
+            }
+        }
+    }
+
+    public int vocab() {
+        return vocab;
+    }
+
+    public int dim() {
+        return dim;
     }
 
     @Override

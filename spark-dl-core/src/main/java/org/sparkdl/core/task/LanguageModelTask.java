@@ -30,6 +30,7 @@ public final class LanguageModelTask extends NetworkTask {
     public LanguageModelTask(TrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
         super(checked(config), averageOptimizerState, kernels);
         this.bptt = config.inputShape()[0];
+        keepStepsOnDevice(kernels);
     }
 
     private static TrainingConfig checked(TrainingConfig config) {
@@ -44,13 +45,13 @@ public final class LanguageModelTask extends NetworkTask {
     public double step(DataBlock batch, Figures figures) {
         int chunks = chunks(batch);
         double sum = 0;
-        model.resetState();
-        model.setCarryState(true);
+        trainer.resetState();
+        trainer.setCarryState(true);
         for (int c = 0; c < chunks; c++) {
             fill(batch, c);
             sum += trainer.step(Tensor.of(x, batch.size(), bptt), Tensor.of(y, batch.size() * bptt));
         }
-        model.setCarryState(false);
+        trainer.setCarryState(false);
         figures.add(TOKEN_COUNT, (double) batch.size() * bptt * chunks);
         figures.add(TOKEN_LOSS_SUM, sum * batch.size() * bptt);
         return sum / chunks;
@@ -58,6 +59,7 @@ public final class LanguageModelTask extends NetworkTask {
 
     @Override
     public void evaluate(DataBlock batch, Figures figures) {
+        trainer.syncHost();
         int chunks = chunks(batch);
         model.resetState();
         model.setCarryState(true);

@@ -23,6 +23,15 @@ public interface ResidentStep {
      */
     float step(Tensor x, Tensor target);
 
+    /**
+     * Truncated BPTT on the device, as {@code StatefulLayer.setCarryState} on the host: each step
+     * starts its recurrent layers from the previous step's final state, which stays on the device.
+     */
+    void setCarryState(boolean carry);
+
+    /** Forgets the carried state: the next step starts from zeros. */
+    void resetState();
+
     /** Correct predictions (arg-max equal to the label) in the last step's batch. */
     int lastCorrect();
 

@@ -79,6 +79,25 @@ public final class Trainer {
         deviceAhead = false;
     }
 
+    /**
+     * Truncated BPTT: from now on each step starts the recurrent layers from the previous step's
+     * final state (on the host model, and on the device where steps run there).
+     */
+    public void setCarryState(boolean carry) {
+        model.setCarryState(carry);
+        if (resident != null) {
+            resident.setCarryState(carry);
+        }
+    }
+
+    /** Forgets the carried recurrent state, on the host model and on the device. */
+    public void resetState() {
+        model.resetState();
+        if (resident != null) {
+            resident.resetState();
+        }
+    }
+
     /** Brings the host model and optimizer up to date with the device, where steps ran since. */
     public void syncHost() {
         if (resident != null && deviceAhead) {
