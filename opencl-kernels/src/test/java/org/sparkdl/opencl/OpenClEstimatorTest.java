@@ -1,6 +1,7 @@
 package org.sparkdl.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import org.apache.spark.sql.Dataset;
@@ -13,10 +14,25 @@ import org.sparkdl.datasets.FashionMnist;
 import org.sparkdl.datasets.FashionMnistFrames;
 import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.cnn.CNNClassifier;
+import org.sparkdl.spark.ml.rnn.RNNSequencer;
 
-/** A CNNClassifier fit with backend=opencl follows the same losses as with backend=cpu. */
+/**
+ * A CNNClassifier fit and an RNNSequencer language-model fit with backend=opencl (their steps
+ * resident on the device) follow the same losses as with backend=cpu.
+ */
 class OpenClEstimatorTest {
     private static SparkSession spark;
+
+    private static SparkSession spark() {
+        if (spark == null) {
+            spark = SparkSession.builder()
+                    .master("local[2]")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .getOrCreate();
+        }
+        return spark;
+    }
 
     @AfterAll
     static void stop() {
@@ -30,12 +46,7 @@ class OpenClEstimatorTest {
         Assumptions.assumeTrue(
                 Files.isDirectory(FashionMnist.DEBIAN_DIR),
                 "dataset-fashion-mnist is not installed (.ci/run installs it)");
-        spark = SparkSession.builder()
-                .master("local[2]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
-        Dataset<Row> data = FashionMnistFrames.load(spark, FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN, 256)
+        Dataset<Row> data = FashionMnistFrames.load(spark(), FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN, 256)
                 .coalesce(2)
                 .cache();
         CNNClassifier base = new CNNClassifier()
@@ -65,5 +76,46 @@ class OpenClEstimatorTest {
                         ? blk.conv().kernels().getClass()
                         : null,
                 "inference kernels");
+    }
+
+    @Test
+    void aLanguageModelTrainsTheSameResidentAsOnTheCpu() {
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        String[] words = {"cat", "dog", "bird", "fish"};
+        for (int i = 0; i < 120; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(
+                    "the " + words[rng.nextInt(4)] + " and the " + words[rng.nextInt(4)] + "."));
+        }
+        Dataset<Row> text = spark().createDataFrame(
+                        rows,
+                        new org.apache.spark.sql.types.StructType()
+                                .add("text", org.apache.spark.sql.types.DataTypes.StringType))
+                .coalesce(2)
+                .cache();
+        RNNSequencer base = new RNNSequencer()
+                .setTask("language-model")
+                .setFeaturesCol("text")
+                .setSpec("embedding(8, vocab={vocab}) lstm(16) dense({vocab})")
+                .setSequenceLength(24)
+                .setBpttLength(8)
+                .setLearningRate(0.01)
+                .setBatchSize(8)
+                .setMaxEpochs(2)
+                .setNumPartitions(2);
+        double[] cpu = base.copy(new org.apache.spark.ml.param.ParamMap())
+                .setBackend("cpu")
+                .fit(text)
+                .summary()
+                .trainingLossHistory();
+        double[] cl = base.copy(new org.apache.spark.ml.param.ParamMap())
+                .setBackend("opencl")
+                .fit(text)
+                .summary()
+                .trainingLossHistory();
+        assertTrue(cpu[1] < cpu[0], "the model learns: " + java.util.Arrays.toString(cpu));
+        for (int e = 0; e < cpu.length; e++) {
+            assertEquals(cpu[e], cl[e], 1e-3 * cpu[e], "training loss of epoch " + (e + 1));
+        }
     }
 }
