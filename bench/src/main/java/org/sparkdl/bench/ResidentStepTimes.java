@@ -64,11 +64,13 @@ public final class ResidentStepTimes {
         trainer.syncHost();
         long up = step.uploadedBytes();
         long down = step.downloadedBytes();
+        long launches = kernels.launches();
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             trainer.step(x, y);
         }
         long stepsNs = System.nanoTime() - t0;
+        double launchesPerStep = (kernels.launches() - launches) / (double) steps;
         double upPerStep = (step.uploadedBytes() - up) / (double) steps;
         double downPerStep = (step.downloadedBytes() - down) / (double) steps;
         // Rounds: the same steps with the state down and up every `averaging` steps.
@@ -92,10 +94,11 @@ public final class ResidentStepTimes {
                 (spec != null ? 6.0 * model.forwardMacs(shape) : CnnS.trainFlopsPerImage()) * batch * steps / stepsNs);
         System.out.printf(
                 Locale.ROOT,
-                "per step: %.0f bytes up (the batch: %d), %.0f bytes down%n",
+                "per step: %.0f bytes up (the batch: %d), %.0f bytes down, %.0f kernel launches%n",
                 upPerStep,
                 4L * batch * (size + 1),
-                downPerStep);
+                downPerStep,
+                launchesPerStep);
         System.out.printf(
                 Locale.ROOT,
                 "with the state down and up every %d steps: %.3f ms/step, %.0f samples/s (state %.2f MB each way)%n",
