@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdl.core.testing.Close.assertClose;
 
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -89,9 +90,14 @@ class OpenClResidentTest {
     }
 
     private static float[] run(Trainer t, int[] shape, int steps) {
+        return run(t, b -> batch(b, shape), steps);
+    }
+
+    /** {@code steps} steps on batches 0, 1, ...; the losses, and the weights brought to the host. */
+    private static float[] run(Trainer t, IntFunction<Tensor[]> batches, int steps) {
         float[] losses = new float[steps];
         for (int b = 0; b < steps; b++) {
-            Tensor[] xy = batch(b, shape);
+            Tensor[] xy = batches.apply(b);
             losses[b] = t.step(xy[0], xy[1]);
         }
         t.syncHost();
@@ -174,16 +180,6 @@ class OpenClResidentTest {
         return new Tensor[] {lengths ? xt.withLengths(len) : xt, Tensor.of(y, n)};
     }
 
-    private static float[] runSequences(Trainer t, boolean lengths) {
-        float[] losses = new float[STEPS];
-        for (int b = 0; b < STEPS; b++) {
-            Tensor[] xy = sequences(b, lengths);
-            losses[b] = t.step(xy[0], xy[1]);
-        }
-        t.syncHost();
-        return losses;
-    }
-
     @ParameterizedTest(name = "{0}, lengths {1}")
     @CsvSource({
         "'lstm(12, layers=2, bidirectional=true) last dense(10)', true",
@@ -196,8 +192,8 @@ class OpenClResidentTest {
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.005);
         Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
         Trainer device = resident(spec, shape, adam);
-        float[] cpuLosses = runSequences(cpu, lengths);
-        float[] deviceLosses = runSequences(device, lengths);
+        float[] cpuLosses = run(cpu, b -> sequences(b, lengths), STEPS);
+        float[] deviceLosses = run(device, b -> sequences(b, lengths), STEPS);
         float first = cpuLosses[0] + cpuLosses[1] + cpuLosses[2] + cpuLosses[3];
         float last = cpuLosses[STEPS - 5] + cpuLosses[STEPS - 4] + cpuLosses[STEPS - 3] + cpuLosses[STEPS - 2];
         assertTrue(last < first, "the model learns the four batches");
@@ -258,20 +254,15 @@ class OpenClResidentTest {
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.005);
         Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
         Trainer device = resident(spec, shape, adam);
-        float[][] losses = new float[2][STEPS];
-        Trainer[] both = {cpu, device};
-        for (int side = 0; side < 2; side++) {
-            for (int b = 0; b < STEPS; b++) {
-                Tensor[] xy = sequences(b, true);
-                float[] ids = new float[xy[0].dim(0) * 6];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = Math.abs(Math.round(xy[0].data()[i * 5] * 100)) % 6;
-                }
-                Tensor x = Tensor.of(ids, xy[0].dim(0), 6).withLengths(xy[0].lengths());
-                losses[side][b] = both[side].step(x, xy[1]);
+        IntFunction<Tensor[]> tokens = b -> {
+            Tensor[] xy = sequences(b, true);
+            float[] ids = new float[xy[0].dim(0) * 6];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = Math.abs(Math.round(xy[0].data()[i * 5] * 100)) % 6;
             }
-            both[side].syncHost();
-        }
+            return new Tensor[] {Tensor.of(ids, xy[0].dim(0), 6).withLengths(xy[0].lengths()), xy[1]};
+        };
+        float[][] losses = {run(cpu, tokens, STEPS), run(device, tokens, STEPS)};
         assertClose("losses step by step", losses[0], losses[1], 1e-4);
         assertWithin("weights", cpu.model().state(), device.model().state(), 1e-4);
         Tensor bad = Tensor.of(new float[] {0, 1, 2, 9, 1, 1}, 1, 6);
