@@ -33,17 +33,24 @@ abstract class ResidentLayer {
 
     abstract void backward(ResidentOps ops, int n);
 
-    /** Convolution: x[N,C,H,W] → y[N,F,OH,OW] with weights w[F,C,KH,KW] and bias b[F]. */
+    /**
+     * Convolution: x[N,C,H,W] → y[N,F,OH,OW] with weights w[F,C,KH,KW] and bias b[F], and
+     * rectified when a ReLU is fused in.
+     */
     static final class Conv extends ResidentLayer {
         private final ConvGeometry perBatch;
+        /** A ReLU fused in: y is rectified, and the backward first masks dy where y is 0. */
+        private final boolean relu;
+
         private final int w;
         private final int b;
         private final int dw;
         private final int db;
 
-        Conv(ConvGeometry geometry, int x, int y, int dy, int dx, int[] params) {
+        Conv(ConvGeometry geometry, boolean relu, int x, int y, int dy, int dx, int[] params) {
             super(x, y, dy, dx);
             this.perBatch = geometry;
+            this.relu = relu;
             this.w = params[0];
             this.b = params[1];
             this.dw = params[2];
@@ -52,12 +59,15 @@ abstract class ResidentLayer {
 
         @Override
         void forward(ResidentOps ops, int n) {
-            ops.convForward(perBatch.withBatch(n), x, w, b, y);
+            ops.convForward(perBatch.withBatch(n), relu, x, w, b, y);
         }
 
         @Override
         void backward(ResidentOps ops, int n) {
             ConvGeometry g = perBatch.withBatch(n);
+            if (relu) {
+                ops.reluBackward(dy, y, dy, g.outputSize()); // in place: dy is this layer's alone
+            }
             ops.convWeightGradient(g, dy, x, dw, scratch);
             ops.convBiasGradient(g, dy, db, scratch);
             if (dx >= 0) {

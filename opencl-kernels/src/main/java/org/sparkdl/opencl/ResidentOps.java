@@ -117,8 +117,8 @@ final class ResidentOps {
         kernels.residentGemm(scratch, scratchFloats);
     }
 
-    /** y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F]. */
-    void convForward(ConvGeometry g, int x, int w, int bias, int y) {
+    /** y[N,F,OH,OW] = conv(x[N,C,H,W], w[F,C,KH,KW]) + bias[F], rectified with {@code relu}. */
+    void convForward(ConvGeometry g, boolean relu, int x, int w, int bias, int y) {
         dev.op = DeviceKernel.OP_GEMM;
         dev.aOffset = w;
         dev.transA = 0;
@@ -127,7 +127,7 @@ final class ResidentOps {
         dev.transB = 0;
         dev.bMode = DeviceKernel.B_IM2COL;
         dev.cOffset = y;
-        dev.cMode = DeviceKernel.C_CONV_OUT;
+        dev.cMode = relu ? DeviceKernel.C_CONV_OUT_RELU : DeviceKernel.C_CONV_OUT;
         dev.biasOffset = bias;
         dev.alpha = 1f;
         dev.beta = 0f;

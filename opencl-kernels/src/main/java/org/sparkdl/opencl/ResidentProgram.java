@@ -282,20 +282,20 @@ final class ResidentProgram {
         for (int i = 0; i < count; i++) {
             shapes[i + 1] = parts.get(i).outputShape(shapes[i]);
         }
-        // outputs: a fresh block per layer, flatten's is its input's
+        // outputs: a fresh block per layer; flatten's is its input's, and so is the output of a
+        // ReLU fused into the convolution before it (the convolution writes it rectified)
         int[] out = new int[count];
         int prev = input;
         for (int i = 0; i < count; i++) {
-            out[i] = passesThrough(parts.get(i)) ? prev : take((long) maxBatch * Shapes.size(shapes[i + 1]));
+            out[i] = passesThrough(parts, i) ? prev : take((long) maxBatch * Shapes.size(shapes[i + 1]));
             prev = out[i];
         }
-        // output gradients, from the last: the loss's, then a fresh block unless a flatten follows
+        // output gradients, from the last: the loss's, then a fresh block unless such a layer follows
         int[] gradOut = new int[count];
         gradOut[count - 1] = dLogits;
         for (int i = count - 2; i >= 0; i--) {
-            gradOut[i] = passesThrough(parts.get(i + 1))
-                    ? gradOut[i + 1]
-                    : take((long) maxBatch * Shapes.size(shapes[i + 1]));
+            gradOut[i] =
+                    passesThrough(parts, i + 1) ? gradOut[i + 1] : take((long) maxBatch * Shapes.size(shapes[i + 1]));
         }
         boolean computesBefore = false;
         for (int i = 0; i < count; i++) {
@@ -309,8 +309,9 @@ final class ResidentProgram {
                     g.outChannels(), g.patchSize(), g.withBatch(b).columns()
                 });
                 needScratch((long) kernels.biasChunks(g.outChannels(), g.columns()) * g.outChannels());
+                boolean relu = i + 1 < count && fusedRelu(parts, i + 1);
                 layers.add(new ResidentLayer.Conv(
-                        g, x, out[i], gradOut[i], dx, paramOffsets(conv.params(), values, grads)));
+                        g, relu, x, out[i], gradOut[i], dx, paramOffsets(conv.params(), values, grads)));
             } else if (part instanceof Pool2d pool) {
                 PoolGeometry g = pool.geometryFor(Shapes.withBatch(maxBatch, in));
                 boolean max = pool.kind() == Pool2d.Kind.MAX;
@@ -336,7 +337,9 @@ final class ResidentProgram {
                 layers.add(new ResidentLayer.Embedding(
                         in[0], e.dim(), x, out[i], gradOut[i], values.get(e.weight()), grads.get(e.weight())));
             } else if (part instanceof Activation.ReLU) {
-                layers.add(new ResidentLayer.Relu(Shapes.size(in), x, out[i], gradOut[i], dx));
+                if (!fusedRelu(parts, i)) { // else the convolution before it computes it
+                    layers.add(new ResidentLayer.Relu(Shapes.size(in), x, out[i], gradOut[i], dx));
+                }
             } else if (part instanceof Activation a) {
                 layers.add(new ResidentLayer.Activation(
                         activationKind(a), activationSlope(a), Shapes.size(in), x, out[i], gradOut[i], dx));
@@ -385,14 +388,14 @@ final class ResidentProgram {
                 int features = in[1];
                 layers.add(new ResidentLayer.Last(
                         in[0], features, last.featuresAtLastStep(features), x, out[i], gradOut[i], dx));
-            } else if (part instanceof Dropout d && !passesThrough(d)) {
+            } else if (part instanceof Dropout d && !passesThrough(parts, i)) {
                 int size = Shapes.size(in);
                 ResidentLayer.Dropout layer =
                         new ResidentLayer.Dropout(d, size, x, out[i], gradOut[i], dx, take((long) maxBatch * size));
                 layers.add(layer);
                 dropouts.add(layer);
             }
-            computesBefore |= !passesThrough(part);
+            computesBefore |= !passesThrough(parts, i);
         }
         return out[count - 1];
     }
@@ -476,9 +479,22 @@ final class ResidentProgram {
         return new ResidentLayer.Recurrent(steps, runs, inputs, outputs, outputGrads, inputGrads);
     }
 
-    /** Layers whose output is their input (and so their input gradient, their output's). */
-    private static boolean passesThrough(Layer part) {
-        return part instanceof Flatten || (part instanceof Dropout d && d.p() == 0f);
+    /**
+     * Parts whose output is their input's block (and so their input gradient their output
+     * gradient's): flatten, dropout with p = 0, and a ReLU fused into the convolution before it.
+     */
+    private static boolean passesThrough(List<Layer> parts, int i) {
+        Layer part = parts.get(i);
+        return part instanceof Flatten || (part instanceof Dropout d && d.p() == 0f) || fusedRelu(parts, i);
+    }
+
+    /**
+     * A ReLU right after a convolution, which the convolution computes instead (an explicit
+     * rewrite of the pair: its output pass rectifies, its backward masks the gradient in place):
+     * one launch and one pass over the largest activations fewer each way.
+     */
+    private static boolean fusedRelu(List<Layer> parts, int i) {
+        return i > 0 && parts.get(i).getClass() == Activation.ReLU.class && parts.get(i - 1) instanceof Conv2d;
     }
 
     private static int activationKind(Activation a) {
