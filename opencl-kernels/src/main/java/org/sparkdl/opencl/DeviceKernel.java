@@ -89,6 +89,7 @@ final class DeviceKernel extends Kernel {
     static final int OP_LAYER_NORM_BACKWARD = 35;
     static final int OP_EMBEDDING = 36;
     static final int OP_EMBEDDING_BACKWARD = 37;
+    static final int OP_MULTICLASS_HINGE = 38;
     /** {@link #cellKind}: the recurrent cell of {@link #OP_CELL_FORWARD} and {@link #OP_CELL_BACKWARD}. */
     static final int CELL_RNN = 0;
 
@@ -817,6 +818,8 @@ final class DeviceKernel extends Kernel {
             sumSlices(i);
         } else if (op == OP_SOFTMAX_CROSS_ENTROPY) {
             softmaxCrossEntropy(i);
+        } else if (op == OP_MULTICLASS_HINGE) {
+            multiclassHinge(i);
         } else if (op == OP_ADAM) {
             adam(i);
         } else if (op == OP_SGD) {
@@ -1246,6 +1249,43 @@ final class DeviceKernel extends Kernel {
             mem[dst + i * cols + j] = g;
         }
         mem[src3 + i] = log(sum) + largest - mem[base + label];
+        float hit = 0f;
+        if (best == label) {
+            hit = 1f;
+        }
+        mem[src3 + rows + i] = hit;
+    }
+
+    /**
+     * The multiclass hinge loss (margin 1) of row i, as {@link #softmaxCrossEntropy} lays it out:
+     * each class j ≠ label with s_j − s_label + 1 > 0 adds that margin to the row's loss, 1/rows
+     * to its gradient and −1/rows to the label's.
+     */
+    private void multiclassHinge(int i) {
+        int base = src + i * cols;
+        int label = (int) mem[src2 + i];
+        float correct = mem[base + label];
+        float scale = 1f / rows;
+        float loss = 0f;
+        float labelGrad = 0f;
+        int best = 0;
+        for (int j = 0; j < cols; j++) {
+            if (mem[base + j] > mem[base + best]) {
+                best = j;
+            }
+            float g = 0f;
+            if (j != label) {
+                float margin = mem[base + j] - correct + 1f;
+                if (margin > 0f) {
+                    loss += margin;
+                    g = scale;
+                    labelGrad -= scale;
+                }
+            }
+            mem[dst + i * cols + j] = g;
+        }
+        mem[dst + i * cols + label] = labelGrad;
+        mem[src3 + i] = loss;
         float hit = 0f;
         if (best == label) {
             hit = 1f;

@@ -315,8 +315,13 @@ final class OpenClResidentStep implements ResidentStep {
         for (ResidentLayer l : program.layers) {
             l.forward(ops, n);
         }
-        ops.softmaxCrossEntropy(
-                program.logits, program.labels, scored, program.classes, program.dLogits, program.lossRows);
+        if (program.hinge) {
+            ops.multiclassHinge(
+                    program.logits, program.labels, scored, program.classes, program.dLogits, program.lossRows);
+        } else {
+            ops.softmaxCrossEntropy(
+                    program.logits, program.labels, scored, program.classes, program.dLogits, program.lossRows);
+        }
         for (int i = program.layers.size() - 1; i >= 0; i--) {
             program.layers.get(i).backward(ops, n);
         }

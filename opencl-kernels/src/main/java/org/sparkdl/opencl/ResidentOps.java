@@ -210,7 +210,16 @@ final class ResidentOps {
      * whether its arg-max is its label at {@code lossRows + rows}.
      */
     void softmaxCrossEntropy(int logits, int labels, int rows, int classes, int dLogits, int lossRows) {
-        dev.op = DeviceKernel.OP_SOFTMAX_CROSS_ENTROPY;
+        loss(DeviceKernel.OP_SOFTMAX_CROSS_ENTROPY, logits, labels, rows, classes, dLogits, lossRows);
+    }
+
+    /** The multiclass hinge loss (margin 1), laid out as {@link #softmaxCrossEntropy}. */
+    void multiclassHinge(int scores, int labels, int rows, int classes, int dScores, int lossRows) {
+        loss(DeviceKernel.OP_MULTICLASS_HINGE, scores, labels, rows, classes, dScores, lossRows);
+    }
+
+    private void loss(int op, int logits, int labels, int rows, int classes, int dLogits, int lossRows) {
+        dev.op = op;
         dev.src = logits;
         dev.src2 = labels;
         dev.src3 = lossRows;

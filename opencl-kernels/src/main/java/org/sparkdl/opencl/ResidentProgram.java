@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import org.sparkdl.core.kernels.ConvGeometry;
 import org.sparkdl.core.kernels.PoolGeometry;
+import org.sparkdl.core.loss.MulticlassHinge;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
 import org.sparkdl.core.nn.Activation;
 import org.sparkdl.core.nn.BatchNorm;
@@ -49,6 +50,8 @@ final class ResidentProgram {
     final int classes;
     /** Scored rows per sample: the steps of an output per step (a language model's), else 1. */
     final int rowsPerSample;
+    /** The multiclass hinge loss instead of softmax cross-entropy. */
+    final boolean hinge;
     /** The model's first layer when it looks up token ids (their check runs on the host), else null. */
     final Embedding embedding;
     /** The recurrent layers, whose state a step may carry into the next. */
@@ -95,8 +98,9 @@ final class ResidentProgram {
 
     /** Null when {@code trainer}'s step can run resident, else the first thing that cannot. */
     static String whyNot(Trainer trainer) {
-        if (!(trainer.loss() instanceof SoftmaxCrossEntropy)) {
-            return "the loss " + trainer.loss().name() + " does not run on the device yet (cross_entropy does)";
+        if (!(trainer.loss() instanceof SoftmaxCrossEntropy || trainer.loss() instanceof MulticlassHinge)) {
+            return "the loss " + trainer.loss().name() + " does not run on the device yet (cross_entropy and hinge"
+                    + " do)";
         }
         Optimizer o = trainer.optimizer();
         if (!(o instanceof Adam || o instanceof Sgd || o instanceof AdaGrad || o instanceof RmsProp)) {
@@ -165,6 +169,7 @@ final class ResidentProgram {
         int[] out = model.outputShape();
         this.classes = out[out.length - 1];
         this.rowsPerSample = out.length == 2 ? out[0] : 1;
+        this.hinge = trainer.loss() instanceof MulticlassHinge;
         Layer first = parts(model).get(0);
         this.embedding = first instanceof Embedding e ? e : null;
         // the state: the model's (parameters, then buffers), then the optimizer's

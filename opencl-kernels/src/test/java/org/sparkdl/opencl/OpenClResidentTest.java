@@ -272,6 +272,26 @@ class OpenClResidentTest {
     }
 
     @Test
+    void theHingeLossMatchesTheCpu() {
+        OptimizerConfig momentum = OptimizerConfig.of("momentum", 0.05);
+        Trainer[] sides = new Trainer[2];
+        Kernels[] kernels = {new CpuKernels(), cl()};
+        for (int side = 0; side < 2; side++) {
+            TrainingConfig config = new TrainingConfig(SMALL, SHAPE, "hinge", momentum, 0, BATCH, "he_normal", 11);
+            var model = config.buildModel(kernels[side]);
+            sides[side] = new Trainer(
+                    model, config.buildLoss(), momentum.create(model.params()), LearningRateSchedule.constant(0.05), 0);
+        }
+        sides[1].keepOnDevice(cl().residentStep(sides[1], BATCH));
+        float[] cpuLosses = run(sides[0], SHAPE, STEPS);
+        assertSameTraining(sides[0], sides[1], cpuLosses, run(sides[1], SHAPE, STEPS));
+        Tensor[] xy = batch(0, SHAPE);
+        sides[0].step(xy[0], xy[1]);
+        sides[1].step(xy[0], xy[1]);
+        assertEquals(sides[0].lastCorrect(xy[1]), sides[1].lastCorrect(xy[1]), "correct predictions");
+    }
+
+    @Test
     void cnnSStepsMatchTheCpuOverTwentySteps() {
         String cnnS = org.sparkdl.core.spec.ModelSpec.CNN_S;
         int[] shape = {1, 28, 28};
@@ -356,15 +376,15 @@ class OpenClResidentTest {
     void whatCannotStayOnTheDeviceIsNamed() {
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.002);
         var model = trainer(SMALL, SHAPE, adam, cl()).model();
-        Trainer hinge = new Trainer(
+        Trainer bce = new Trainer(
                 model,
-                org.sparkdl.core.loss.Loss.parse("hinge"),
+                org.sparkdl.core.loss.Loss.parse("bce"),
                 adam.create(model.params()),
                 LearningRateSchedule.constant(0.002),
                 0);
-        String why = cl().whyNotResident(hinge);
+        String why = cl().whyNotResident(bce);
         assertNotNull(why);
-        assertTrue(why.contains("hinge"), why);
+        assertTrue(why.contains("bce"), why);
         why = cl().whyNotResident(
                         trainer("lstm(8, layers=2, dropout=0.3) last dense(10)", new int[] {3, 4}, adam, cl()));
         assertTrue(why.contains("dropout between stacked recurrent layers"), why);
