@@ -19,7 +19,7 @@ jni=$(ls "$out"/lib/aparapi-jni-*.jar)
 zip -q -d "$jni" 'win/*' 'osx/*' 'linux/libaparapi_armhf.so' 'linux/libaparapi_aarch64.so' 'linux/libaparapi_x86.so' \
   'linux/libaparapi_ppc64*' >/dev/null || true
 # Only what Aparapi, netlib and the benchmark use; jdeps would miss reflective uses, so list them.
-jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,java.xml \
+jlink --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
 (cd "$out/ocl" && apt-get download ocl-icd-libopencl1 >/dev/null && dpkg-deb -x ocl-icd-libopencl1_*.deb . \
   && rm ocl-icd-libopencl1_*.deb)

@@ -125,9 +125,13 @@ final class OpenClResidentStep implements ResidentStep {
         }
     }
 
+    /** G1's largest heap region: half of it makes any array humongous, whatever the heap. */
+    private static final long LARGEST_G1_REGION = 32L << 20;
+
     /**
      * Floats that make an array humongous under G1 (at least half a heap region), which the
-     * collector never moves; 0 under another collector.
+     * collector never moves; 0 under another collector. Where the JVM cannot say (a runtime
+     * without the {@code jdk.management} module), enough for G1's largest region.
      */
     private static int humongousFloats() {
         try {
@@ -137,8 +141,8 @@ final class OpenClResidentStep implements ResidentStep {
             }
             long region = Long.parseLong(bean.getVMOption("G1HeapRegionSize").getValue());
             return (int) (region / 2 / 4 + 1);
-        } catch (RuntimeException e) {
-            return 0;
+        } catch (RuntimeException | LinkageError e) {
+            return (int) (LARGEST_G1_REGION / 2 / 4 + 1);
         }
     }
 
