@@ -2,6 +2,7 @@ package org.sparkdl.opencl;
 
 import com.aparapi.Kernel;
 import org.sparkdl.core.kernels.ConvGeometry;
+import org.sparkdl.core.kernels.PoolGeometry;
 
 /**
  * Every operation spark-dl runs on an OpenCL device, in one Aparapi kernel class selected by
@@ -344,6 +345,17 @@ final class DeviceKernel extends Kernel {
         alpha = alphaValue;
         beta = betaValue;
         bias = biasArray != null ? biasArray : noBias;
+    }
+
+    /** Host side: a pooling launch ({@code operation}) over {@code g}. */
+    void pooling(int operation, PoolGeometry g) {
+        op = operation;
+        poolHeight = g.height();
+        poolWidth = g.width();
+        poolWindow = g.kernel();
+        poolStride = g.stride();
+        poolOutH = g.outH();
+        poolOutW = g.outW();
     }
 
     /** Host side: the next launches address the host-call fields, each from its start. */

@@ -49,9 +49,9 @@ public final class OpenClKernels implements Kernels, ResidentBackend {
 
     /**
      * Switch to compare: with {@code -Dsparkdl.opencl.resident=false} training steps run through
-     * the per-call kernels even where they could stay on the device.
+     * the per-call kernels even where they could stay on the device (read at each model's start).
      */
-    private static final boolean RESIDENT = !"false".equals(System.getProperty("sparkdl.opencl.resident"));
+    static final String RESIDENT_SWITCH = "sparkdl.opencl.resident";
 
     /** Tuning switch: register-tiled work-groups read the next slices while multiplying. */
     private static final boolean PREFETCH = !"false".equals(System.getProperty("sparkdl.opencl.prefetch"));
@@ -180,7 +180,9 @@ public final class OpenClKernels implements Kernels, ResidentBackend {
 
     @Override
     public String whyNotResident(Trainer trainer) {
-        return RESIDENT ? ResidentProgram.whyNot(trainer) : "turned off by -Dsparkdl.opencl.resident=false";
+        return "false".equals(System.getProperty(RESIDENT_SWITCH))
+                ? "turned off by -D" + RESIDENT_SWITCH + "=false"
+                : ResidentProgram.whyNot(trainer);
     }
 
     @Override
@@ -528,13 +530,7 @@ public final class OpenClKernels implements Kernels, ResidentBackend {
         DeviceKernel k = dev;
         boolean forward = op == DeviceKernel.OP_MAX_POOL_FORWARD || op == DeviceKernel.OP_AVG_POOL_FORWARD;
         boolean max = op == DeviceKernel.OP_MAX_POOL_FORWARD || op == DeviceKernel.OP_MAX_POOL_BACKWARD;
-        k.op = op;
-        k.poolHeight = geo.height();
-        k.poolWidth = geo.width();
-        k.poolWindow = geo.kernel();
-        k.poolStride = geo.stride();
-        k.poolOutH = geo.outH();
-        k.poolOutW = geo.outW();
+        k.pooling(op, geo);
         if (max) {
             k.argmax = argmax;
         }

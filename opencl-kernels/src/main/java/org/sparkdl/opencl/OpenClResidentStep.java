@@ -198,9 +198,8 @@ final class OpenClResidentStep implements ResidentStep {
                     + scored + " labels, got " + x.size() + " values and " + target.size() + " labels");
         }
         int[] lengths = program.lengths >= 0 ? x.lengths() : null;
-        if (lengths != null && program.rowsPerSample > 1) {
-            Trainer.perRow(
-                    Tensor.zeros(n, program.rowsPerSample, program.classes).withLengths(lengths)); // refuses
+        if (program.rowsPerSample > 1) {
+            Trainer.refusePadding(lengths);
         }
         ClassLabels.check(target.data(), scored, program.classes);
         if (program.embedding != null) {

@@ -179,7 +179,7 @@ final class ResidentOps {
 
     /** y = pool(x); for a max pooling, argmax (in the int arena) the input index of each maximum. */
     void poolForward(PoolGeometry g, boolean max, int x, int y, int argmax) {
-        pool(g, max ? DeviceKernel.OP_MAX_POOL_FORWARD : DeviceKernel.OP_AVG_POOL_FORWARD);
+        dev.pooling(max ? DeviceKernel.OP_MAX_POOL_FORWARD : DeviceKernel.OP_AVG_POOL_FORWARD, g);
         dev.cOffset = x;
         dev.yOffset = y;
         dev.argmaxOffset = argmax;
@@ -188,21 +188,11 @@ final class ResidentOps {
 
     /** dx = the pooling's backward of dy (overwritten). */
     void poolBackward(PoolGeometry g, boolean max, int dy, int argmax, int dx) {
-        pool(g, max ? DeviceKernel.OP_MAX_POOL_BACKWARD : DeviceKernel.OP_AVG_POOL_BACKWARD);
+        dev.pooling(max ? DeviceKernel.OP_MAX_POOL_BACKWARD : DeviceKernel.OP_AVG_POOL_BACKWARD, g);
         dev.yOffset = dy;
         dev.argmaxOffset = argmax;
         dev.aOffset = dx;
         linear(g.inputSize());
-    }
-
-    private void pool(PoolGeometry g, int op) {
-        dev.op = op;
-        dev.poolHeight = g.height();
-        dev.poolWidth = g.width();
-        dev.poolWindow = g.kernel();
-        dev.poolStride = g.stride();
-        dev.poolOutH = g.outH();
-        dev.poolOutW = g.outW();
     }
 
     /**

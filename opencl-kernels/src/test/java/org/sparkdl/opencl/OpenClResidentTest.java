@@ -388,6 +388,14 @@ class OpenClResidentTest {
         why = cl().whyNotResident(
                         trainer("lstm(8, layers=2, dropout=0.3) last dense(10)", new int[] {3, 4}, adam, cl()));
         assertTrue(why.contains("dropout between stacked recurrent layers"), why);
+        System.setProperty(OpenClKernels.RESIDENT_SWITCH, "false");
+        try {
+            why = cl().whyNotResident(trainer(SMALL, SHAPE, adam, cl()));
+            assertTrue(why.contains("turned off"), why);
+        } finally {
+            System.clearProperty(OpenClKernels.RESIDENT_SWITCH);
+        }
+        assertNull(cl().whyNotResident(trainer(SMALL, SHAPE, adam, cl())), "on again");
         Trainer huge = trainer("flatten dense(10)", new int[] {1, 28, 28}, adam, cl());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> cl().residentStep(huge, 4_000_000));

@@ -119,12 +119,17 @@ public final class Trainer {
         if (out.rank() != 3) {
             return out;
         }
-        if (out.lengths() != null) {
+        refusePadding(out.lengths());
+        return out.reshape(out.dim(0) * out.dim(1), out.dim(2));
+    }
+
+    /** Throws unless {@code lengths} is null: an output per step is scored at every step. */
+    public static void refusePadding(int[] lengths) {
+        if (lengths != null) {
             throw new IllegalArgumentException("an output per step is scored at every step, but this one is padded"
                     + " (it carries sequence lengths): end the spec with 'last' to classify sequences, or train on"
                     + " unpadded windows");
         }
-        return out.reshape(out.dim(0) * out.dim(1), out.dim(2));
     }
 
     /** How many rows of the last step's output have their arg-max at the class in {@code target}. */
