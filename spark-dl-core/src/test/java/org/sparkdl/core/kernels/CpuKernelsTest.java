@@ -44,19 +44,34 @@ class CpuKernelsTest {
         assertTrue(e.getMessage().contains("gemm A"), e.getMessage());
     }
 
-    @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7} threads={8}")
+    @ParameterizedTest(name = "conv N={0} C={1} {2}x{3} F={4} k={5} s={6} p={7} threads={8}: {9}")
     @CsvSource({
-        "3,2,9,7,5,3,1,1,1",
-        "2,3,8,8,4,5,1,2,2",
-        "2,1,11,10,3,3,2,1,2",
-        "1,4,5,6,2,2,3,0,1",
-        "5,3,6,6,7,1,1,0,2",
-        "2,2,5,4,3,3,1,3,1",
-        "1,2,7,9,3,5,1,0,2",
-        "3,1,3,3,2,2,1,3,2"
+        "3,2,9,7,5,3,1,1,1,im2col",
+        "2,3,8,8,4,5,1,2,2,im2col",
+        "2,1,11,10,3,3,2,1,2,im2col",
+        "1,4,5,6,2,2,3,0,1,im2col",
+        "5,3,6,6,7,1,1,0,2,im2col",
+        "2,2,5,4,3,3,1,3,1,im2col",
+        "1,2,7,9,3,5,1,0,2,im2col",
+        "3,1,3,3,2,2,1,3,2,im2col",
+        // from 8 input and output channels, stride-1 3x3 and 5x5 kernels run by Winograd: tiles cut by
+        // the output's edge, padding wider than a tile's overlap, no padding, one worker and two
+        "3,8,9,7,9,3,1,1,2,'winograd F(4x4,3x3)'",
+        "2,8,6,5,8,3,1,2,1,'winograd F(4x4,3x3)'",
+        "2,8,14,14,10,5,1,2,2,'winograd F(4x4,5x5)'",
+        "4,32,14,14,64,5,1,2,2,'winograd F(4x4,5x5)'",
+        "3,9,8,10,8,5,1,0,2,'winograd F(4x4,5x5)'",
+        "1,8,5,5,8,5,1,3,1,'winograd F(4x4,5x5)'",
+        "2,8,8,8,8,5,2,2,2,im2col"
     })
-    void convolutionMatchesDirectLoops(int n, int c, int h, int w, int f, int k, int s, int p, int threads) {
+    void convolutionMatchesDirectLoops(
+            int n, int c, int h, int w, int f, int k, int s, int p, int threads, String algorithm) {
         ConvGeometry g = new ConvGeometry(n, c, h, w, f, k, k, s, p);
+        assertEquals(algorithm, new CpuKernels(threads).convAlgorithm(g));
+        // Winograd's transforms sum inputs scaled by up to 5.25 before the products and the weight
+        // gradient's transform sums the products again: its rounding error is about 2e-6 of the
+        // largest value (im2col's 1e-7), which the near-zero elements show
+        double rtol = algorithm.startsWith("winograd") ? 3e-3 : 1e-4;
         float[] x = GradientCheck.randn(4, g.inputSize()).data();
         float[] wt = GradientCheck.randn(5, g.weightSize()).data();
         float[] bias = GradientCheck.randn(6, f).data();
@@ -88,12 +103,39 @@ class CpuKernelsTest {
             float[] edw = new float[dw.length];
             float[] edb = new float[f];
             directGradients(g, x, wt, g2, edx, edw, edb);
-            assertClose("y" + what, ey, y, 1e-4);
-            assertClose("dx" + what, edx, dx, 1e-4);
-            assertClose("dw" + what, edw, dw, 1e-4);
-            assertClose("db" + what, edb, db, 1e-4);
+            assertClose("y" + what, ey, y, rtol);
+            assertClose("dx" + what, edx, dx, rtol);
+            assertClose("dw" + what, edw, dw, rtol);
+            assertClose("db" + what, edb, db, rtol);
             assertArrayEquals(dw, dwAlone, "dw without the input gradient" + what);
             assertArrayEquals(db, dbAlone, "db without the input gradient" + what);
+        }
+    }
+
+    @Test
+    void winogradBackwardRecomputesWhatTheForwardDidNotKeepForThisInput() {
+        // The forward keeps the transformed input in the scratch for the backward; a backward whose
+        // input was rewritten since, or whose scratch is too small to keep it, must recompute it.
+        ConvGeometry g = new ConvGeometry(3, 8, 9, 9, 8, 5, 5, 1, 2);
+        CpuKernels kernels = new CpuKernels(2);
+        assertTrue(kernels.convAlgorithm(g).startsWith("winograd"), kernels.convAlgorithm(g));
+        float[] x = GradientCheck.randn(11, g.inputSize()).data();
+        float[] wt = GradientCheck.randn(12, g.weightSize()).data();
+        float[] dy = GradientCheck.randn(13, g.outputSize()).data();
+        float[] y = new float[g.outputSize()];
+        float[] cols = new float[(int) kernels.convScratchSize(g)];
+        kernels.convForward(g, x, wt, null, false, y, cols);
+        float[] rewritten = GradientCheck.randn(14, g.inputSize()).data();
+        System.arraycopy(rewritten, 0, x, 0, x.length); // same array, other values
+        float[] edx = new float[g.inputSize()];
+        float[] edw = new float[g.weightSize()];
+        directGradients(g, x, wt, dy, edx, edw, new float[g.outChannels()]);
+        for (float[] scratch : new float[][] {cols, new float[1]}) {
+            float[] dw = new float[g.weightSize()];
+            float[] dx = new float[g.inputSize()];
+            kernels.convBackward(g, x, wt, null, dy, dw, null, dx, scratch);
+            assertClose("dw with " + scratch.length + " floats of scratch", edw, dw, 3e-3);
+            assertClose("dx with " + scratch.length + " floats of scratch", edx, dx, 3e-3);
         }
     }
 

@@ -1,0 +1,496 @@
+package org.sparkdl.core.kernels;
+
+/**
+ * A stride-1 convolution by Winograd's minimal filtering, F(m×m, r×r): each m×m block of output
+ * pixels comes from an α×α input tile (α = m + r − 1) through α² products per input and output
+ * channel where im2col + GEMM spends m²·r². For CNN-S's second convolution, F(4×4, 5×5) needs 64
+ * multiplications per 16 outputs against 400: each of its three GEMMs shrinks from 20.1 to 4.2 MFLOP
+ * per image (the 14×14 output takes 4×4 tiles of 4×4, 16×16 pixels).
+ *
+ * <p>Per chunk of n images, with T tiles per image and Q = n·T, the forward pass is
+ * <pre>
+ *   S[α²][C, Q]  ← gather: the α×α input tiles, element (i, j) of every tile in array i·α + j
+ *   V[α²][C, Q]  = Bᵀ S B            (per element of a tile, over all tiles at once: TileTransform)
+ *   U[α²][F, C]  = G w Gᵀ            (once per call, shared by the workers)
+ *   M[ξ][F, Q]   = U[ξ] · V[ξ]       (α² GEMMs)
+ *   Y[m²][F, Q]  = Aᵀ M A
+ *   y[N,F,OH,OW] ← scatter Y, + bias, ReLU when fused
+ * </pre>
+ * and the backward pass its adjoint: dY gathered from dy (masked by the fused ReLU), dM = A dY Aᵀ,
+ * dU[ξ] += dM[ξ]·V[ξ]ᵀ (then dw += Gᵀ dU G once per call), dV[ξ] = U[ξ]ᵀ·dM[ξ], dS = B dV Bᵀ
+ * scattered back (tiles overlap, so added) into dx. The bias gradient sums dY.
+ *
+ * <p>The results differ from the definition's by rounding: about 1e-6 of the output's largest value
+ * with the points 0, ±1, ±2, ±1/2 (im2col's is about 1e-7); the kernels tests compare both with it.
+ */
+final class WinogradConvolution {
+    private final WinogradMatrices matrices;
+    private final int m;
+    private final int r;
+    private final int alpha;
+    private final TileTransform input;
+    private final TileTransform inputAdjoint;
+    private final TileTransform weights;
+    private final TileTransform weightsAdjoint;
+    private final TileTransform output;
+    private final TileTransform outputAdjoint;
+
+    /** The transformed weights U[α²][F·C] of the current call, computed by the calling thread. */
+    private float[][] u = new float[0][];
+
+    private float[][] weightPlanes = new float[0][];
+    private float[][] weightScratch = new float[0][];
+
+    WinogradConvolution(int m, int r) {
+        this.matrices = WinogradMatrices.of(m, r);
+        this.m = m;
+        this.r = r;
+        this.alpha = matrices.alpha();
+        this.input = new TileTransform(matrices.bt());
+        this.inputAdjoint = new TileTransform(WinogradMatrices.transpose(matrices.bt()));
+        this.weights = new TileTransform(matrices.g());
+        this.weightsAdjoint = new TileTransform(WinogradMatrices.transpose(matrices.g()));
+        this.output = new TileTransform(matrices.at());
+        this.outputAdjoint = new TileTransform(WinogradMatrices.transpose(matrices.at()));
+    }
+
+    /** Output tile side m. */
+    int tile() {
+        return m;
+    }
+
+    /** Arrays of a transformed tile: α². */
+    int transformedPlanes() {
+        return alpha * alpha;
+    }
+
+    /** E.g. {@code winograd F(2x2,5x5)}. */
+    String describe() {
+        return "winograd F(" + m + "x" + m + "," + r + "x" + r + ")";
+    }
+
+    /** The output tiles of one image of {@code g}: ⌈OH/m⌉·⌈OW/m⌉. */
+    int tilesPerImage(ConvGeometry g) {
+        return tilesH(g) * tilesW(g);
+    }
+
+    private int tilesH(ConvGeometry g) {
+        return (g.outH() + m - 1) / m;
+    }
+
+    private int tilesW(ConvGeometry g) {
+        return (g.outW() + m - 1) / m;
+    }
+
+    /** Floats per image of the largest per-chunk buffer (M: α² × F × T), for sizing chunks. */
+    long floatsPerImage(ConvGeometry g) {
+        return (long) alpha * alpha * Math.max(g.inChannels(), g.outChannels()) * tilesPerImage(g);
+    }
+
+    /** U = G w Gᵀ for every (filter, channel): call before the workers' forward or backward chunks. */
+    void transformWeights(ConvGeometry g, float[] w) {
+        int fc = g.outChannels() * g.inChannels();
+        weightPlanes = planes(weightPlanes, r * r, fc);
+        weightScratch = planes(weightScratch, weights.scratchPlanes(), fc);
+        u = planes(u, alpha * alpha, fc);
+        int area = r * r;
+        for (int kc = 0; kc < fc; kc++) {
+            for (int e = 0; e < area; e++) {
+                weightPlanes[e][kc] = w[kc * area + e];
+            }
+        }
+        weights.apply(weightPlanes, weightScratch, u, fc);
+    }
+
+    /**
+     * {@code dw += Gᵀ dU G}: the weight gradient from the transformed one ({@code du}, α² arrays of
+     * F·C, the workers' sum).
+     */
+    void addWeightGradient(ConvGeometry g, float[][] du, float[] dw) {
+        int fc = g.outChannels() * g.inChannels();
+        weightPlanes = planes(weightPlanes, r * r, fc);
+        weightScratch = planes(weightScratch, weightsAdjoint.scratchPlanes(), fc);
+        weightsAdjoint.apply(du, weightScratch, weightPlanes, fc);
+        int area = r * r;
+        for (int kc = 0; kc < fc; kc++) {
+            for (int e = 0; e < area; e++) {
+                dw[kc * area + e] += weightPlanes[e][kc];
+            }
+        }
+    }
+
+    /** A worker's buffers; they grow to the largest chunk seen and are reused. */
+    static final class Scratch {
+        float[][] tiles = new float[0][];
+        float[][] transformed = new float[0][];
+        float[][] products = new float[0][];
+        float[][] outputs = new float[0][];
+        float[][] tmp = new float[0][];
+        /** The worker's share of dU, α² arrays of F·C. */
+        float[][] weightGrad = new float[0][];
+
+        private float[] plane = new float[0];
+
+        /**
+         * A zeroed plane of {@code rows × cols} for bordered copies. Zeroed on every call: the
+         * copies write the interior, the border must read 0, and a plane is a few hundred floats.
+         */
+        float[] paddedPlane(int rows, int cols) {
+            if (plane.length < rows * cols) {
+                plane = new float[rows * cols];
+            } else {
+                java.util.Arrays.fill(plane, 0, rows * cols, 0f);
+            }
+            return plane;
+        }
+    }
+
+    /** Arrays for a worker's share of dU, zeroed: call once per backward call, before its chunks. */
+    float[][] weightGradient(Scratch s, ConvGeometry g) {
+        int fc = g.outChannels() * g.inChannels();
+        s.weightGrad = planes(s.weightGrad, alpha * alpha, fc);
+        for (float[] a : s.weightGrad) {
+            java.util.Arrays.fill(a, 0, fc, 0f);
+        }
+        return s.weightGrad;
+    }
+
+    /**
+     * Forward for images {@code [first, first + n)}: y = conv(x, w) + bias, rectified when {@code
+     * relu}. {@link #transformWeights} must have run for this call's weights.
+     */
+    void forward(
+            ConvGeometry g,
+            float[] x,
+            int first,
+            int n,
+            float[] bias,
+            boolean relu,
+            float[] y,
+            float[] kept,
+            Scratch s,
+            CpuKernels.SerialGemm gemm) {
+        int q = n * tilesPerImage(g);
+        int c = g.inChannels();
+        int f = g.outChannels();
+        transformInput(g, x, first, n, s);
+        s.products = planes(s.products, alpha * alpha, f * q);
+        for (int xi = 0; xi < alpha * alpha; xi++) {
+            // M[ξ][F, Q] = U[ξ][F, C] · V[ξ][C, Q]
+            gemm.run(false, false, f, q, c, u[xi], 0, s.transformed[xi], 0, 0f, s.products[xi], 0);
+        }
+        if (kept != null) {
+            keep(g, x, first, n, s.transformed, kept);
+        }
+        s.outputs = planes(s.outputs, m * m, f * q);
+        s.tmp = planes(s.tmp, output.scratchPlanes(), f * q);
+        output.apply(s.products, s.tmp, s.outputs, f * q);
+        scatterOutput(g, first, n, s.outputs, bias, relu, y, s);
+    }
+
+    /**
+     * Backward for images {@code [first, first + n)}: the worker's dU ({@link #weightGradient}) +=,
+     * {@code dbias +=} (may be null), and {@code dx} overwritten for these images (may be null).
+     * {@code rectifiedY}, when given, masks dy as the fused ReLU's backward.
+     */
+    void backward(
+            ConvGeometry g,
+            float[] x,
+            int first,
+            int n,
+            float[] rectifiedY,
+            float[] dy,
+            float[] dbias,
+            float[] dx,
+            float[] kept,
+            Scratch s,
+            CpuKernels.SerialGemm gemm) {
+        int q = n * tilesPerImage(g);
+        int c = g.inChannels();
+        int f = g.outChannels();
+        // V as the forward pass kept it for these images, else (nothing kept, or another x) again
+        float[] v = null;
+        int vAt = 0;
+        if (kept != null && isKept(g, x, first, n, kept)) {
+            v = kept;
+            vAt = keptAt(g, first);
+        } else {
+            transformInput(g, x, first, n, s);
+        }
+        s.outputs = planes(s.outputs, m * m, f * q);
+        gatherOutputGradient(g, first, n, dy, rectifiedY, s.outputs, s);
+        if (dbias != null) {
+            for (int ab = 0; ab < m * m; ab++) {
+                CpuKernels.addRowSums(s.outputs[ab], f, q, dbias);
+            }
+        }
+        // dM = A dY Aᵀ
+        s.products = planes(s.products, alpha * alpha, f * q);
+        s.tmp = planes(s.tmp, Math.max(outputAdjoint.scratchPlanes(), input.scratchPlanes()), Math.max(f, c) * q);
+        outputAdjoint.apply(s.outputs, s.tmp, s.products, f * q);
+        for (int xi = 0; xi < alpha * alpha; xi++) {
+            // dU[ξ][F, C] += dM[ξ][F, Q] · V[ξ][C, Q]ᵀ
+            if (v != null) {
+                gemm.run(false, true, f, c, q, s.products[xi], 0, v, vAt + xi * c * q, 1f, s.weightGrad[xi], 0);
+            } else {
+                gemm.run(false, true, f, c, q, s.products[xi], 0, s.transformed[xi], 0, 1f, s.weightGrad[xi], 0);
+            }
+        }
+        if (dx == null) {
+            return;
+        }
+        s.transformed = planes(s.transformed, alpha * alpha, c * q);
+        for (int xi = 0; xi < alpha * alpha; xi++) {
+            // dV[ξ][C, Q] = U[ξ][F, C]ᵀ · dM[ξ][F, Q]
+            gemm.run(true, false, c, q, f, u[xi], 0, s.products[xi], 0, 0f, s.transformed[xi], 0);
+        }
+        // dS = B dV Bᵀ
+        s.tiles = planes(s.tiles, alpha * alpha, c * q);
+        inputAdjoint.apply(s.transformed, s.tmp, s.tiles, c * q);
+        scatterInputGradient(g, first, n, s.tiles, dx, s);
+    }
+
+    /**
+     * Floats of a batch's kept V, the forward's for the backward: two checksum floats per image, then
+     * per chunk its α² planes of C·n·T at its first image's place (2.1 M floats for CNN-S's second
+     * convolution at batch 64 with F(4×4, 5×5)). Keeping it saves the backward the gather and
+     * transform of the input: 360 against 455 µs per image with F(2×2, 5×5), measured.
+     */
+    long keptSize(ConvGeometry g) {
+        return 2L * g.batch() + (long) g.batch() * alpha * alpha * g.inChannels() * tilesPerImage(g);
+    }
+
+    private int keptAt(ConvGeometry g, int first) {
+        return 2 * g.batch() + first * alpha * alpha * g.inChannels() * tilesPerImage(g);
+    }
+
+    private void keep(ConvGeometry g, float[] x, int first, int n, float[][] v, float[] kept) {
+        int len = g.inChannels() * n * tilesPerImage(g);
+        int at = keptAt(g, first);
+        for (int xi = 0; xi < alpha * alpha; xi++) {
+            System.arraycopy(v[xi], 0, kept, at + xi * len, len);
+        }
+        checksum(g, x, first, n, kept, 2 * first);
+    }
+
+    /**
+     * Whether {@code kept} holds V of these images of this x: the checksums the forward pass wrote
+     * match x now. A backward whose x differs from its forward's (another batch, or the same array
+     * rewritten) recomputes V instead of using the wrong one.
+     */
+    private static boolean isKept(ConvGeometry g, float[] x, int first, int n, float[] kept) {
+        float[] now = new float[2];
+        checksum(g, x, first, n, now, 0);
+        return Float.compare(now[0], kept[2 * first]) == 0 && Float.compare(now[1], kept[2 * first + 1]) == 0;
+    }
+
+    /** Two sums over the images' inputs, plain and position-weighted, into {@code out[at]}, {@code out[at + 1]}. */
+    private static void checksum(ConvGeometry g, float[] x, int first, int n, float[] out, int at) {
+        int size = g.inChannels() * g.height() * g.width();
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int from = first * size;
+        int to = (first + n) * size;
+        int i = from;
+        for (; i + 1 < to; i += 2) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i] * (i & 15);
+            s3 += x[i + 1] * ((i + 1) & 15);
+        }
+        for (; i < to; i++) {
+            s0 += x[i];
+            s2 += x[i] * (i & 15);
+        }
+        out[at] = s0 + s1;
+        out[at + 1] = s2 + s3;
+    }
+
+    /** S ← the input tiles of images [first, first + n), then V = Bᵀ S B. */
+    private void transformInput(ConvGeometry g, float[] x, int first, int n, Scratch s) {
+        int len = g.inChannels() * n * tilesPerImage(g);
+        s.tiles = planes(s.tiles, alpha * alpha, len);
+        s.transformed = planes(s.transformed, alpha * alpha, len);
+        s.tmp = planes(s.tmp, input.scratchPlanes(), len);
+        gatherInput(g, x, first, n, s);
+        input.apply(s.tiles, s.tmp, s.transformed, len);
+    }
+
+    /**
+     * tiles[i·α + j][c·Q + img·T + ty·TW + tx] = x[first + img, c, m·ty + i − pad, m·tx + j − pad], 0
+     * outside. Each plane goes through a zero-bordered copy covering every tile, so the gather
+     * itself has no bounds tests (with them it took as long as the transformed GEMMs).
+     */
+    void gatherInput(ConvGeometry g, float[] x, int first, int n, Scratch s) {
+        float[][] tiles = s.tiles;
+        int th = tilesH(g);
+        int tw = tilesW(g);
+        int t = th * tw;
+        int q = n * t;
+        int pw = m * tw + r - 1;
+        float[] padded = s.paddedPlane(m * th + r - 1, pw);
+        for (int img = 0; img < n; img++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                copyIntoBorder(x, ((first + img) * g.inChannels() + c) * g.height() * g.width(), g, padded, pw);
+                int col = c * q + img * t;
+                for (int i = 0; i < alpha; i++) {
+                    for (int j = 0; j < alpha; j++) {
+                        float[] out = tiles[i * alpha + j];
+                        for (int ty = 0; ty < th; ty++) {
+                            int src = (m * ty + i) * pw + j;
+                            int dst = col + ty * tw;
+                            for (int tx = 0; tx < tw; tx++) {
+                                out[dst + tx] = padded[src + m * tx];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The plane at {@code from} of {@code g}'s input into {@code padded}'s interior (row length pw, offset by the padding). */
+    private static void copyIntoBorder(float[] x, int from, ConvGeometry g, float[] padded, int pw) {
+        int w = g.width();
+        for (int row = 0; row < g.height(); row++) {
+            System.arraycopy(x, from + row * w, padded, (row + g.pad()) * pw + g.pad(), w);
+        }
+    }
+
+    /**
+     * y[first + img, f, m·ty + a, m·tx + b] = Y[a·m + b][f·Q + img·T + tile] + bias[f] (ReLU), through a
+     * plane of whole tiles whose rows are cut to the output's width when copied out.
+     */
+    void scatterOutput(
+            ConvGeometry g, int first, int n, float[][] outputs, float[] bias, boolean relu, float[] y, Scratch s) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int th = tilesH(g);
+        int tw = tilesW(g);
+        int t = th * tw;
+        int q = n * t;
+        int pw = m * tw;
+        float[] whole = s.paddedPlane(m * th, pw);
+        for (int img = 0; img < n; img++) {
+            for (int f = 0; f < g.outChannels(); f++) {
+                float bf = bias == null ? 0f : bias[f];
+                int col = f * q + img * t;
+                for (int a = 0; a < m; a++) {
+                    for (int b = 0; b < m; b++) {
+                        float[] in = outputs[a * m + b];
+                        for (int ty = 0; ty < th; ty++) {
+                            int dst = (m * ty + a) * pw + b;
+                            int src = col + ty * tw;
+                            if (relu) {
+                                for (int tx = 0; tx < tw; tx++) {
+                                    whole[dst + m * tx] = Math.max(in[src + tx] + bf, 0f);
+                                }
+                            } else {
+                                for (int tx = 0; tx < tw; tx++) {
+                                    whole[dst + m * tx] = in[src + tx] + bf;
+                                }
+                            }
+                        }
+                    }
+                }
+                int plane = ((first + img) * g.outChannels() + f) * oh * ow;
+                for (int row = 0; row < oh; row++) {
+                    System.arraycopy(whole, row * pw, y, plane + row * ow, ow);
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #scatterOutput} for dy (masked where the fused ReLU cut), 0 outside the output. */
+    private void gatherOutputGradient(
+            ConvGeometry g, int first, int n, float[] dy, float[] rectifiedY, float[][] outputs, Scratch s) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int th = tilesH(g);
+        int tw = tilesW(g);
+        int t = th * tw;
+        int q = n * t;
+        int pw = m * tw;
+        float[] whole = s.paddedPlane(m * th, pw);
+        for (int img = 0; img < n; img++) {
+            for (int f = 0; f < g.outChannels(); f++) {
+                int plane = ((first + img) * g.outChannels() + f) * oh * ow;
+                for (int row = 0; row < oh; row++) {
+                    int from = plane + row * ow;
+                    if (rectifiedY == null) {
+                        System.arraycopy(dy, from, whole, row * pw, ow);
+                    } else {
+                        int to = row * pw - from;
+                        for (int e = from; e < from + ow; e++) {
+                            whole[e + to] = Heaviside.pass(dy[e], rectifiedY[e]);
+                        }
+                    }
+                }
+                int col = f * q + img * t;
+                for (int a = 0; a < m; a++) {
+                    for (int b = 0; b < m; b++) {
+                        float[] out = outputs[a * m + b];
+                        for (int ty = 0; ty < th; ty++) {
+                            int src = (m * ty + a) * pw + b;
+                            int dst = col + ty * tw;
+                            for (int tx = 0; tx < tw; tx++) {
+                                out[dst + tx] = whole[src + m * tx];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * dx[first + img] = the sum, over the tiles that cover each pixel, of dS (the transpose of {@link
+     * #gatherInput}): added up in a zeroed bordered plane whose interior is then copied over dx.
+     */
+    private void scatterInputGradient(ConvGeometry g, int first, int n, float[][] tiles, float[] dx, Scratch s) {
+        int h = g.height();
+        int w = g.width();
+        int th = tilesH(g);
+        int tw = tilesW(g);
+        int t = th * tw;
+        int q = n * t;
+        int ph = m * th + r - 1;
+        int pw = m * tw + r - 1;
+        float[] padded = s.paddedPlane(ph, pw);
+        for (int img = 0; img < n; img++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                java.util.Arrays.fill(padded, 0, ph * pw, 0f);
+                int col = c * q + img * t;
+                for (int i = 0; i < alpha; i++) {
+                    for (int j = 0; j < alpha; j++) {
+                        float[] in = tiles[i * alpha + j];
+                        for (int ty = 0; ty < th; ty++) {
+                            int dst = (m * ty + i) * pw + j;
+                            int src = col + ty * tw;
+                            for (int tx = 0; tx < tw; tx++) {
+                                padded[dst + m * tx] += in[src + tx];
+                            }
+                        }
+                    }
+                }
+                int plane = ((first + img) * g.inChannels() + c) * h * w;
+                for (int row = 0; row < h; row++) {
+                    System.arraycopy(padded, (row + g.pad()) * pw + g.pad(), dx, plane + row * w, w);
+                }
+            }
+        }
+    }
+
+    /** {@code count} arrays of at least {@code len} floats, keeping those of {@code old} that are large enough. */
+    private static float[][] planes(float[][] old, int count, int len) {
+        float[][] out = old.length >= count ? old : java.util.Arrays.copyOf(old, count);
+        for (int i = 0; i < count; i++) {
+            if (out[i] == null || out[i].length < len) {
+                out[i] = new float[len];
+            }
+        }
+        return out;
+    }
+}
