@@ -28,7 +28,8 @@ class OpenClHandOverTest {
     /** Register-tiled products asked for more work-groups than they have: k is split. */
     static OpenClKernels split;
 
-    static final CpuKernels CPU = new CpuKernels();
+    /** im2col + GEMM, the algorithm these kernels run (the CPU's Winograd rounds otherwise). */
+    static final CpuKernels CPU = new CpuKernels(1, false);
 
     @BeforeAll
     static void device() {

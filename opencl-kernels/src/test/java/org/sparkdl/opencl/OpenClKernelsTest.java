@@ -31,7 +31,8 @@ import org.sparkdl.opencl.OpenClKernels.GemmShape;
 class OpenClKernelsTest {
     static OpenClKernels cl;
     static List<OpenClKernels> gemmShapes;
-    static final CpuKernels CPU = new CpuKernels();
+    /** im2col + GEMM, the algorithm these kernels run (the CPU's Winograd rounds otherwise). */
+    static final CpuKernels CPU = new CpuKernels(1, false);
 
     @BeforeAll
     static void device() {
@@ -141,7 +142,9 @@ class OpenClKernelsTest {
             cl.convBackward(g, x, wt, mask, dy, dw2, db2, dx2, cols);
             ranOnOpenCl(cl, before, 3);
             assertClose("dw, twice accumulated" + what, dw1, dw2, sumTol);
-            assertClose("dx" + what, dx1, dx2, 1e-4);
+            // dx sums F·KH·KW products (333 in the 37-filter row, where pocl 3.1's order of them
+            // differs from BLAS's by 1.3e-4 relative at a near-zero element)
+            assertClose("dx" + what, dx1, dx2, sumTolerance(g.outChannels() * g.kernelH() * g.kernelW()));
         }
     }
 

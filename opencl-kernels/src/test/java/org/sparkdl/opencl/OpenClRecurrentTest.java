@@ -33,7 +33,7 @@ class OpenClRecurrentTest {
         for (int i = 0; i < g.length; i++) {
             g[i] = (float) rng.nextDouble(-1, 1);
         }
-        Sequential cpu = model(new CpuKernels());
+        Sequential cpu = model(new CpuKernels(1, false));
         Sequential gpu = model(cl);
         long before = cl.uploadedBytes();
         Tensor yc = cpu.forward(Tensor.of(x.clone(), 5, 6, 4).withLengths(lengths), true);

@@ -138,7 +138,7 @@ class OpenClResidentTest {
         double lr = name.startsWith("adam") || name.equals("rmsprop") ? 0.002 : 0.05;
         OptimizerConfig o =
                 OptimizerConfig.of(name, lr).withWeightDecay(weightDecay).withPenalties(0, l2);
-        Trainer cpu = trainer(SMALL, SHAPE, o, new CpuKernels());
+        Trainer cpu = trainer(SMALL, SHAPE, o, new CpuKernels(1, false));
         Trainer device = resident(SMALL, SHAPE, o);
         float[] cpuLosses = run(cpu, SHAPE, STEPS);
         float[] deviceLosses = run(device, SHAPE, STEPS);
@@ -153,7 +153,7 @@ class OpenClResidentTest {
         // Momentum, not Adam: a convolution's bias before a BatchNorm has a gradient of rounding
         // noise only (the normalisation removes it), which Adam would blow up to ±lr a step.
         OptimizerConfig momentum = OptimizerConfig.of("momentum", 0.05);
-        Trainer cpu = trainer(NORMALISED, SHAPE, momentum, 0.05, new CpuKernels());
+        Trainer cpu = trainer(NORMALISED, SHAPE, momentum, 0.05, new CpuKernels(1, false));
         Trainer device = resident(NORMALISED, SHAPE, momentum, 0.05);
         float[] deviceLosses = run(device, SHAPE, STEPS);
         assertSameTraining(cpu, device, run(cpu, SHAPE, STEPS), deviceLosses);
@@ -190,7 +190,7 @@ class OpenClResidentTest {
     void recurrentTimeLoopsMatchTheCpu(String spec, boolean lengths) {
         int[] shape = {6, 5};
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.005);
-        Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
+        Trainer cpu = trainer(spec, shape, adam, new CpuKernels(1, false));
         Trainer device = resident(spec, shape, adam);
         float[] cpuLosses = run(cpu, b -> sequences(b, lengths), STEPS);
         float[] deviceLosses = run(device, b -> sequences(b, lengths), STEPS);
@@ -239,7 +239,7 @@ class OpenClResidentTest {
         String spec = "embedding(8, vocab=6) lstm(16, layers=2) dense(6)";
         int[] shape = {8};
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.01);
-        Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
+        Trainer cpu = trainer(spec, shape, adam, new CpuKernels(1, false));
         Trainer device = resident(spec, shape, adam);
         float[] cpuLosses = languageModel(cpu);
         assertTrue(cpuLosses[11] < cpuLosses[0], "the model learns");
@@ -252,7 +252,7 @@ class OpenClResidentTest {
         String spec = "embedding(8, vocab=6) gru(12, bidirectional=true) last dense(10)";
         int[] shape = {6};
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.005);
-        Trainer cpu = trainer(spec, shape, adam, new CpuKernels());
+        Trainer cpu = trainer(spec, shape, adam, new CpuKernels(1, false));
         Trainer device = resident(spec, shape, adam);
         IntFunction<Tensor[]> tokens = b -> {
             Tensor[] xy = sequences(b, true);
@@ -275,7 +275,7 @@ class OpenClResidentTest {
     void theHingeLossMatchesTheCpu() {
         OptimizerConfig momentum = OptimizerConfig.of("momentum", 0.05);
         Trainer[] sides = new Trainer[2];
-        Kernels[] kernels = {new CpuKernels(), cl()};
+        Kernels[] kernels = {new CpuKernels(1, false), cl()};
         for (int side = 0; side < 2; side++) {
             TrainingConfig config = new TrainingConfig(SMALL, SHAPE, "hinge", momentum, 0, BATCH, "he_normal", 11);
             var model = config.buildModel(kernels[side]);
@@ -296,7 +296,7 @@ class OpenClResidentTest {
         String cnnS = org.sparkdl.core.spec.ModelSpec.CNN_S;
         int[] shape = {1, 28, 28};
         OptimizerConfig adam = OptimizerConfig.of("adam", 0.001);
-        Trainer cpu = trainer(cnnS, shape, adam, new CpuKernels());
+        Trainer cpu = trainer(cnnS, shape, adam, new CpuKernels(1, false));
         Trainer device = resident(cnnS, shape, adam);
         int steps = STEPS;
         assertClose("losses step by step", run(cpu, shape, steps), run(device, shape, steps), 1e-4);

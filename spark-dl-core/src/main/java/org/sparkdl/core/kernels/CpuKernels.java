@@ -38,8 +38,7 @@ public final class CpuKernels implements Kernels {
     private final Map<Integer, WinogradConvolution> winograd = new HashMap<>();
 
     private final WinogradConvolution.Scratch[] winogradScratch;
-    /** {@code -Dsparkdl.conv.winograd=off} runs every convolution as im2col + GEMM (for comparisons). */
-    private final boolean winogradEnabled = !"off".equals(System.getProperty("sparkdl.conv.winograd", "auto"));
+    private final boolean winogradEnabled;
     /**
      * Winograd's output tile m ({@code -Dsparkdl.conv.winogradTile}, 4 by default). For CNN-S's 5×5
      * convolution F(4×4, 5×5) ran forward and backward at 455 µs per image on one thread where
@@ -54,6 +53,17 @@ public final class CpuKernels implements Kernels {
     }
 
     public CpuKernels(int threads) {
+        this(threads, !"off".equals(System.getProperty("sparkdl.conv.winograd", "auto")));
+    }
+
+    /**
+     * @param winograd whether eligible convolutions run by Winograd's algorithm ({@link #winogradFor});
+     *     without it every convolution is im2col + GEMM, the algorithm the OpenCL kernels mirror,
+     *     so their tests compare like with like. {@code -Dsparkdl.conv.winograd=off} sets it off
+     *     for the other constructors.
+     */
+    public CpuKernels(int threads, boolean winograd) {
+        this.winogradEnabled = winograd;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
