@@ -3,8 +3,10 @@ package org.sparkdl.bench;
 import java.util.Locale;
 import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.kernels.Backends;
+import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
+import org.sparkdl.core.nn.ConvBlock;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
@@ -17,7 +19,9 @@ import org.sparkdl.opencl.OpenClKernels;
 /**
  * Where a CNN-S training step spends its time: forward and backward of each layer that runs (a
  * convolution fused with its ReLU and max pooling is one), the loss and the optimizer, averaged
- * over repeated steps after a warm-up. A profile, not a benchmark.
+ * over repeated steps after a warm-up, and which algorithm each convolution runs on the CPU
+ * (im2col, or Winograd's; {@code -Dsparkdl.conv.winograd=off} for im2col everywhere). A profile,
+ * not a benchmark. GFLOP/s count a convolution's direct multiply-adds, whichever algorithm ran.
  *
  * <p>Usage: {@code java -cp ... org.sparkdl.bench.LayerTimes [threads] [batch] [steps] [backend=cpu]
  * [spec] [inputShape]} (backend as the {@code backend} param: cpu, opencl, auto; spec and input
@@ -117,11 +121,21 @@ public final class LayerTimes {
             width = Math.max(width, l.describe().length());
         }
         String name = "%-" + width + "s";
-        System.out.printf(Locale.ROOT, name + " %10s %10s%n", "layer", "fwd ms", "bwd ms");
+        System.out.printf(Locale.ROOT, name + " %10s %10s  %s%n", "layer", "fwd ms", "bwd ms", "convolution by");
+        int[] in = shape;
         for (int i = 0; i < n; i++) {
             Layer l = model.layers().get(i);
+            String algorithm = l instanceof ConvBlock block && kernels instanceof CpuKernels cpu
+                    ? cpu.convAlgorithm(block.conv().geometryFor(Shapes.withBatch(batch, in)))
+                    : "";
             System.out.printf(
-                    Locale.ROOT, name + " %10.3f %10.3f%n", l.describe(), fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps);
+                    Locale.ROOT,
+                    name + " %10.3f %10.3f  %s%n",
+                    l.describe(),
+                    fwd[i] / 1e6 / steps,
+                    bwd[i] / 1e6 / steps,
+                    algorithm);
+            in = l.outputShape(in);
         }
         System.out.printf(
                 Locale.ROOT,

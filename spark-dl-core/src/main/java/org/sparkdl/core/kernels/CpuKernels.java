@@ -47,6 +47,13 @@ public final class CpuKernels implements Kernels {
      */
     private final int winogradTile = Integer.getInteger("sparkdl.conv.winogradTile", 4);
 
+    /**
+     * Floats of a Winograd chunk's largest buffer ({@code -Dsparkdl.conv.winogradChunkFloats}): 2^17
+     * (two CNN-S images) ran conv2 at 248 + 372 µs per image on two threads, 2^19 at 246–305 + 416–465
+     * (the two workers' chunks then no longer stay in their cores' caches), 2^15 at 245–264 + 397–405.
+     */
+    private final long winogradChunkFloats = Long.getLong("sparkdl.conv.winogradChunkFloats", 1 << 17);
+
     /** Single-threaded loops: what a Spark task that owns one core should use. */
     public CpuKernels() {
         this(1);
@@ -266,10 +273,10 @@ public final class CpuKernels implements Kernels {
         return w == null ? "im2col" : w.describe();
     }
 
-    /** Images per Winograd chunk: its largest buffer (α²·max(C, F)·T floats an image) about 2 MB. */
+    /** Images per Winograd chunk: its largest buffer (α²·max(C, F)·T floats an image) about 512 KB. */
     private int winogradChunk(WinogradConvolution w, ConvGeometry g) {
         int perWorker = (g.batch() + workers(g) - 1) / workers(g);
-        int most = (int) Math.max(1, Math.min(perWorker, (1L << 19) / w.floatsPerImage(g)));
+        int most = (int) Math.max(1, Math.min(perWorker, winogradChunkFloats / w.floatsPerImage(g)));
         int chunks = (perWorker + most - 1) / most;
         return (perWorker + chunks - 1) / chunks;
     }
