@@ -43,7 +43,12 @@ public interface Kernels {
         body.run(0, count);
     }
 
-    /** Floats of the {@code columns} scratch that the convolution calls need for {@code g}. */
+    /**
+     * Floats of the {@code columns} scratch that the convolution calls need for {@code g}. A forward
+     * call may leave in it what the backward of the same input reuses (the CPU's Winograd
+     * convolutions keep their transformed input there), so a layer passes one scratch to both; an
+     * implementation must still give the right gradients from a scratch the forward did not fill.
+     */
     default long convScratchSize(ConvGeometry g) {
         return g.columnBufferSize();
     }

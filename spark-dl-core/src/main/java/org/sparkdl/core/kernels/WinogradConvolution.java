@@ -37,6 +37,8 @@ final class WinogradConvolution {
 
     /** The transformed weights U[α²][F·C] of the current call, computed by the calling thread. */
     private float[][] u = new float[0][];
+    /** The weights U was computed from. */
+    private float[] uSource = new float[0];
 
     private float[][] weightPlanes = new float[0][];
     private float[][] weightScratch = new float[0][];
@@ -87,8 +89,18 @@ final class WinogradConvolution {
         return (long) alpha * alpha * Math.max(g.inChannels(), g.outChannels()) * tilesPerImage(g);
     }
 
-    /** U = G w Gᵀ for every (filter, channel): call before the workers' forward or backward chunks. */
+    /**
+     * U = G w Gᵀ for every (filter, channel): call before the workers' forward or backward chunks.
+     * Where {@code w} is exactly the array of values U was last computed from (compared in full, not
+     * by a checksum: an optimizer's step may change weights by less than a sum's rounding) it is not
+     * computed again: the backward follows its forward with the same weights, and scoring runs many
+     * batches with one set. With two layers of one kernel size each call recomputes it.
+     */
     void transformWeights(ConvGeometry g, float[] w) {
+        int size = g.weightSize();
+        if (uSource.length == size && java.util.Arrays.equals(uSource, 0, size, w, 0, size)) {
+            return;
+        }
         int fc = g.outChannels() * g.inChannels();
         weightPlanes = planes(weightPlanes, r * r, fc);
         weightScratch = planes(weightScratch, weights.scratchPlanes(), fc);
@@ -100,6 +112,10 @@ final class WinogradConvolution {
             }
         }
         weights.apply(weightPlanes, weightScratch, u, fc);
+        if (uSource.length != size) {
+            uSource = new float[size];
+        }
+        System.arraycopy(w, 0, uSource, 0, size);
     }
 
     /**

@@ -114,8 +114,9 @@ class CpuKernelsTest {
 
     @Test
     void winogradBackwardRecomputesWhatTheForwardDidNotKeepForThisInput() {
-        // The forward keeps the transformed input in the scratch for the backward; a backward whose
-        // input was rewritten since, or whose scratch is too small to keep it, must recompute it.
+        // The forward keeps the transformed input in the scratch for the backward, and the transformed
+        // weights; a backward whose input and weights were rewritten since, or whose scratch is too
+        // small to keep the input's, must recompute them.
         ConvGeometry g = new ConvGeometry(3, 8, 9, 9, 8, 5, 5, 1, 2);
         CpuKernels kernels = new CpuKernels(2);
         assertTrue(kernels.convAlgorithm(g).startsWith("winograd"), kernels.convAlgorithm(g));
@@ -127,6 +128,8 @@ class CpuKernelsTest {
         kernels.convForward(g, x, wt, null, false, y, cols);
         float[] rewritten = GradientCheck.randn(14, g.inputSize()).data();
         System.arraycopy(rewritten, 0, x, 0, x.length); // same array, other values
+        float[] newWeights = GradientCheck.randn(15, g.weightSize()).data();
+        System.arraycopy(newWeights, 0, wt, 0, wt.length); // and the weights' transform is stale too
         float[] edx = new float[g.inputSize()];
         float[] edw = new float[g.weightSize()];
         directGradients(g, x, wt, dy, edx, edw, new float[g.outChannels()]);

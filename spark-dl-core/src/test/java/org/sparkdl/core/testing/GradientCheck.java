@@ -26,8 +26,22 @@ public final class GradientCheck {
         check(layer, x, in -> layer.forward(in, true));
     }
 
+    /**
+     * As {@link #check(Layer, Tensor)} with steps of {@code eps}: for a layer linear in its input and
+     * in each parameter (a convolution), where central differences are exact at any step and a
+     * larger one keeps the forward's rounding (Winograd's: about 2e-6 of the largest output) from
+     * swamping the difference.
+     */
+    public static void check(Layer layer, Tensor x, double eps) {
+        check(layer, x, in -> layer.forward(in, true), eps);
+    }
+
     /** As {@link #check(Layer, Tensor)} with a custom forward (e.g. dropout with a fixed mask). */
     public static void check(Layer layer, Tensor x, Function<Tensor, Tensor> forward) {
+        check(layer, x, forward, EPS);
+    }
+
+    private static void check(Layer layer, Tensor x, Function<Tensor, Tensor> forward, double eps) {
         Tensor y0 = forward.apply(x);
         float[] r = new float[y0.size()];
         SplittableRandom rng = new SplittableRandom(42);
@@ -46,11 +60,11 @@ public final class GradientCheck {
         }
         Function<Tensor, Double> f = in -> dot(forward.apply(in).data(), r);
         if (ana != null) { // null: the layer skips its input gradient (a model's first layer)
-            compare("dInput", x.data(), ana, () -> f.apply(x));
+            compare("dInput", x.data(), ana, () -> f.apply(x), eps);
         }
         for (int i = 0; i < paramGrads.length; i++) {
             Param p = layer.params().get(i);
-            compare("d" + p.name(), p.data(), paramGrads[i], () -> f.apply(x));
+            compare("d" + p.name(), p.data(), paramGrads[i], () -> f.apply(x), eps);
         }
     }
 
@@ -63,15 +77,20 @@ public final class GradientCheck {
 
     /** Perturbs each value of {@code values} in place and compares the central difference. */
     public static void compare(String what, float[] values, float[] analytic, java.util.function.Supplier<Double> f) {
+        compare(what, values, analytic, f, EPS);
+    }
+
+    private static void compare(
+            String what, float[] values, float[] analytic, java.util.function.Supplier<Double> f, double eps) {
         int checked = 0;
         for (int j = 0; j < values.length; j++) {
             float orig = values[j];
-            values[j] = (float) (orig + EPS);
+            values[j] = (float) (orig + eps);
             double plus = f.get();
-            values[j] = (float) (orig - EPS);
+            values[j] = (float) (orig - eps);
             double minus = f.get();
             values[j] = orig;
-            double h = (double) (float) (orig + EPS) - (float) (orig - EPS);
+            double h = (double) (float) (orig + eps) - (float) (orig - eps);
             double num = (plus - minus) / h;
             double err = Math.abs(num - analytic[j]);
             if (!(err <= TOL * Math.max(Math.abs(num) + Math.abs(analytic[j]), 1e-2))) {
