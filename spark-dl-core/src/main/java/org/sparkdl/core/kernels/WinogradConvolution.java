@@ -146,6 +146,8 @@ final class WinogradConvolution {
         float[][] weightGrad = new float[0][];
 
         private float[] plane = new float[0];
+        /** x's checksums now, against those the forward kept. */
+        private final float[] sums = new float[2];
 
         /**
          * A zeroed plane of {@code rows × cols} for bordered copies. Zeroed on every call: the
@@ -227,7 +229,7 @@ final class WinogradConvolution {
         // V as the forward pass kept it for these images, else (nothing kept, or another x) again
         float[] v = null;
         int vAt = 0;
-        if (kept != null && isKept(g, x, first, n, kept)) {
+        if (kept != null && isKept(g, x, first, n, kept, s)) {
             v = kept;
             vAt = keptAt(g, first);
         } else {
@@ -294,8 +296,8 @@ final class WinogradConvolution {
      * match x now. A backward whose x differs from its forward's (another batch, or the same array
      * rewritten) recomputes V instead of using the wrong one.
      */
-    private static boolean isKept(ConvGeometry g, float[] x, int first, int n, float[] kept) {
-        float[] now = new float[2];
+    private static boolean isKept(ConvGeometry g, float[] x, int first, int n, float[] kept, Scratch s) {
+        float[] now = s.sums;
         checksum(g, x, first, n, now, 0);
         return Float.compare(now[0], kept[2 * first]) == 0 && Float.compare(now[1], kept[2 * first + 1]) == 0;
     }
