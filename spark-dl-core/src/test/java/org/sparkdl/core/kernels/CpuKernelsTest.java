@@ -113,6 +113,38 @@ class CpuKernelsTest {
     }
 
     @Test
+    void winogradTileIsConfigurable() {
+        // -Dsparkdl.conv.winogradTile chooses the output tile: F(2x2, 5x5) and F(2x2, 3x3) as well
+        withProperty("sparkdl.conv.winogradTile", "2", () -> {
+            convolutionMatchesDirectLoops(2, 8, 14, 14, 10, 5, 1, 2, 2, "winograd F(2x2,5x5)");
+            convolutionMatchesDirectLoops(3, 8, 9, 7, 9, 3, 1, 1, 1, "winograd F(2x2,3x3)");
+        });
+    }
+
+    @Test
+    void winogradInChunksOfOneImage() {
+        // each worker's images one chunk at a time, each chunk's transformed input kept at its own place
+        withProperty("sparkdl.conv.winogradChunkFloats", "1", () -> {
+            convolutionMatchesDirectLoops(5, 8, 9, 7, 9, 3, 1, 1, 2, "winograd F(4x4,3x3)");
+            convolutionMatchesDirectLoops(3, 9, 8, 10, 8, 5, 1, 0, 1, "winograd F(4x4,5x5)");
+        });
+    }
+
+    private static void withProperty(String name, String value, Runnable body) {
+        String before = System.getProperty(name);
+        System.setProperty(name, value);
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, before);
+            }
+        }
+    }
+
+    @Test
     void winogradBackwardRecomputesWhatTheForwardDidNotKeepForThisInput() {
         // The forward keeps the transformed input in the scratch for the backward, and the transformed
         // weights; a backward whose input and weights were rewritten since, or whose scratch is too
