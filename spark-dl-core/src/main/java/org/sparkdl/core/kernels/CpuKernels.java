@@ -208,11 +208,18 @@ public final class CpuKernels implements Kernels {
      * second convolution at batch 64) making several round trips through memory.
      */
     int chunkImages(ConvGeometry g) {
+        return balancedChunk(g, chunkFloats / ((long) g.patchSize() * g.outPixels()));
+    }
+
+    /**
+     * Images per chunk of a worker's share of {@code g}'s batch, at most {@code most} (at least 1),
+     * balanced: no small last chunk.
+     */
+    private int balancedChunk(ConvGeometry g, long most) {
         int perWorker = (g.batch() + workers(g) - 1) / workers(g);
-        long perImage = (long) g.patchSize() * g.outPixels();
-        int most = (int) Math.max(1, Math.min(perWorker, chunkFloats / perImage));
-        int chunks = (perWorker + most - 1) / most;
-        return (perWorker + chunks - 1) / chunks; // balanced: no small last chunk
+        int chunk = (int) Math.max(1, Math.min(perWorker, most));
+        int chunks = (perWorker + chunk - 1) / chunk;
+        return (perWorker + chunks - 1) / chunks;
     }
 
     /** Workers a convolution of this batch is split across (see {@link #parallelParts}). */
@@ -275,10 +282,7 @@ public final class CpuKernels implements Kernels {
 
     /** Images per Winograd chunk: its largest buffer (α²·max(C, F)·T floats an image) about 512 KB. */
     private int winogradChunk(WinogradConvolution w, ConvGeometry g) {
-        int perWorker = (g.batch() + workers(g) - 1) / workers(g);
-        int most = (int) Math.max(1, Math.min(perWorker, winogradChunkFloats / w.floatsPerImage(g)));
-        int chunks = (perWorker + most - 1) / most;
-        return (perWorker + chunks - 1) / chunks;
+        return balancedChunk(g, winogradChunkFloats / w.floatsPerImage(g));
     }
 
     private void winogradForward(
