@@ -36,6 +36,14 @@ def encoder():
         nn.Flatten(), nn.Linear(64 * 7 * 7, 128))
 
 
+def he_normal(net):
+    """spark-dl's initialiser (he_normal weights, zero biases) instead of PyTorch's default."""
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+
+
 def augment(x, g):
     """One random view of each image of x [N,1,28,28], drawn from generator g."""
     n = x.shape[0]
@@ -122,6 +130,8 @@ def main():
     p.add_argument("--limit", type=int, default=60000)
     p.add_argument("--probe-iterations", type=int, default=100)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--init", choices=["pytorch", "he_normal"], default="pytorch",
+                   help="weights: PyTorch's default (uniform, 1/sqrt(fan_in)) or spark-dl's he_normal")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     g = torch.Generator().manual_seed(a.seed)
@@ -131,6 +141,9 @@ def main():
     ty = torch.from_numpy(idx(DATA + "/t10k-labels-idx1-ubyte.gz").astype(np.int64))
     enc = encoder()
     head = nn.Sequential(nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, a.projection))
+    if a.init == "he_normal":
+        he_normal(enc)
+        he_normal(head)
     opt = torch.optim.Adam(list(enc.parameters()) + list(head.parameters()), lr=a.lr)
     speeds, losses = [], []
     for epoch in range(a.epochs):
@@ -151,7 +164,7 @@ def main():
         losses.append(total / steps)
     accuracy = probe(embed(enc, x), y, embed(enc, tx), ty, a.probe_iterations)
     print(json.dumps({
-        "method": "simclr", "epochs": a.epochs, "batch": a.batch,
+        "method": "simclr", "init": a.init, "epochs": a.epochs, "batch": a.batch,
         "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
         "images_per_second": speeds, "training_loss": losses, "probe_accuracy": accuracy}))
 

@@ -85,7 +85,7 @@ public final class Conv2d implements WeightedLayer {
     public void initialize(Initializer init, SplittableRandom rng) {
         int area = kernelH * kernelW;
         init.fill(weight.data(), inChannels * area, filters * area, rng);
-        java.util.Arrays.fill(bias.data(), 0f);
+        init.fillBias(bias.data(), inChannels * area, rng);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Dense implements WeightedLayer {
     @Override
     public void initialize(Initializer init, SplittableRandom rng) {
         init.fill(weight.data(), in, out, rng);
-        java.util.Arrays.fill(bias.data(), 0f);
+        init.fillBias(bias.data(), in, rng);
     }
 
     @Override

@@ -33,6 +33,7 @@ final class ParamFlags {
         "block-size-mb", "maxBlockSizeInMB",
         "feature-storage", "featureStorage",
         "seed", "seed",
+        "initializer", "initializer",
         "schedule", "schedule",
         "warmup", "warmupEpochs",
         "backend", "backend",

@@ -42,7 +42,7 @@ public final class CNNParamSet implements Serializable {
         initializer = new Param<>(
                 p,
                 "initializer",
-                "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
+                "weight initialiser: " + org.sparkdl.core.init.Initializer.CHOICES,
                 Validators.initializer("initializer"));
         initialEncoder = new Param<>(
                 p,

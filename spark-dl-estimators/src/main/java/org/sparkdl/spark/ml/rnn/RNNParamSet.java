@@ -71,7 +71,7 @@ public final class RNNParamSet implements Serializable {
         initializer = new Param<>(
                 p,
                 "initializer",
-                "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
+                "weight initialiser: " + org.sparkdl.core.init.Initializer.CHOICES,
                 Validators.initializer("initializer"));
         featuresCol = new Param<>(
                 p,

@@ -64,7 +64,7 @@ public final class PretrainerParamSet implements Serializable {
         initializer = new Param<>(
                 p,
                 "initializer",
-                "weight initialiser: he_normal, he_uniform, xavier_normal or xavier_uniform",
+                "weight initialiser: " + org.sparkdl.core.init.Initializer.CHOICES,
                 Validators.initializer("initializer"));
         featuresCol = new Param<>(p, "featuresCol", "the images: Vectors of C·H·W values", Validators.nonBlank());
         labelCol = new Param<>(
