@@ -8,23 +8,32 @@
 # embeddings of the training images, accuracy on the 10,000 test images.
 # Runs alternate A B A B ...; each prints the load average before it, its images/s (the median over
 # its epochs after the first, both sides warm) and its probe accuracy; then medians and spreads.
+# MATCHED=1 runs spark-dl as PyTorch runs: one model replica (--partitions 1) whose kernels use both cores
+# (spark.task.cpus=2), so every batch of 256 updates one model, and PyTorch's initialiser
+# (--initializer pytorch). By default spark-dl runs its defaults: two replicas averaged every 16 steps,
+# he_normal. SEED sets both sides' seed (42 unless set).
 # Usage: bench/ssl-vs-pytorch.sh [runs=3] [epochs=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-3}"; epochs="${2:-5}"; temperature="${TEMPERATURE:-0.2}"
-out=bench/results/ssl-vs-pytorch-t$temperature; mkdir -p "$out"
+runs="${1:-3}"; epochs="${2:-5}"; temperature="${TEMPERATURE:-0.2}"; seed="${SEED:-42}"
+out=bench/results/ssl-vs-pytorch-t$temperature${MATCHED:+-matched}-s$seed; mkdir -p "$out"
+spark_flags=(); java_opts="${SPARK_DL_JAVA_OPTS:-}"
+if [ -n "${MATCHED:-}" ]; then
+  spark_flags=(--partitions 1 --initializer pytorch); java_opts="$java_opts -Dspark.task.cpus=2"
+fi
+echo "spark-dl flags: ${spark_flags[*]:-(defaults)} ${java_opts:+JVM: $java_opts}; seed $seed"
 : > "$out/runs.txt"
 for i in $(seq 1 "$runs"); do
   echo "load before spark-dl $i: $(cat /proc/loadavg)"
-  bin/spark-dl pretrain --data fashion-mnist --method simclr --epochs "$epochs" --temperature "$temperature" \
-    --output "$out/spark-$i" \
+  SPARK_DL_JAVA_OPTS="$java_opts" bin/spark-dl pretrain --data fashion-mnist --method simclr --epochs "$epochs" \
+    --temperature "$temperature" --seed "$seed" "${spark_flags[@]}" --output "$out/spark-$i" \
     --overwrite 2>"$out/spark-$i.log" >"$out/spark-$i.json"
   ips=$(grep -o 'samplesPerSecond [0-9.]*' "$out/spark-$i.log" | tail -n +2 | cut -d' ' -f2 | sort -n |
     awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   probe=$(tail -1 "$out/spark-$i.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["probe_accuracy"])')
   echo "spark-dl $i images/s $ips probe_accuracy $probe" | tee -a "$out/runs.txt"
   echo "load before pytorch $i: $(cat /proc/loadavg)"
-  (cd bench && OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 pytorch_simclr.py --epochs "$epochs" --temperature "$temperature") \
+  (cd bench && OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 pytorch_simclr.py --epochs "$epochs" --temperature "$temperature" --seed "$seed") \
     > "$out/pytorch-$i.json"
   echo "pytorch $i $(python3 -c '
 import json, statistics, sys
