@@ -264,6 +264,7 @@ class SparkDlTest {
             {"--epochs", "x", "--epochs takes an integer, got 'x'"},
             {"--optimizer", "adamx", "--optimizer adamx is not valid"},
             {"--early-stopping", "-2", "--early-stopping -2 is not valid"},
+            {"--initializer", "orthogonal", "--initializer orthogonal is not valid"},
             {"--spec", "conv(8,3) dense(10)", "dense(10)"},
         };
         for (String[] c : cases) {
@@ -271,13 +272,17 @@ class SparkDlTest {
         }
         String usage = SparkDl.usage();
         assertTrue(
-                usage.contains("[--lr 0.001]") && usage.contains("[--batch 64]"), "defaults from the params: " + usage);
+                usage.contains("[--lr 0.001]")
+                        && usage.contains("[--batch 64]")
+                        && usage.contains("[--initializer he_normal]"),
+                "defaults from the params: " + usage);
         assertTrue(
                 usage.contains("[--method simclr]") && usage.contains("[--batch 256]"), "pretrain defaults: " + usage);
         String[][] pretrain = {
             {"--temperature", "0", "--temperature 0 is not valid"},
             {"--method", "byol", "--method byol is not valid"},
             {"--queue", "0", "--queue 0 is not valid"},
+            {"--initializer", "zeros", "--initializer zeros is not valid"},
         };
         for (String[] c : pretrain) {
             assertRefusedBeforeSparkStarts("pretrain", c);
