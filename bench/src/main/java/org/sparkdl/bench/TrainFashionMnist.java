@@ -12,7 +12,6 @@ import org.sparkdl.core.kernels.Backends;
 import org.sparkdl.core.kernels.Blas;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.loss.SoftmaxCrossEntropy;
-import org.sparkdl.core.nn.DataParallel;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.OptimizerConfig;
 import org.sparkdl.core.schedule.LearningRateSchedule;
@@ -34,11 +33,9 @@ import org.sparkdl.datasets.FashionMnist;
  *
  * <p>Options: {@code --epochs 2 --batch 64 --lr 0.001 --optimizer adam --spec "<spec>" --threads 2
  * --limit 60000 --data /usr/share/datasets/fashion-mnist --output target/fashion-mnist-core --seed 1
- * --backend cpu --split-test 0 --parallel batch}; with {@code --backend opencl} the steps stay on the device where the
+ * --backend cpu --split-test 0}; with {@code --backend opencl} the steps stay on the device where the
  * spec allows; {@code --split-test 8000} trains on the test set's first 8,000 images and tests on
- * the other 2,000, for a machine that has only the test files. {@code --parallel batch} (the
- * default, as the engine trains) splits each CPU step's batch over one model replica per thread;
- * {@code --parallel layers} runs one model whose kernels split each layer's batch over the threads.
+ * the other 2,000, for a machine that has only the test files.
  */
 public final class TrainFashionMnist {
     private TrainFashionMnist() {}
@@ -57,15 +54,9 @@ public final class TrainFashionMnist {
         Backends.Choice backend = Backends.choose(o.backend, o.threads);
         Kernels kernels = backend.create();
         Sequential model = ModelSpec.parse(o.spec).build(new int[] {1, 28, 28}, kernels, o.seed);
-        List<Sequential> copies = o.parallel.equals("batch")
-                ? DataParallel.perThreadReplicas(
-                        kernels, k -> ModelSpec.parse(o.spec).build(new int[] {1, 28, 28}, k, o.seed))
-                : List.of();
-        boolean replicas = !copies.isEmpty();
         System.out.println("spark-dl core training on Fashion-MNIST: " + train.size() + " train / " + test.size()
                 + " test images, BLAS " + Blas.implementation() + ", " + o.threads + " threads, kernels "
-                + kernels.name() + " (" + backend.reason() + ")"
-                + (replicas ? ", the batch split over one replica per thread" : ""));
+                + kernels.name() + " (" + backend.reason() + ")");
         System.out.print(model.summary());
         Trainer trainer = new Trainer(
                 model,
@@ -73,9 +64,6 @@ public final class TrainFashionMnist {
                 OptimizerConfig.of(o.optimizer, o.lr).create(model.params()),
                 LearningRateSchedule.constant(o.lr),
                 0);
-        if (replicas) {
-            trainer.splitBatchesOver(copies);
-        }
         if (kernels instanceof ResidentBackend device) {
             String why = device.whyNotResident(trainer);
             if (why == null) {
@@ -140,8 +128,7 @@ public final class TrainFashionMnist {
         System.out.printf(
                 Locale.ROOT,
                 "{\"test_accuracy\": %.4f, \"train_seconds\": %.1f, \"images_per_second\": %.0f, \"epochs\": %d,"
-                        + " \"batch_size\": %d, \"threads\": %d, \"kernels\": \"%s\", \"resident\": %s,"
-                        + " \"parallel\": \"%s\"}%n",
+                        + " \"batch_size\": %d, \"threads\": %d, \"kernels\": \"%s\", \"resident\": %s}%n",
                 testAcc.get(testAcc.size() - 1),
                 trainSeconds,
                 (double) train.size() * o.epochs / trainSeconds,
@@ -149,8 +136,7 @@ public final class TrainFashionMnist {
                 o.batch,
                 o.threads,
                 kernels.name(),
-                trainer.resident() != null,
-                replicas ? "batch" : "layers");
+                trainer.resident() != null);
     }
 
     /** Command-line options with their defaults. */
@@ -160,7 +146,6 @@ public final class TrainFashionMnist {
         double lr = 1e-3;
         String optimizer = "adam";
         String backend = "cpu";
-        String parallel = "batch";
         int splitTest;
         String spec = ModelSpec.CNN_S;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -190,18 +175,14 @@ public final class TrainFashionMnist {
                     case "--output" -> o.output = Path.of(v);
                     case "--backend" -> o.backend = v;
                     case "--split-test" -> o.splitTest = Integer.parseInt(v);
-                    case "--parallel" -> o.parallel = v;
                     default ->
                         throw new IllegalArgumentException("unknown option " + key + "; expected --epochs,"
                                 + " --batch, --lr, --optimizer, --spec, --threads, --limit, --seed, --data, --output, --backend,"
-                                + " --split-test, --parallel");
+                                + " --split-test");
                 }
             }
             if (o.epochs < 1 || o.batch < 1 || o.threads < 1 || o.limit < 1) {
                 throw new IllegalArgumentException("--epochs, --batch, --threads and --limit must be positive");
-            }
-            if (!o.parallel.equals("batch") && !o.parallel.equals("layers")) {
-                throw new IllegalArgumentException("--parallel must be batch or layers, got '" + o.parallel + "'");
             }
             return o;
         }

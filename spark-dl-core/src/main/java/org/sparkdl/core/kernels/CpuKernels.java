@@ -100,11 +100,6 @@ public final class CpuKernels implements Kernels {
         return threads;
     }
 
-    /** Kernels configured as these, on one thread: a per-thread model replica's. */
-    public CpuKernels oneThread() {
-        return new CpuKernels(1, winogradEnabled);
-    }
-
     @Override
     public void sgemm(
             boolean transA,

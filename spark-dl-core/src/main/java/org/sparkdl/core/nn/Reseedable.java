@@ -7,15 +7,4 @@ package org.sparkdl.core.nn;
 public interface Reseedable {
     /** Restarts the random sequence from {@code seed}. */
     void reseed(long seed);
-
-    /** Reseeds every reseedable layer of {@code models}, in order, each from the next draw of {@code rng}. */
-    static void reseedAll(java.util.SplittableRandom rng, java.util.List<Sequential> models) {
-        for (Sequential m : models) {
-            for (Layer l : m.layers()) {
-                if (l instanceof Reseedable r) {
-                    r.reseed(rng.nextLong());
-                }
-            }
-        }
-    }
 }

@@ -7,7 +7,6 @@ import org.sparkdl.core.augment.Augmenter;
 import org.sparkdl.core.init.Initializer;
 import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.nn.Chain;
-import org.sparkdl.core.nn.DataParallel;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Reseedable;
 import org.sparkdl.core.nn.Sequential;
@@ -39,10 +38,6 @@ import org.sparkdl.core.train.TrainingTask;
  * <p>View v of row i in the s-th step of a round is augmented with the seed {@code
  * Augmenter.seed(roundSeed, s, i, v)}; the engine seeds each round from (epoch, round, partition),
  * so a fit is reproducible.
- *
- * <p>On CPU kernels with several threads, training forwards and backwards split the views over one
- * replica of the network per thread ({@link DataParallel}); the loss sees every view of the batch,
- * so every other view is still a negative.
  */
 public abstract class PretrainingTask implements TrainingTask {
     public static final String MODEL = "model";
@@ -63,12 +58,6 @@ public abstract class PretrainingTask implements TrainingTask {
     protected final Sequential encoder;
     protected final Sequential head;
     protected final Chain network;
-    /** Replicas of the network, one per thread, that training forwards split their batch over; or none. */
-    private final List<Chain> replicas;
-    /** The encoder, or the encoder with its batches split over the replicas' encoders: what training runs. */
-    private final Layer trainedEncoder;
-
-    private final Layer trainedHead;
     private final Optimizer optimizer;
     private final boolean averageOptimizerState;
     private final int[] imageShape;
@@ -86,20 +75,6 @@ public abstract class PretrainingTask implements TrainingTask {
         this.encoder = config.encoder().buildModel(kernels);
         this.head = buildHead(config, encoder, kernels);
         this.network = new Chain(encoder, head);
-        this.replicas = DataParallel.perThreadReplicas(kernels, k -> {
-            Sequential e = config.encoder().buildModel(k);
-            return new Chain(e, buildHead(config, e, k));
-        });
-        if (replicas.isEmpty()) {
-            trainedEncoder = encoder;
-            trainedHead = head;
-        } else {
-            trainedEncoder = new DataParallel(
-                    encoder, replicas.stream().map(Chain::first).toList());
-            trainedHead =
-                    new DataParallel(head, replicas.stream().map(Chain::second).toList());
-            trainedHead.setInputGradient(true); // the encoder's gradient, as in the chain
-        }
         this.optimizer = config.encoder().optimizer().create(network.params());
         this.imageShape = config.encoder().inputShape();
         int c = imageShape[0];
@@ -183,12 +158,17 @@ public abstract class PretrainingTask implements TrainingTask {
     public void reseed(long seed) {
         roundSeed = seed;
         stepInRound = 0;
-        List<Sequential> models = new ArrayList<>(List.of(encoder, head));
-        for (Chain r : replicas) {
-            models.add(r.first()); // each replica draws its own masks
-            models.add(r.second());
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (Layer l : encoder.layers()) {
+            if (l instanceof Reseedable r) {
+                r.reseed(rng.nextLong());
+            }
         }
-        Reseedable.reseedAll(new java.util.SplittableRandom(seed), models);
+        for (Layer l : head.layers()) {
+            if (l instanceof Reseedable r) {
+                r.reseed(rng.nextLong());
+            }
+        }
     }
 
     @Override
@@ -214,13 +194,13 @@ public abstract class PretrainingTask implements TrainingTask {
 
     /** The trained network on {@code views} in training mode; keeps the embeddings for the collapse figure. */
     protected Tensor forward(Tensor views) {
-        embedding = trainedEncoder.forward(views, true);
-        return trainedHead.forward(embedding, true);
+        embedding = encoder.forward(views, true);
+        return head.forward(embedding, true);
     }
 
     /** Backward from dLoss/dOutput of the last {@link #forward}, clip, one optimizer step. */
     protected void backwardAndUpdate(Tensor gradOut) {
-        trainedEncoder.backward(trainedHead.backward(gradOut));
+        network.backward(gradOut);
         if (config.encoder().clipNorm() > 0) {
             GradientClipping.clipGlobalNorm(network.params(), config.encoder().clipNorm());
         }

@@ -1,10 +1,8 @@
 package org.sparkdl.core.task;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.sparkdl.core.kernels.Kernels;
-import org.sparkdl.core.nn.DataParallel;
+import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Reseedable;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.Optimizer;
@@ -23,9 +21,6 @@ import org.sparkdl.core.train.TrainingTask;
  * parameters, then BatchNorm statistics) and the optimizer's ({@value #OPTIMIZER}: step count and
  * moments), averaged, or kept per partition when the optimizer state is not averaged. Subclasses
  * say what a step and an evaluation are.
- *
- * <p>On CPU kernels with several threads (a task given several cores), each step splits its batch
- * over one replica of the network per thread ({@link Trainer#splitBatchesOver}).
  */
 public abstract class NetworkTask implements TrainingTask {
     private static final System.Logger LOG = System.getLogger(NetworkTask.class.getName());
@@ -55,10 +50,6 @@ public abstract class NetworkTask implements TrainingTask {
                 : config.optimizer().create(start.trainable(model));
         this.trainer =
                 new Trainer(model, config.buildLoss(), optimizer, LearningRateSchedule.constant(0), config.clipNorm());
-        List<Sequential> replicas = DataParallel.perThreadReplicas(kernels, config::buildModel);
-        if (!replicas.isEmpty()) {
-            trainer.splitBatchesOver(replicas);
-        }
         this.layout = StateLayout.of(
                 new StateSlot(MODEL, model.stateSize(), MergeRule.AVERAGE),
                 new StateSlot(
@@ -117,8 +108,11 @@ public abstract class NetworkTask implements TrainingTask {
 
     @Override
     public void reseed(long seed) {
-        List<Sequential> models = new ArrayList<>(List.of(model));
-        models.addAll(trainer.replicas()); // each replica draws its own masks
-        Reseedable.reseedAll(new SplittableRandom(seed), models);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Layer l : model.layers()) {
+            if (l instanceof Reseedable r) {
+                r.reseed(rng.nextLong());
+            }
+        }
     }
 }

@@ -1,9 +1,6 @@
 package org.sparkdl.core.train;
 
-import java.util.List;
 import org.sparkdl.core.loss.Loss;
-import org.sparkdl.core.nn.DataParallel;
-import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.optim.GradientClipping;
 import org.sparkdl.core.optim.Optimizer;
@@ -18,10 +15,6 @@ import org.sparkdl.core.tensor.Tensor;
  * state lives on a device: the host model and optimizer are then brought up to date only when
  * asked ({@link #syncHost}), and a change to them made on the host must be announced ({@link
  * #hostStateChanged}) so that the next step uploads it.
- *
- * <p>Told to ({@link #splitBatchesOver}), it runs each host step's forward and backward over
- * per-thread replicas of the model, each on its share of the batch ({@link DataParallel}); the
- * loss, the clipping and the optimizer step stay on the model itself, once per step.
  */
 public final class Trainer {
     private final Sequential model;
@@ -31,11 +24,6 @@ public final class Trainer {
     private final double clipNorm;
     private Tensor lastOutput;
     private ResidentStep resident;
-    /** The model, or the model with its batches split over replicas: what forward and backward run on. */
-    private Layer network;
-
-    private List<Sequential> replicas = List.of();
-    private boolean carryState;
     /** The host's state is newer than the device's: upload before the next resident step. */
     private boolean hostAhead;
     /** Resident steps ran since the host's state was last brought up to date. */
@@ -53,26 +41,7 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.clipNorm = clipNorm;
-        this.network = model;
         startEpoch(0);
-    }
-
-    /**
-     * From now on, each host step splits its batch over {@code replicas}: models of the same spec on
-     * single-threaded kernels, one per thread ({@link DataParallel}). Steps resident on a device
-     * ({@link #keepOnDevice}) do not use them.
-     */
-    public void splitBatchesOver(List<Sequential> replicas) {
-        this.network = new DataParallel(model, replicas);
-        this.replicas = List.copyOf(replicas);
-        for (Sequential r : this.replicas) {
-            r.setCarryState(carryState);
-        }
-    }
-
-    /** The replicas that host steps split their batches over; empty when steps run on the model alone. */
-    public List<Sequential> replicas() {
-        return replicas;
     }
 
     public Sequential model() {
@@ -115,11 +84,7 @@ public final class Trainer {
      * final state (on the host model, and on the device where steps run there).
      */
     public void setCarryState(boolean carry) {
-        carryState = carry;
         model.setCarryState(carry);
-        for (Sequential r : replicas) {
-            r.setCarryState(carry);
-        }
         if (resident != null) {
             resident.setCarryState(carry);
         }
@@ -128,9 +93,6 @@ public final class Trainer {
     /** Forgets the carried recurrent state, on the host model and on the device. */
     public void resetState() {
         model.resetState();
-        for (Sequential r : replicas) {
-            r.resetState();
-        }
         if (resident != null) {
             resident.resetState();
         }
@@ -185,13 +147,13 @@ public final class Trainer {
             return residentStep(x, target);
         }
         model.zeroGrad();
-        Tensor out = network.forward(x, true);
+        Tensor out = model.forward(x, true);
         Tensor scored = perRow(out);
         lastOutput = scored;
         float l = loss.forward(scored, target);
         checkFinite(l, optimizer.steps() + 1);
         Tensor g = loss.backward();
-        network.backward(scored == out ? g : g.reshape(out.shape()));
+        model.backward(scored == out ? g : g.reshape(out.shape()));
         if (clipNorm > 0) {
             GradientClipping.clipGlobalNorm(model.params(), clipNorm);
         }
