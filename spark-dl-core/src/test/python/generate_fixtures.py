@@ -353,7 +353,21 @@ def ssl_losses():
     torch.random.set_rng_state(gen_state)
 
 
-GROUPS = ["layers", "losses", "optimizers", "schedules", "recurrent", "sequence_model_adam", "ssl_losses"]
+def ssl_head_layers():
+    """DINO's head ends: F.normalize, then weight_norm(Linear(in, K, bias=False)) with its gain
+    fixed at 1 (the Java Prototypes layer's parameter is weight_norm's weight_v). Seeds itself."""
+    gen_state = torch.random.get_rng_state()
+    torch.manual_seed(11)
+    x = rand(4, 6)
+    x[3] = x[3] * 1e-3  # a short row: the normalisation's gradient grows as 1/‖x‖
+    layer_case("l2norm", lambda x: F.normalize(x, dim=1), x, {})
+    layer_case("prototypes", lambda x, v: F.linear(x, v / v.norm(dim=1, keepdim=True)), rand(3, 5),
+               {"weight": rand(4, 5)})
+    torch.random.set_rng_state(gen_state)
+
+
+GROUPS = ["layers", "losses", "optimizers", "schedules", "recurrent", "sequence_model_adam", "ssl_losses",
+          "ssl_head_layers"]
 
 if __name__ == "__main__":
     torch.manual_seed(0)
@@ -377,4 +391,5 @@ if __name__ == "__main__":
     recurrent()
     sequence_model_adam()
     ssl_losses()  # seeds itself
+    ssl_head_layers()  # seeds itself
     print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__, file=sys.stderr)

@@ -14,11 +14,13 @@ import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Embedding;
 import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.L2Normalize;
 import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.LayerFusion;
 import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Prototypes;
 import org.sparkdl.core.nn.Recurrent;
 import org.sparkdl.core.nn.Sequential;
 import org.sparkdl.core.nn.ShapeException;
@@ -83,6 +85,20 @@ public final class ModelSpec {
             return new Dense(c.kernels(), in[in.length - 1], a.positiveInt("units", null));
         };
         register(dense, List.of("units"), "dense", "linear", "fc");
+        register(
+                (a, in, c) -> {
+                    requireRank(a, in, 1, "a flat input");
+                    return new Prototypes(c.kernels(), in[0], a.positiveInt("units", null));
+                },
+                List.of("units"),
+                "prototypes");
+        register(
+                (a, in, c) -> {
+                    requireRank(a, in, 1, "a flat input");
+                    return new L2Normalize();
+                },
+                List.of(),
+                "l2norm");
         register(
                 (a, in, c) -> {
                     if (!c.first()) {

@@ -86,6 +86,10 @@ public record PretrainingConfig(
         if (method == PretrainingMethod.ROTATION) {
             return "relu dense(" + ROTATIONS + ")";
         }
+        if (method == PretrainingMethod.DINO) {
+            return "relu dense(" + embeddingSize + ") relu dense(" + embeddingSize + ") l2norm prototypes("
+                    + projectionSize + ")";
+        }
         return "relu dense(" + embeddingSize + ") relu dense(" + projectionSize + ")";
     }
 

@@ -58,6 +58,18 @@ class LayerGradientTest {
     }
 
     @Test
+    void l2Normalize() {
+        GradientCheck.check(new L2Normalize(), randn(11, 4, 6));
+    }
+
+    @Test
+    void prototypes() {
+        Prototypes p = new Prototypes(kernels, 6, 5);
+        p.initialize(Initializer.HE_NORMAL, new SplittableRandom(12));
+        GradientCheck.check(p, randn(13, 4, 6));
+    }
+
+    @Test
     void flatten() {
         GradientCheck.check(new Flatten(), randn(6, 2, 3, 2, 2));
     }

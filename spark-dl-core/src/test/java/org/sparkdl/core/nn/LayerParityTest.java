@@ -112,6 +112,17 @@ class LayerParityTest {
         compare(f, new LayerNorm(new int[] {2, 3, 3}, 1e-5f));
     }
 
+    @Test
+    void l2Normalize() {
+        compare(FixtureArchive.load("layer_l2norm"), new L2Normalize());
+    }
+
+    @Test
+    void prototypes() {
+        FixtureArchive f = FixtureArchive.load("layer_prototypes");
+        compare(f, new Prototypes(kernels, 5, 4));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh"})
     void activation(String name) {

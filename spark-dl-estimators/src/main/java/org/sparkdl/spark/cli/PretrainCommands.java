@@ -35,6 +35,9 @@ final class PretrainCommands {
             "projection", "projectionSize",
             "queue", "queueSize",
             "momentum", "momentum",
+            "student-temperature", "studentTemperature",
+            "teacher-temperature", "teacherTemperature",
+            "center-momentum", "centerMomentum",
             "local-crops", "localCrops",
             "early-stopping", "earlyStoppingPatience");
 
