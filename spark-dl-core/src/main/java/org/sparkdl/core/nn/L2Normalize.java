@@ -1,6 +1,5 @@
 package org.sparkdl.core.nn;
 
-import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.tensor.Tensor;
 
 /**
@@ -65,10 +64,7 @@ public final class L2Normalize implements Layer {
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        if (inputShape.length != 1) {
-            throw new ShapeException(describe() + " needs a flat input but gets " + Shapes.describe(inputShape)
-                    + "; put 'flatten' before it");
-        }
+        Layers.requireFlat(this, inputShape);
         return inputShape.clone();
     }
 

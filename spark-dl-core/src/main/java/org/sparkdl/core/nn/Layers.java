@@ -1,8 +1,12 @@
 package org.sparkdl.core.nn;
 
 import java.util.List;
+import org.sparkdl.core.tensor.Shapes;
 
-/** Shape and cost of layers run one after another: a model, a chain, a fused block's parts. */
+/**
+ * Shape and cost of layers run one after another (a model, a chain, a fused block's parts), and the
+ * shape checks that several layers share.
+ */
 final class Layers {
     private Layers() {}
 
@@ -24,5 +28,13 @@ final class Layers {
             s = l.outputShape(s);
         }
         return macs;
+    }
+
+    /** Throws unless the per-sample input shape is flat: the layers that take a vector per sample. */
+    static void requireFlat(Layer layer, int[] inputShape) {
+        if (inputShape.length != 1) {
+            throw new ShapeException(layer.describe() + " needs a flat input but gets " + Shapes.describe(inputShape)
+                    + "; put 'flatten' before it");
+        }
     }
 }

@@ -113,10 +113,7 @@ public final class Prototypes implements WeightedLayer {
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        if (inputShape.length != 1) {
-            throw new ShapeException(describe() + " needs a flat input but gets " + Shapes.describe(inputShape)
-                    + "; put 'flatten' before it");
-        }
+        Layers.requireFlat(this, inputShape);
         if (inputShape[0] != in) {
             throw new ShapeException(describe() + " was built for " + in + " inputs but gets " + inputShape[0]);
         }
