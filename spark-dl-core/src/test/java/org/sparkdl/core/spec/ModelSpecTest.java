@@ -71,6 +71,8 @@ class ModelSpecTest {
                 "maxpool(40) | token 1 'maxpool(40)' does not fit input 1x28x28",
                 "conv(4,3,pad=-1) | pad must be a non-negative integer, got '-1'",
                 "flatten dense(0) | token 2 'dense(0)': units must be a positive integer, got '0'",
+                "conv(4,5) l2norm | token 2 'l2norm': needs a flat input but gets 4x24x24",
+                "flatten prototypes(0) | token 2 'prototypes(0)': units must be a positive integer, got '0'",
                 ", relu | token 1 at character 1: expected a layer name, got ','",
             })
     void badSpecsNameTheTokenAndTheReason(String spec, String message) {
