@@ -4,9 +4,11 @@ import java.util.List;
 import org.sparkdl.core.nn.BatchNorm;
 import org.sparkdl.core.nn.Conv2d;
 import org.sparkdl.core.nn.Dense;
+import org.sparkdl.core.nn.L2Normalize;
 import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Param;
 import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Prototypes;
 
 /** The feed-forward layers, each one ONNX operator (Dense: MatMul then Add). */
 final class FeedForwardExports {
@@ -39,18 +41,23 @@ final class FeedForwardExports {
      */
     static String dense(Dense d, Flow in, OnnxGraph g, SequenceLengths s) {
         int[] shape = d.weight().value().shape(); // out × in
-        int out = shape[0];
-        int inputs = shape[1];
-        float[] w = d.weight().data();
-        float[] transposed = new float[w.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < inputs; i++) {
-                transposed[i * out + o] = w[o * inputs + i];
-            }
-        }
-        String product = g.node("MatMul", List.of(in.name(), g.floats("weight_t", transposed, inputs, out)));
+        String product =
+                g.node("MatMul", List.of(in.name(), transposed(g, d.weight().data(), shape[0], shape[1])));
         String y = g.node("Add", List.of(product, param(g, "bias", d.bias())));
         return in.isSequence() ? s.zeroPadding(g, y) : y;
+    }
+
+    /** {@code x / max(‖x‖, ε)} per row: ReduceL2 over axis 1, Max with ε, Div. */
+    static String l2Normalize(L2Normalize l, Flow in, OnnxGraph g, SequenceLengths s) {
+        String norm = g.node("ReduceL2", List.of(in.name()), Attr.ints("axes", 1), Attr.of("keepdims", 1L));
+        String floor = g.node("Max", List.of(norm, g.floats("eps", new float[] {L2Normalize.EPS})));
+        return g.node("Div", List.of(in.name(), floor));
+    }
+
+    /** {@code x·Ŵᵀ}: the prototypes normalised at export, as a constant of in×K. */
+    static String prototypes(Prototypes p, Flow in, OnnxGraph g, SequenceLengths s) {
+        int[] shape = p.weight().value().shape(); // K × in
+        return g.node("MatMul", List.of(in.name(), transposed(g, p.unitPrototypes(), shape[0], shape[1])));
     }
 
     /** Inference form: the running statistics, over channel 1 of N×C or N×C×H×W. */
@@ -78,6 +85,17 @@ final class FeedForwardExports {
 
     static String flatten(Flow in, OnnxGraph g) {
         return g.node("Flatten", List.of(in.name()), Attr.of("axis", 1L));
+    }
+
+    /** {@code w} (out×in) as the initializer of its transpose, in×out: the right operand of MatMul. */
+    private static String transposed(OnnxGraph g, float[] w, int out, int inputs) {
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < inputs; i++) {
+                t[i * out + o] = w[o * inputs + i];
+            }
+        }
+        return g.floats("weight_t", t, inputs, out);
     }
 
     /** A parameter as an initializer of its own shape. */

@@ -9,10 +9,12 @@ import org.sparkdl.core.nn.Dense;
 import org.sparkdl.core.nn.Dropout;
 import org.sparkdl.core.nn.Embedding;
 import org.sparkdl.core.nn.Flatten;
+import org.sparkdl.core.nn.L2Normalize;
 import org.sparkdl.core.nn.LastStep;
 import org.sparkdl.core.nn.Layer;
 import org.sparkdl.core.nn.LayerNorm;
 import org.sparkdl.core.nn.Pool2d;
+import org.sparkdl.core.nn.Prototypes;
 import org.sparkdl.core.nn.Recurrent;
 
 /**
@@ -30,6 +32,8 @@ final class LayerExports {
         add(Dense.class, "dense", FeedForwardExports::dense);
         add(BatchNorm.class, "batchnorm", FeedForwardExports::batchNorm);
         add(LayerNorm.class, "layernorm", FeedForwardExports::layerNorm);
+        add(L2Normalize.class, "l2norm", FeedForwardExports::l2Normalize);
+        add(Prototypes.class, "prototypes", FeedForwardExports::prototypes);
         add(Flatten.class, "flatten", (l, in, g, s) -> FeedForwardExports.flatten(in, g));
         add(Dropout.class, "dropout (the identity at inference)", (l, in, g, s) -> in.name());
         add(Activation.ReLU.class, "relu", ActivationExports.plain("Relu"));

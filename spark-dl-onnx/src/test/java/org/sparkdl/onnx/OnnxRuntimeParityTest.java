@@ -42,7 +42,9 @@ class OnnxRuntimeParityTest {
                         + " dense(24) batchnorm layernorm gelu dropout(0.3) dense(16) leakyrelu(0.1) dense(12) sigmoid"
                         + " dense(12) tanh dense(10)",
                 "conv(4,5,pad=2) relu maxpool(2) conv(8,5,pad=2) relu maxpool(2) flatten dense(32) relu dense(10)",
-                "conv(4,3) relu conv(4,3) maxpool(2,stride=1) flatten dense(10)"
+                "conv(4,3) relu conv(4,3) maxpool(2,stride=1) flatten dense(10)",
+                // DINO's head ends
+                "conv(4,3) relu flatten dense(16) l2norm prototypes(10)"
             })
     void imageNetworkMatches(String spec) throws OrtException {
         Sequential net = trained(spec, new int[] {1, 12, 12}, null);

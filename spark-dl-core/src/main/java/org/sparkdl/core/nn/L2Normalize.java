@@ -8,7 +8,8 @@ import org.sparkdl.core.tensor.Tensor;
  * so the head's output is a cosine similarity whose scale the network cannot shrink.
  */
 public final class L2Normalize implements Layer {
-    static final float EPS = 1e-12f;
+    /** The smallest norm divided by, as PyTorch's default. */
+    public static final float EPS = 1e-12f;
 
     private Tensor y;
     private Tensor dx;

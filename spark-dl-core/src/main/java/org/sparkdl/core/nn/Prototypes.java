@@ -44,6 +44,38 @@ public final class Prototypes implements WeightedLayer {
         this.unitGrad = new float[count * in];
     }
 
+    /** V, K×in: the prototypes before their normalisation. */
+    public Param weight() {
+        return weight;
+    }
+
+    /** Ŵ = V / ‖V‖ per row, K×in: the prototypes as the forward uses them. */
+    public float[] unitPrototypes() {
+        float[] out = new float[count * in];
+        normalize(out, new float[count]);
+        return out;
+    }
+
+    /** Writes Ŵ into {@code unitOut} and ‖V[k]‖ into {@code normsOut}. */
+    private void normalize(float[] unitOut, float[] normsOut) {
+        float[] v = weight.data();
+        for (int k = 0; k < count; k++) {
+            double sq = 0;
+            for (int j = 0; j < in; j++) {
+                sq += v[k * in + j] * v[k * in + j];
+            }
+            float norm = (float) Math.sqrt(sq);
+            if (!(norm > 0)) {
+                throw new IllegalStateException(
+                        describe() + ": prototype " + k + " has length " + norm + "; a prototype needs a direction");
+            }
+            normsOut[k] = norm;
+            for (int j = 0; j < in; j++) {
+                unitOut[k * in + j] = v[k * in + j] / norm;
+            }
+        }
+    }
+
     @Override
     public void initialize(Initializer init, SplittableRandom rng) {
         init.fill(weight.data(), in, count, rng);
@@ -62,22 +94,7 @@ public final class Prototypes implements WeightedLayer {
         }
         int n = input.dim(0);
         x = input;
-        float[] v = weight.data();
-        for (int k = 0; k < count; k++) {
-            double sq = 0;
-            for (int j = 0; j < in; j++) {
-                sq += v[k * in + j] * v[k * in + j];
-            }
-            float norm = (float) Math.sqrt(sq);
-            if (!(norm > 0)) {
-                throw new IllegalStateException(
-                        describe() + ": prototype " + k + " has length " + norm + "; a prototype needs a direction");
-            }
-            norms[k] = norm;
-            for (int j = 0; j < in; j++) {
-                unit[k * in + j] = v[k * in + j] / norm;
-            }
-        }
+        normalize(unit, norms);
         y = Buffers.reuse(y, n, count);
         // y[N,K] = x[N,in] · Ŵᵀ[in,K]
         kernels.sgemm(false, true, n, count, in, 1f, input.data(), 0, unit, 0, 0f, y.data(), 0);
