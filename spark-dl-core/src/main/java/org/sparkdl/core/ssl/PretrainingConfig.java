@@ -80,7 +80,9 @@ public record PretrainingConfig(
 
     /**
      * The head on top of an embedding of {@code embeddingSize}: for rotation a linear classifier of
-     * the 4 rotations after a ReLU, otherwise SimCLR's two-layer projection.
+     * the 4 rotations after a ReLU; for DINO the paper's head, two layers then the cosine similarity
+     * to {@code projectionSize} unit-length prototypes ({@code l2norm prototypes(K)}); otherwise
+     * SimCLR's two-layer projection.
      */
     public String headSpec(int embeddingSize) {
         if (method == PretrainingMethod.ROTATION) {

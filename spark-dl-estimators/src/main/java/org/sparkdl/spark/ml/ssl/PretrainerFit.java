@@ -55,7 +55,7 @@ final class PretrainerFit {
         return new PretrainingConfig(
                 method,
                 encoder,
-                p.getProjectionSize(),
+                method == PretrainingMethod.DINO ? p.getPrototypes() : p.getProjectionSize(),
                 method == PretrainingMethod.DINO ? p.getStudentTemperature() : p.getTemperature(),
                 p.getTeacherTemperature(),
                 p.getMomentum(),

@@ -37,6 +37,7 @@ public final class PretrainerParamSet implements Serializable {
     final DoubleParam studentTemperature;
     final DoubleParam teacherTemperature;
     final IntParam projectionSize;
+    final IntParam prototypes;
     final IntParam queueSize;
     final DoubleParam momentum;
     final DoubleParam centerMomentum;
@@ -85,7 +86,13 @@ public final class PretrainerParamSet implements Serializable {
         projectionSize = new IntParam(
                 p,
                 "projectionSize",
-                "the head's output: projection size of simclr, dcl, moco; number of prototypes of dino (>= 1)",
+                "the head's output: projection size of simclr, dcl and moco (>= 1)",
+                Validators.intAtLeast(1));
+        prototypes = new IntParam(
+                p,
+                "prototypes",
+                "dino: the head's output, the number of unit-length prototypes its outputs are cosine similarities"
+                        + " to (>= 1)",
                 Validators.intAtLeast(1));
         queueSize = new IntParam(
                 p, "queueSize", "moco: past keys kept as negatives (>= batchSize)", Validators.intAtLeast(1));
@@ -126,8 +133,12 @@ public final class PretrainerParamSet implements Serializable {
         // 0.2: a better probe than 0.5 on both sides of bench/ssl-vs-pytorch.sh (docs/PERFORMANCE.md)
         p.setDefault(temperature, 0.2);
         p.setDefault(studentTemperature, 0.1);
-        p.setDefault(teacherTemperature, 0.04);
+        // 0.02 and 2048 prototypes, not the paper's 0.04 and 65,536: at 0.04 (or 128 prototypes) a
+        // CNN-S encoder's DINO collapsed to the uniform distribution on Fashion-MNIST within 50 steps;
+        // at 0.02 and 2048 its loss fell and its probe rose (docs/PERFORMANCE.md, "DINO with the paper's head")
+        p.setDefault(teacherTemperature, 0.02);
         p.setDefault(projectionSize, 128);
+        p.setDefault(prototypes, 2048);
         p.setDefault(queueSize, 4096);
         p.setDefault(momentum, 0.99);
         p.setDefault(centerMomentum, 0.9);

@@ -135,6 +135,19 @@ public interface PretrainerParams<S extends PretrainerParams<S>> extends HasTrai
         return self();
     }
 
+    default IntParam prototypes() {
+        return pretrainerParams().prototypes;
+    }
+
+    default int getPrototypes() {
+        return (Integer) $(prototypes());
+    }
+
+    default S setPrototypes(int value) {
+        set(prototypes(), value);
+        return self();
+    }
+
     default DoubleParam teacherTemperature() {
         return pretrainerParams().teacherTemperature;
     }

@@ -64,6 +64,7 @@ class ContrastivePretrainerTest {
                 .setBatchSize(32)
                 .setQueueSize(128)
                 .setProjectionSize(16)
+                .setPrototypes(32)
                 .setLocalCrops(2)
                 .setFlipProbability(0)
                 .setCropScaleMin(0.6)
@@ -202,6 +203,7 @@ class ContrastivePretrainerTest {
         dino.put("studentTemperature", p -> p.setStudentTemperature(0.2));
         dino.put("teacherTemperature", p -> p.setTeacherTemperature(0.07));
         dino.put("centerMomentum", p -> p.setCenterMomentum(0.5));
+        dino.put("prototypes", p -> p.setPrototypes(16));
         dino.put("localCrops", p -> p.setLocalCrops(1));
         dino.put("localCropScaleMin", p -> p.setLocalCropScaleMin(0.2));
         for (var method : Map.of("simclr", simclr, "moco", moco, "dino", dino).entrySet()) {
