@@ -4,9 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 
 /**
  * The CPU implementation: GEMM through netlib BLAS, convolution as im2col + GEMM on cache-sized
@@ -24,7 +22,7 @@ public final class CpuKernels implements Kernels {
 
     private final BLAS blas = Blas.get();
     private final int threads;
-    private final ForkJoinPool pool;
+    private final WorkerTeam team;
     private final long chunkFloats;
     /** Per worker: F × n·OH·OW staging between the GEMMs' layout and NCHW; grows, never shrinks. */
     private final float[][] staging;
@@ -75,7 +73,7 @@ public final class CpuKernels implements Kernels {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.team = threads == 1 ? null : new WorkerTeam(threads, "spark-dl-kernels");
         this.chunkFloats = Long.getLong("sparkdl.conv.chunkFloats", 1 << 18);
         this.staging = new float[threads][0];
         this.partialWeightGrad = new float[threads][0];
@@ -121,7 +119,7 @@ public final class CpuKernels implements Kernels {
         }
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        if (pool == null || m < 2 * threads || (long) m * n * k < (1L << 20)) {
+        if (team == null || m < 2 * threads || (long) m * n * k < (1L << 20)) {
             gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
             return;
         }
@@ -224,7 +222,7 @@ public final class CpuKernels implements Kernels {
 
     /** Workers a convolution of this batch is split across (see {@link #parallelParts}). */
     private int workers(ConvGeometry g) {
-        return pool == null ? 1 : Math.max(1, Math.min(threads, g.batch()));
+        return team == null ? 1 : Math.max(1, Math.min(threads, g.batch()));
     }
 
     /**
@@ -618,11 +616,6 @@ public final class CpuKernels implements Kernels {
         return staging[part];
     }
 
-    /** A part body: worker {@code part} processes items {@code [from, to)}. */
-    private interface PartBody {
-        void run(int part, int from, int to);
-    }
-
     /** Element loops split across the workers from this many elements on (below, a hand-off costs more). */
     private static final int PARALLEL_ELEMENTS = 1 << 15;
 
@@ -643,16 +636,11 @@ public final class CpuKernels implements Kernels {
      * Splits {@code [0, count)} into contiguous parts, one per worker (at most {@code threads}),
      * runs them and returns how many there were.
      */
-    private int parallelParts(int count, PartBody body) {
-        if (pool == null || count < 2) {
+    private int parallelParts(int count, WorkerTeam.PartBody body) {
+        if (team == null || count < 2) {
             body.run(0, 0, count);
             return 1;
         }
-        int parts = Math.min(threads, count);
-        pool.submit(() -> IntStream.range(0, parts).parallel().forEach(p -> {
-                    body.run(p, (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts));
-                }))
-                .join();
-        return parts;
+        return team.run(count, body);
     }
 }
