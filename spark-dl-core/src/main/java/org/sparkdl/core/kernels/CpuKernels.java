@@ -518,6 +518,33 @@ public final class CpuKernels implements Kernels {
         }
     }
 
+    /**
+     * The convolution, then its pooling; a 2×2 pooling of a ReLU's output compares the floats' bits
+     * as they are ({@link MaxPool#forward2x2Rectified}).
+     */
+    @Override
+    public void convMaxPoolForward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] bias,
+            boolean relu,
+            float[] convOut,
+            float[] columns,
+            MaxPoolOutput pool) {
+        PoolGeometry pg = pool.geometry();
+        if (!relu || pg.kernel() != 2 || pg.stride() != 2) {
+            Kernels.super.convMaxPoolForward(g, x, w, bias, relu, convOut, columns, pool);
+            return;
+        }
+        pool.checkFollows(g);
+        convForward(g, x, w, bias, true, convOut, columns);
+        SizeChecks.atLeast("pooling input", convOut, pg.inputSize());
+        parallel(
+                pg.batch() * pg.channels(),
+                (p0, p1) -> MaxPool.forward2x2Rectified(pg, convOut, pool.y(), pool.argmax(), p0, p1));
+    }
+
     @Override
     public void maxPoolForward(PoolGeometry g, float[] x, float[] y, int[] argmax) {
         SizeChecks.atLeast("pooling input", x, g.inputSize());

@@ -306,6 +306,42 @@ class CpuKernelsTest {
         assertTrue(zeroWindows > 0 && zeroWindows < y.length, "the data has both kinds of window: " + zeroWindows);
     }
 
+    /**
+     * A convolution with its ReLU and 2×2 pooling in one call pools by the floats' bits: the same
+     * output and argmax as the three apart, with ties (the ReLU's zeros), a NaN of either sign and
+     * an infinity.
+     */
+    @ParameterizedTest(name = "threads={0} winograd={1}")
+    @CsvSource({"1, true", "2, true", "2, false"})
+    void reluThenPoolingInOneCallAsApart(int threads, boolean winograd) {
+        ConvGeometry g = new ConvGeometry(3, 8, 10, 11, 8, 3, 3, 1, 1);
+        PoolGeometry pg = new PoolGeometry(3, 8, g.outH(), g.outW(), 2, 2);
+        CpuKernels kernels = new CpuKernels(threads, winograd);
+        float[] x = GradientCheck.randn(41, g.inputSize()).data();
+        x[7] = Float.NaN;
+        x[200] = Float.intBitsToFloat(0xffc00000); // a NaN with its sign bit set
+        x[400] = Float.POSITIVE_INFINITY;
+        float[] wt = GradientCheck.randn(42, g.weightSize()).data();
+        float[] bias = GradientCheck.randn(43, 8).data();
+        float[] y = new float[g.outputSize()];
+        float[] cols = new float[(int) kernels.convScratchSize(g)];
+        float[] pooled = new float[pg.outputSize()];
+        int[] argmax = new int[pg.outputSize()];
+        kernels.convForward(g, x, wt, bias, true, y, cols);
+        kernels.maxPoolForward(pg, y, pooled, argmax);
+        MaxPoolOutput fused = new MaxPoolOutput(pg, new float[pg.outputSize()], new int[pg.outputSize()]);
+        kernels.convMaxPoolForward(g, x, wt, bias, true, new float[g.outputSize()], cols, fused);
+        assertArrayEquals(pooled, fused.y());
+        assertArrayEquals(argmax, fused.argmax());
+        int nan = 0;
+        int zero = 0;
+        for (float v : pooled) {
+            nan += Float.isNaN(v) ? 1 : 0;
+            zero += v == 0f ? 1 : 0;
+        }
+        assertTrue(nan > 0 && zero > 0, nan + " NaN and " + zero + " zero windows");
+    }
+
     @Test
     void poolingThreadsAgree() {
         PoolGeometry g = new PoolGeometry(3, 5, 9, 8, 3, 2);
