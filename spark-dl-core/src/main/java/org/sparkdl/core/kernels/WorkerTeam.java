@@ -11,11 +11,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * for the kernels' hand-offs, which happen dozens of times per training step (every convolution,
  * pooling and large GEMM splits its batch).
  *
- * <p>Why not a pool: a {@code ForkJoinPool.submit(...).join()} from the training thread took 24–36
- * µs back to back and 54–77 µs after 200 µs of serial work, measured here on 2 cores: the caller
- * hands the whole job to pool threads that are parked, and waits. Here the caller works on its own
- * part at once, and a worker that finished a part spins for {@link #SPIN_NANOS} before it parks,
- * so the next hand-off of a step finds it awake.
+ * <p>Why not a pool: a {@code ForkJoinPool.submit(...).join()} from the training thread took 11–27
+ * µs back to back and 43–62 µs after 200 µs of serial work, measured here on 2 cores ({@code
+ * bench} {@code HandOffTimes}, 5 rounds): the caller hands the whole job to pool threads that are
+ * parked, and waits. Here the caller works on its own part at once, and a worker that finished a
+ * part spins for {@link #SPIN_NANOS} before it parks, so the next hand-off of a step finds it
+ * awake: 0.5–3.6 and 5–13 µs in the same rounds.
  *
  * <p>A worker parked for {@link #IDLE_NANOS} (by default) exits, and the next job starts a fresh one: a team
  * whose owner is gone leaves no threads behind for long. Jobs from several threads take turns.
