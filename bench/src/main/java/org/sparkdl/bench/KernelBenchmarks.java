@@ -72,7 +72,7 @@ public class KernelBenchmarks {
         trainer = new Trainer(
                 model,
                 new SoftmaxCrossEntropy(),
-                OptimizerConfig.of("adam", 1e-3).create(model.params()),
+                OptimizerConfig.of("adam", 1e-3).create(model.params()).runOn(kernels),
                 LearningRateSchedule.constant(1e-3),
                 0);
         x = Tensor.of(random(batch * 784, 3), batch, 784);

@@ -44,7 +44,7 @@ public final class LayerTimes {
                 ? ModelSpec.parse(args[4]).build(shape, kernels, Initializer.parse("he_normal"), 1)
                 : CnnS.build(kernels, 1);
         System.out.println(model.summary());
-        Optimizer opt = OptimizerConfig.of("adam", 1e-3).create(model.params());
+        Optimizer opt = OptimizerConfig.of("adam", 1e-3).create(model.params()).runOn(kernels);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         Tensor x = Tensor.of(KernelBenchmarks.random(batch * Shapes.size(shape), 3), Shapes.withBatch(batch, shape));
         int classes = Shapes.size(model.outputShape());

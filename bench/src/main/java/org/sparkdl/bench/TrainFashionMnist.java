@@ -61,7 +61,7 @@ public final class TrainFashionMnist {
         Trainer trainer = new Trainer(
                 model,
                 new SoftmaxCrossEntropy(),
-                OptimizerConfig.of(o.optimizer, o.lr).create(model.params()),
+                OptimizerConfig.of(o.optimizer, o.lr).create(model.params()).runOn(kernels),
                 LearningRateSchedule.constant(o.lr),
                 0);
         if (kernels instanceof ResidentBackend device) {

@@ -17,9 +17,9 @@ public final class AdaGrad extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] w, float[] g, float lr, long step) {
+    protected void update(int index, float[] w, float[] g, int from, int to, float lr, long step) {
         float[] s = slot(0, index);
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             s[j] += g[j] * g[j];
             w[j] -= lr * g[j] / ((float) Math.sqrt(s[j]) + eps);
         }

@@ -49,7 +49,7 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] w, float[] g, float lr, long step) {
+    protected void update(int index, float[] w, float[] g, int from, int to, float lr, long step) {
         float[] m = slot(0, index);
         float[] v = slot(1, index);
         double bc1 = 1 - Math.pow(beta1, step);
@@ -57,7 +57,7 @@ public final class Adam extends Optimizer {
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);
         float decay = decoupledDecay != 0 && decayed.get(index) ? 1 - lr * decoupledDecay : 1f;
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             m[j] = beta1 * m[j] + (1 - beta1) * g[j];
             v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
             w[j] = w[j] * decay - stepSize * m[j] / ((float) Math.sqrt(v[j]) / sqrtBc2 + eps);

@@ -1,6 +1,7 @@
 package org.sparkdl.core.optim;
 
 import java.util.List;
+import org.sparkdl.core.kernels.Kernels;
 import org.sparkdl.core.nn.Param;
 
 /**
@@ -14,6 +15,9 @@ public abstract class Optimizer {
     private final List<Param> params;
     /** slots[s][i]: slot s (momentum, second moment, ...) of parameter i. */
     private final float[][][] slots;
+
+    /** Runs each parameter's element loop: split across the kernels' workers, or null for the calling thread. */
+    private Kernels loops;
 
     private double learningRate;
     private double l1;
@@ -31,8 +35,11 @@ public abstract class Optimizer {
         setLearningRate(learningRate);
     }
 
-    /** The update for parameter {@code index}: {@code w} in place from gradient {@code g}. */
-    protected abstract void update(int index, float[] w, float[] g, float lr, long step);
+    /**
+     * The update of elements {@code [from, to)} of parameter {@code index}: {@code w} in place from
+     * gradient {@code g}. Every rule here is element-wise, so ranges may run on different threads.
+     */
+    protected abstract void update(int index, float[] w, float[] g, int from, int to, float lr, long step);
 
     public abstract String name();
 
@@ -43,20 +50,43 @@ public abstract class Optimizer {
     public final void step() {
         steps++;
         float lr = (float) learningRate;
+        long step = steps;
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
-            if (p.decayed() && (l1 != 0 || l2 != 0)) {
-                addPenalties(p.data(), p.gradData());
+            int index = i;
+            float[] w = p.data();
+            float[] g = p.gradData();
+            boolean penalised = p.decayed() && (l1 != 0 || l2 != 0);
+            Kernels.RangeBody body = (from, to) -> {
+                if (penalised) {
+                    addPenalties(w, g, from, to);
+                }
+                update(index, w, g, from, to, lr, step);
+            };
+            if (loops == null) {
+                body.run(0, w.length);
+            } else {
+                loops.forRanges(w.length, body);
             }
-            update(i, p.data(), p.gradData(), lr, steps);
         }
     }
 
-    /** g += l2·w + l1·sign(w): the gradients of (l2/2)·‖w‖² and l1·‖w‖₁. */
-    private void addPenalties(float[] w, float[] g) {
+    /**
+     * Runs each parameter's update split into element ranges through {@code kernels}' {@link
+     * Kernels#forRanges} (the CPU kernels' workers; small parameters stay on the calling thread).
+     * The result is the same: every rule is element-wise. CNN-S's Adam step is memory-bound (seven
+     * streams over 858,000 parameters) and took 1.0–1.2 ms of a 22 ms step on one of two threads.
+     */
+    public Optimizer runOn(Kernels kernels) {
+        this.loops = kernels;
+        return this;
+    }
+
+    /** g += l2·w + l1·sign(w) over {@code [from, to)}: the gradients of (l2/2)·‖w‖² and l1·‖w‖₁. */
+    private void addPenalties(float[] w, float[] g, int from, int to) {
         float a = (float) l1;
         float b = (float) l2;
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             g[j] += b * w[j] + a * Math.signum(w[j]);
         }
     }

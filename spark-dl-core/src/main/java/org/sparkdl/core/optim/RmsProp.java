@@ -27,9 +27,9 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] w, float[] g, float lr, long step) {
+    protected void update(int index, float[] w, float[] g, int from, int to, float lr, long step) {
         float[] v = slot(0, index);
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             v[j] = alpha * v[j] + (1 - alpha) * g[j] * g[j];
             w[j] -= lr * g[j] / ((float) Math.sqrt(v[j]) + eps);
         }

@@ -36,15 +36,15 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] w, float[] g, float lr, long step) {
+    protected void update(int index, float[] w, float[] g, int from, int to, float lr, long step) {
         if (momentum == 0) {
-            for (int j = 0; j < w.length; j++) {
+            for (int j = from; j < to; j++) {
                 w[j] -= lr * g[j];
             }
             return;
         }
         float[] b = slot(0, index);
-        for (int j = 0; j < w.length; j++) {
+        for (int j = from; j < to; j++) {
             b[j] = momentum * b[j] + g[j];
             w[j] -= lr * (nesterov ? g[j] + momentum * b[j] : b[j]);
         }

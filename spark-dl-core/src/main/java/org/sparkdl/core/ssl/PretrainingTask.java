@@ -75,7 +75,7 @@ public abstract class PretrainingTask implements TrainingTask {
         this.encoder = config.encoder().buildModel(kernels);
         this.head = buildHead(config, encoder, kernels);
         this.network = new Chain(encoder, head);
-        this.optimizer = config.encoder().optimizer().create(network.params());
+        this.optimizer = config.encoder().optimizer().create(network.params()).runOn(kernels);
         this.imageShape = config.encoder().inputShape();
         int c = imageShape[0];
         int h = imageShape[1];

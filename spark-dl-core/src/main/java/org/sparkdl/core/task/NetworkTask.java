@@ -45,9 +45,10 @@ public abstract class NetworkTask implements TrainingTask {
         if (start != null) {
             start.loadInto(model);
         }
-        this.optimizer = start == null
-                ? config.buildOptimizer(model)
-                : config.optimizer().create(start.trainable(model));
+        this.optimizer = (start == null
+                        ? config.buildOptimizer(model)
+                        : config.optimizer().create(start.trainable(model)))
+                .runOn(kernels);
         this.trainer =
                 new Trainer(model, config.buildLoss(), optimizer, LearningRateSchedule.constant(0), config.clipNorm());
         this.layout = StateLayout.of(

@@ -1,5 +1,6 @@
 package org.sparkdl.core.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.sparkdl.core.testing.Close.assertClose;
@@ -9,9 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.nn.Param;
 import org.sparkdl.core.tensor.Tensor;
 import org.sparkdl.core.testing.FixtureArchive;
+import org.sparkdl.core.testing.GradientCheck;
 
 /** Five steps of every optimizer against PyTorch given the same gradients; state round trips. */
 class OptimizerParityTest {
@@ -88,6 +91,40 @@ class OptimizerParityTest {
         }
         assertClose("resumed", a.data(), b.data(), 0);
         assertThrows(IllegalArgumentException.class, () -> resumed.loadState(new float[3]));
+    }
+
+    /**
+     * Split across two CPU workers (a parameter above the kernels' 2^15-element threshold for
+     * parallel loops, one below it), every optimizer steps to the same bits as on one thread.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nesterov", "sgd_l1", "adagrad", "rmsprop", "adam_l2", "adamw"})
+    void splitAcrossWorkersStepsToTheSameBits(String name) {
+        List<Param> serial = List.of(
+                new Param("weight", GradientCheck.randn(1, 70_001), true),
+                new Param("bias", GradientCheck.randn(2, 33), false));
+        List<Param> split = serial.stream()
+                .map(p -> new Param(p.name(), p.value().copy(), p.decayed()))
+                .toList();
+        Optimizer one = create(name, serial);
+        Optimizer two = create(name, split).runOn(new CpuKernels(2));
+        for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < serial.size(); i++) {
+                float[] g = GradientCheck.randn(10 + 3 * step + i, serial.get(i).size())
+                        .data();
+                System.arraycopy(g, 0, serial.get(i).gradData(), 0, g.length);
+                System.arraycopy(g, 0, split.get(i).gradData(), 0, g.length);
+            }
+            one.step();
+            two.step();
+        }
+        for (int i = 0; i < serial.size(); i++) {
+            assertArrayEquals(
+                    serial.get(i).data(),
+                    split.get(i).data(),
+                    name + " " + serial.get(i).name());
+        }
+        assertArrayEquals(one.state(), two.state(), name + " state");
     }
 
     @ParameterizedTest
