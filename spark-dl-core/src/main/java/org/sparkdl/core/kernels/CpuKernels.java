@@ -345,6 +345,7 @@ public final class CpuKernels implements Kernels {
             float[] weights,
             float[] rectifiedY,
             float[] dy,
+            PooledGradient pooled,
             float[] dw,
             float[] dbias,
             float[] dx,
@@ -357,7 +358,8 @@ public final class CpuKernels implements Kernels {
             w.weightGradient(s, g);
             float[] pdb = dbias == null || part == 0 ? dbias : partial(partialBiasGrad, part, g.outChannels());
             for (int first = from; first < to; first += chunk) {
-                w.backward(g, x, first, Math.min(chunk, to - first), rectifiedY, dy, pdb, dx, kept, s, serialGemm);
+                w.backward(
+                        g, x, first, Math.min(chunk, to - first), rectifiedY, dy, pooled, pdb, dx, kept, s, serialGemm);
             }
         });
         float[][] du = winogradScratch[0].weightGrad;
@@ -445,9 +447,56 @@ public final class CpuKernels implements Kernels {
         SizeChecks.convBackward(g, x, w, rectifiedY, dy, dw, dbias, dx);
         WinogradConvolution wino = winogradFor(g);
         if (wino != null) {
-            winogradBackward(wino, g, x, w, rectifiedY, dy, dw, dbias, dx, columns);
+            winogradBackward(wino, g, x, w, rectifiedY, dy, null, dw, dbias, dx, columns);
             return;
         }
+        im2colBackward(g, x, w, (cg, first, t) -> toChannelMajor(cg, dy, rectifiedY, first, t), dw, dbias, dx, columns);
+    }
+
+    /**
+     * The pooling's backward routed straight into the layout the convolution's backward reads
+     * ({@link PooledGradient}), instead of a whole zeroed and scattered N×F×OH×OW gradient that the
+     * convolution then reads again: {@code dConvOut} is left unused.
+     */
+    @Override
+    public void convMaxPoolBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            boolean relu,
+            MaxPoolOutput pool,
+            float[] dy,
+            float[] dConvOut,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
+        pool.checkFollows(g);
+        SizeChecks.convBackward(g, x, w, null, dConvOut, dw, dbias, dx);
+        PooledGradient pooled = new PooledGradient(pool, dy, relu);
+        WinogradConvolution wino = winogradFor(g);
+        if (wino != null) {
+            winogradBackward(wino, g, x, w, null, null, pooled, dw, dbias, dx, columns);
+            return;
+        }
+        im2colBackward(
+                g, x, w, (cg, first, t) -> pooled.intoChannelMajor(first, cg.batch(), t), dw, dbias, dx, columns);
+    }
+
+    /** Puts the output gradient of a chunk of images into t[F, n·P] (channel-major). */
+    private interface ChannelMajorGradient {
+        void fill(ConvGeometry chunk, int firstImage, float[] t);
+    }
+
+    private void im2colBackward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            ChannelMajorGradient gradient,
+            float[] dw,
+            float[] dbias,
+            float[] dx,
+            float[] columns) {
         checkScratch(g, columns);
         int scratch = (int) workerScratch(g);
         int parts = parallelParts(g.batch(), (part, from, to) -> {
@@ -460,7 +509,8 @@ public final class CpuKernels implements Kernels {
             int colBase = part * scratch;
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                float[] dyT = toChannelMajor(cg, dy, rectifiedY, first, staging(part, cg.outputSize()));
+                float[] dyT = staging(part, cg.outputSize());
+                gradient.fill(cg, first, dyT);
                 Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
                 // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
                 gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);

@@ -148,6 +148,7 @@ final class WinogradConvolution {
         private float[] plane = new float[0];
         private final TileOrigins inputOrigins = new TileOrigins();
         private final TileOrigins outputOrigins = new TileOrigins();
+        private final PixelTiles pixelTiles = new PixelTiles();
         /** x's checksums now, against those the forward kept. */
         private final float[] sums = new float[2];
 
@@ -193,6 +194,37 @@ final class WinogradConvolution {
                 this.rowStride = rowStride;
             }
             return at;
+        }
+    }
+
+    /**
+     * Where each output pixel lies among the tiles: pixel {@code oy·OW + ox} is element {@code
+     * plane[e] = (oy mod m)·m + ox mod m} of tile {@code tile[e] = ⌊oy/m⌋·TW + ⌊ox/m⌋}, for routing
+     * a pooling's gradient straight into dY's planes ({@link PooledGradient#intoTiles}).
+     */
+    static final class PixelTiles {
+        private int[] plane = new int[0];
+        private int[] tile = new int[0];
+        private int oh = -1;
+        private int ow = -1;
+        private int m = -1;
+
+        PixelTiles of(int oh, int ow, int m) {
+            if (oh != this.oh || ow != this.ow || m != this.m) {
+                plane = new int[oh * ow];
+                tile = new int[oh * ow];
+                int tw = (ow + m - 1) / m;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        plane[oy * ow + ox] = (oy % m) * m + ox % m;
+                        tile[oy * ow + ox] = (oy / m) * tw + ox / m;
+                    }
+                }
+                this.oh = oh;
+                this.ow = ow;
+                this.m = m;
+            }
+            return this;
         }
     }
 
@@ -242,7 +274,8 @@ final class WinogradConvolution {
     /**
      * Backward for images {@code [first, first + n)}: the worker's dU ({@link #weightGradient}) +=,
      * {@code dbias +=} (may be null), and {@code dx} overwritten for these images (may be null).
-     * {@code rectifiedY}, when given, masks dy as the fused ReLU's backward.
+     * The output's gradient is {@code pooled}'s, routed through its pooling, or else {@code dy},
+     * masked by the fused ReLU's backward where {@code rectifiedY} is given.
      */
     void backward(
             ConvGeometry g,
@@ -251,6 +284,7 @@ final class WinogradConvolution {
             int n,
             float[] rectifiedY,
             float[] dy,
+            PooledGradient pooled,
             float[] dbias,
             float[] dx,
             float[] kept,
@@ -269,7 +303,12 @@ final class WinogradConvolution {
             transformInput(g, x, first, n, s);
         }
         s.outputs = planes(s.outputs, m * m, f * q);
-        gatherOutputGradient(g, first, n, dy, rectifiedY, s.outputs, s);
+        if (pooled != null) {
+            PixelTiles at = s.pixelTiles.of(g.outH(), g.outW(), m);
+            pooled.intoTiles(first, n, s.outputs, m * m, at.plane, at.tile, tilesPerImage(g));
+        } else {
+            gatherOutputGradient(g, first, n, dy, rectifiedY, s.outputs, s);
+        }
         if (dbias != null) {
             for (int ab = 0; ab < m * m; ab++) {
                 CpuKernels.addRowSums(s.outputs[ab], f, q, dbias);

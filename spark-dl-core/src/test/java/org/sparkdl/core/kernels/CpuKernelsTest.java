@@ -359,6 +359,53 @@ class CpuKernelsTest {
         assertTrue(nan > 0 && zero > 0, nan + " NaN and " + zero + " zero windows");
     }
 
+    /**
+     * The pooling's gradient routed straight into the convolution's backward gives the gradients
+     * of the two apart: im2col and Winograd, one worker and two, with and without the ReLU, a
+     * pooling that leaves the last row and column out, and overlapping windows (3 by 2), where one
+     * pixel can be the maximum of two windows.
+     */
+    @ParameterizedTest(name = "threads={0} winograd={1} relu={2} pool {3}/{4}")
+    @CsvSource({
+        "1, true, true, 2, 2",
+        "2, true, true, 2, 2",
+        "2, true, false, 3, 2",
+        "2, false, true, 2, 2",
+        "1, false, false, 3, 2",
+        "2, false, true, 3, 2"
+    })
+    void pooledGradientRoutedAsApart(int threads, boolean winograd, boolean relu, int kernel, int stride) {
+        ConvGeometry g = new ConvGeometry(3, 8, 11, 9, 8, 3, 3, 1, 1);
+        PoolGeometry pg = new PoolGeometry(3, 8, g.outH(), g.outW(), kernel, stride);
+        CpuKernels kernels = new CpuKernels(threads, winograd);
+        assertEquals(winograd ? "winograd F(4x4,3x3)" : "im2col", kernels.convAlgorithm(g));
+        float[] x = GradientCheck.randn(51, g.inputSize()).data();
+        float[] wt = GradientCheck.randn(52, g.weightSize()).data();
+        float[] bias = GradientCheck.randn(53, 8).data();
+        float[] cols = new float[(int) kernels.convScratchSize(g)];
+        MaxPoolOutput pool = new MaxPoolOutput(pg, new float[pg.outputSize()], new int[pg.outputSize()]);
+        kernels.convMaxPoolForward(g, x, wt, bias, relu, new float[g.outputSize()], cols, pool);
+        float[] dp = GradientCheck.randn(54, pg.outputSize()).data();
+
+        float[] dConv = new float[g.outputSize()];
+        kernels.maxPoolBackward(pg, dp, pool.argmax(), relu ? pool.y() : null, dConv);
+        float[] dw1 = new float[g.weightSize()];
+        float[] db1 = new float[8];
+        float[] dx1 = new float[g.inputSize()];
+        kernels.convBackward(g, x, wt, null, dConv, dw1, db1, dx1, cols);
+
+        float[] dw2 = new float[g.weightSize()];
+        float[] db2 = new float[8];
+        float[] dx2 = new float[g.inputSize()];
+        kernels.convMaxPoolBackward(g, x, wt, relu, pool, dp, new float[g.outputSize()], dw2, db2, dx2, cols);
+        assertClose("dw", dw1, dw2, 1e-5);
+        assertClose("dbias", db1, db2, 1e-5);
+        assertClose("dx", dx1, dx2, 1e-5);
+        int shared = pool.argmax().length
+                - (int) java.util.Arrays.stream(pool.argmax()).distinct().count();
+        assertTrue(kernel == stride || shared > 0, "overlapping windows share a maximum somewhere: " + shared);
+    }
+
     @Test
     void poolingThreadsAgree() {
         PoolGeometry g = new PoolGeometry(3, 5, 9, 8, 3, 2);
