@@ -322,7 +322,7 @@ public final class CpuKernels implements Kernels {
             boolean relu,
             float[] y,
             float[] columns) {
-        w.transformWeights(g, weights);
+        w.transformWeights(g, weights, this::parallel);
         int chunk = winogradChunk(w, g);
         float[] kept = keptOrNull(w, g, columns);
         parallelParts(g.batch(), (part, from, to) -> {
@@ -350,7 +350,7 @@ public final class CpuKernels implements Kernels {
             float[] dbias,
             float[] dx,
             float[] columns) {
-        w.transformWeights(g, weights);
+        w.transformWeights(g, weights, this::parallel);
         int chunk = winogradChunk(w, g);
         float[] kept = keptOrNull(w, g, columns);
         int parts = parallelParts(g.batch(), (part, from, to) -> {
@@ -362,16 +362,10 @@ public final class CpuKernels implements Kernels {
                         g, x, first, Math.min(chunk, to - first), rectifiedY, dy, pooled, pdb, dx, kept, s, serialGemm);
             }
         });
-        float[][] du = winogradScratch[0].weightGrad;
-        for (int part = 1; part < parts; part++) {
-            for (int xi = 0; xi < w.transformedPlanes(); xi++) {
-                addInto(du[xi], winogradScratch[part].weightGrad[xi], g.outChannels() * g.inChannels());
-            }
-            if (dbias != null) {
-                addInto(dbias, partialBiasGrad[part], g.outChannels());
-            }
+        for (int part = 1; part < parts && dbias != null; part++) {
+            addInto(dbias, partialBiasGrad[part], g.outChannels());
         }
-        w.addWeightGradient(g, du, dw);
+        w.addWeightGradient(g, winogradScratch, parts, dw, this::parallel);
     }
 
     private long workerScratch(ConvGeometry g) {

@@ -65,39 +65,50 @@ final class TileTransform {
      * along a.
      */
     void apply(float[][] in, float[][] tmp, float[][] out, int len) {
+        apply(in, tmp, out, 0, len);
+    }
+
+    /**
+     * {@link #apply(float[][], float[][], float[][], int)} over elements {@code [from, to)} of every
+     * array, the same in all of them: a range's loads and stores share their offset, which keeps
+     * the loops vectorised (Java 17's C2 does not vectorise a loop whose references have different
+     * offsets), so workers can split the elements.
+     */
+    void apply(float[][] in, float[][] tmp, float[][] out, int from, int to) {
         // tmp[a][q] = Σ_b K[q][b]·in[a][b]
         for (int a = 0; a < cols; a++) {
             for (int q = 0; q < rows; q++) {
-                combine(tmp[a * rows + q], in, a * cols, 1, index[q], coef[q], len);
+                combine(tmp[a * rows + q], in, a * cols, 1, index[q], coef[q], from, to);
             }
         }
         // out[p][q] = Σ_a K[p][a]·tmp[a][q]
         for (int p = 0; p < rows; p++) {
             for (int q = 0; q < rows; q++) {
-                combine(out[p * rows + q], tmp, q, rows, index[p], coef[p], len);
+                combine(out[p * rows + q], tmp, q, rows, index[p], coef[p], from, to);
             }
         }
     }
 
-    /** {@code dst = Σ_t c[t]·src[base + idx[t]·stride]}, two terms per pass over dst. */
-    private static void combine(float[] dst, float[][] src, int base, int stride, int[] idx, float[] c, int len) {
+    /** {@code dst = Σ_t c[t]·src[base + idx[t]·stride]} over [from, to), two terms per pass over dst. */
+    private static void combine(
+            float[] dst, float[][] src, int base, int stride, int[] idx, float[] c, int from, int to) {
         int terms = idx.length;
         if (terms == 0) {
-            Arrays.fill(dst, 0, len, 0f);
+            Arrays.fill(dst, from, to, 0f);
             return;
         }
         float[] s0 = src[base + idx[0] * stride];
         float c0 = c[0];
         int t;
         if (terms == 1) {
-            for (int e = 0; e < len; e++) {
+            for (int e = from; e < to; e++) {
                 dst[e] = c0 * s0[e];
             }
             t = 1;
         } else {
             float[] s1 = src[base + idx[1] * stride];
             float c1 = c[1];
-            for (int e = 0; e < len; e++) {
+            for (int e = from; e < to; e++) {
                 dst[e] = c0 * s0[e] + c1 * s1[e];
             }
             t = 2;
@@ -107,14 +118,14 @@ final class TileTransform {
             float[] sb = src[base + idx[t + 1] * stride];
             float ca = c[t];
             float cb = c[t + 1];
-            for (int e = 0; e < len; e++) {
+            for (int e = from; e < to; e++) {
                 dst[e] += ca * sa[e] + cb * sb[e];
             }
         }
         if (t < terms) {
             float[] sa = src[base + idx[t] * stride];
             float ca = c[t];
-            for (int e = 0; e < len; e++) {
+            for (int e = from; e < to; e++) {
                 dst[e] += ca * sa[e];
             }
         }

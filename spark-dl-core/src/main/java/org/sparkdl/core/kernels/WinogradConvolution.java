@@ -96,7 +96,7 @@ final class WinogradConvolution {
      * computed again: the backward follows its forward with the same weights, and scoring runs many
      * batches with one set. With two layers of one kernel size each call recomputes it.
      */
-    void transformWeights(ConvGeometry g, float[] w) {
+    void transformWeights(ConvGeometry g, float[] w, Ranges ranges) {
         int size = g.weightSize();
         if (uSource.length == size && java.util.Arrays.equals(uSource, 0, size, w, 0, size)) {
             return;
@@ -106,12 +106,14 @@ final class WinogradConvolution {
         weightScratch = planes(weightScratch, weights.scratchPlanes(), fc);
         u = planes(u, alpha * alpha, fc);
         int area = r * r;
-        for (int kc = 0; kc < fc; kc++) {
-            for (int e = 0; e < area; e++) {
-                weightPlanes[e][kc] = w[kc * area + e];
+        ranges.run(fc, (from, to) -> {
+            for (int kc = from; kc < to; kc++) {
+                for (int e = 0; e < area; e++) {
+                    weightPlanes[e][kc] = w[kc * area + e];
+                }
             }
-        }
-        weights.apply(weightPlanes, weightScratch, u, fc);
+            weights.apply(weightPlanes, weightScratch, u, from, to);
+        });
         if (uSource.length != size) {
             uSource = new float[size];
         }
@@ -119,20 +121,37 @@ final class WinogradConvolution {
     }
 
     /**
-     * {@code dw += Gᵀ dU G}: the weight gradient from the transformed one ({@code du}, α² arrays of
-     * F·C, the workers' sum).
+     * {@code dw += Gᵀ dU G}, dU the sum of the first {@code parts} workers' shares ({@link
+     * #weightGradient}), added in worker order into worker 0's.
      */
-    void addWeightGradient(ConvGeometry g, float[][] du, float[] dw) {
+    void addWeightGradient(ConvGeometry g, Scratch[] workers, int parts, float[] dw, Ranges ranges) {
         int fc = g.outChannels() * g.inChannels();
         weightPlanes = planes(weightPlanes, r * r, fc);
         weightScratch = planes(weightScratch, weightsAdjoint.scratchPlanes(), fc);
-        weightsAdjoint.apply(du, weightScratch, weightPlanes, fc);
+        float[][] du = workers[0].weightGrad;
         int area = r * r;
-        for (int kc = 0; kc < fc; kc++) {
-            for (int e = 0; e < area; e++) {
-                dw[kc * area + e] += weightPlanes[e][kc];
+        ranges.run(fc, (from, to) -> {
+            for (int part = 1; part < parts; part++) {
+                for (int xi = 0; xi < alpha * alpha; xi++) {
+                    float[] sum = du[xi];
+                    float[] share = workers[part].weightGrad[xi];
+                    for (int e = from; e < to; e++) {
+                        sum[e] += share[e];
+                    }
+                }
             }
-        }
+            weightsAdjoint.apply(du, weightScratch, weightPlanes, from, to);
+            for (int kc = from; kc < to; kc++) {
+                for (int e = 0; e < area; e++) {
+                    dw[kc * area + e] += weightPlanes[e][kc];
+                }
+            }
+        });
+    }
+
+    /** Runs a body over {@code [0, count)} in contiguous ranges, on the workers or the calling thread. */
+    interface Ranges {
+        void run(int count, Kernels.RangeBody body);
     }
 
     /** A worker's buffers; they grow to the largest chunk seen and are reused. */
