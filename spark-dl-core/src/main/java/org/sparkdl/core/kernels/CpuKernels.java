@@ -313,6 +313,7 @@ public final class CpuKernels implements Kernels {
         return balancedChunk(g, winogradChunkFloats / w.floatsPerImage(g));
     }
 
+    /** With {@code pool}, only the pooled output of the rectified convolution ({@link WinogradConvolution#poolOutput}). */
     private void winogradForward(
             WinogradConvolution w,
             ConvGeometry g,
@@ -321,6 +322,7 @@ public final class CpuKernels implements Kernels {
             float[] bias,
             boolean relu,
             float[] y,
+            MaxPoolOutput pool,
             float[] columns) {
         w.transformWeights(g, weights, this::parallel);
         int chunk = winogradChunk(w, g);
@@ -328,7 +330,7 @@ public final class CpuKernels implements Kernels {
         parallelParts(g.batch(), (part, from, to) -> {
             for (int first = from; first < to; first += chunk) {
                 int n = Math.min(chunk, to - first);
-                w.forward(g, x, first, n, bias, relu, y, kept, winogradScratch[part], serialGemm);
+                w.forward(g, x, first, n, bias, relu, y, pool, kept, winogradScratch[part], serialGemm);
             }
         });
     }
@@ -382,9 +384,26 @@ public final class CpuKernels implements Kernels {
         SizeChecks.conv(g, x, w, y);
         WinogradConvolution wino = winogradFor(g);
         if (wino != null) {
-            winogradForward(wino, g, x, w, bias, relu, y, columns);
+            winogradForward(wino, g, x, w, bias, relu, y, null, columns);
             return;
         }
+        im2colForward(g, x, w, bias, relu, y, null, columns);
+    }
+
+    /**
+     * Per chunk of images: im2col, one GEMM, then bias (and ReLU) in place and each plane copied
+     * to y; or, with {@code pool} (a 2×2, stride-2 pooling of the ReLU's output), each plane pooled
+     * straight from the GEMM's output while the chunk is in cache, y left unwritten.
+     */
+    private void im2colForward(
+            ConvGeometry g,
+            float[] x,
+            float[] w,
+            float[] bias,
+            boolean relu,
+            float[] y,
+            MaxPoolOutput pool,
+            float[] columns) {
         checkScratch(g, columns);
         int scratch = (int) workerScratch(g);
         parallelParts(g.batch(), (part, from, to) -> {
@@ -401,7 +420,8 @@ public final class CpuKernels implements Kernels {
                     for (int o = 0; o < f; o++) {
                         float bo = bias == null ? 0f : bias[o];
                         int src = o * cg.columns() + n * pixels;
-                        int dst = ((first + n) * f + o) * pixels;
+                        int plane = (first + n) * f + o;
+                        int dst = plane * pixels;
                         // bias (and ReLU) in place, then one copy: a loop whose loads and store
                         // have different offsets does not vectorise (0.62 against 0.39 ns per element)
                         if (relu) {
@@ -413,7 +433,13 @@ public final class CpuKernels implements Kernels {
                                 out[p] += bo;
                             }
                         }
-                        System.arraycopy(out, src, y, dst, pixels);
+                        if (pool == null) {
+                            System.arraycopy(out, src, y, dst, pixels);
+                        } else {
+                            PoolGeometry pg = pool.geometry();
+                            int pooledAt = plane * pg.outH() * pg.outW();
+                            MaxPool.forward2x2Rectified(pg, out, src, pool.y(), pool.argmax(), pooledAt, dst);
+                        }
                     }
                 }
             }
@@ -612,11 +638,18 @@ public final class CpuKernels implements Kernels {
             return;
         }
         pool.checkFollows(g);
-        convForward(g, x, w, bias, true, convOut, columns);
-        SizeChecks.atLeast("pooling input", convOut, pg.inputSize());
-        parallel(
-                pg.batch() * pg.channels(),
-                (p0, p1) -> MaxPool.forward2x2Rectified(pg, convOut, pool.y(), pool.argmax(), p0, p1));
+        WinogradConvolution wino = winogradFor(g);
+        SizeChecks.conv(g, x, w, convOut);
+        if (wino == null) {
+            im2colForward(g, x, w, bias, true, convOut, pool, columns);
+        } else if (wino.poolsFromTiles(pg)) {
+            winogradForward(wino, g, x, w, bias, true, convOut, pool, columns);
+        } else {
+            winogradForward(wino, g, x, w, bias, true, convOut, null, columns);
+            parallel(
+                    pg.batch() * pg.channels(),
+                    (p0, p1) -> MaxPool.forward2x2Rectified(pg, convOut, pool.y(), pool.argmax(), p0, p1));
+        }
     }
 
     @Override

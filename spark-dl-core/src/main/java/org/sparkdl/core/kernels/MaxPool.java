@@ -86,33 +86,44 @@ final class MaxPool {
      * by a flag ran at 52–56 µs per image for both, measured.
      */
     static void forward2x2Rectified(PoolGeometry g, float[] x, float[] y, int[] argmax, int p0, int p1) {
+        int area = g.height() * g.width();
+        int outArea = g.outH() * g.outW();
+        for (int plane = p0; plane < p1; plane++) {
+            forward2x2Rectified(g, x, plane * area, y, argmax, plane * outArea, plane * area);
+        }
+    }
+
+    /**
+     * One plane of {@link #forward2x2Rectified}: the plane at {@code x[in]} pooled into {@code y}
+     * and {@code argmax} from {@code out}, the argmax counted as if the plane were at {@code
+     * indexAt} (the pooling input's place of a plane read from elsewhere, as the convolution's
+     * GEMM output).
+     */
+    static void forward2x2Rectified(PoolGeometry g, float[] x, int in, float[] y, int[] argmax, int out, int indexAt) {
         int oh = g.outH();
         int ow = g.outW();
         int w = g.width();
-        for (int plane = p0; plane < p1; plane++) {
-            int in = plane * g.height() * w;
-            int out = plane * oh * ow;
-            for (int oy = 0; oy < oh; oy++) {
-                int top = in + 2 * oy * w;
-                int bottom = top + w;
-                int o = out + oy * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    int i0 = top + 2 * ox;
-                    int i1 = bottom + 2 * ox;
-                    int best = i0;
-                    int bestBits = Float.floatToRawIntBits(x[i0]);
-                    int candidate = Float.floatToRawIntBits(x[i0 + 1]);
-                    best = select(best, i0 + 1, bestBits, candidate);
-                    bestBits = Math.max(bestBits, candidate);
-                    candidate = Float.floatToRawIntBits(x[i1]);
-                    best = select(best, i1, bestBits, candidate);
-                    bestBits = Math.max(bestBits, candidate);
-                    candidate = Float.floatToRawIntBits(x[i1 + 1]);
-                    best = select(best, i1 + 1, bestBits, candidate);
-                    bestBits = Math.max(bestBits, candidate);
-                    y[o + ox] = Float.intBitsToFloat(bestBits);
-                    argmax[o + ox] = best;
-                }
+        int shift = indexAt - in;
+        for (int oy = 0; oy < oh; oy++) {
+            int top = in + 2 * oy * w;
+            int bottom = top + w;
+            int o = out + oy * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                int i0 = top + 2 * ox;
+                int i1 = bottom + 2 * ox;
+                int best = i0;
+                int bestBits = Float.floatToRawIntBits(x[i0]);
+                int candidate = Float.floatToRawIntBits(x[i0 + 1]);
+                best = select(best, i0 + 1, bestBits, candidate);
+                bestBits = Math.max(bestBits, candidate);
+                candidate = Float.floatToRawIntBits(x[i1]);
+                best = select(best, i1, bestBits, candidate);
+                bestBits = Math.max(bestBits, candidate);
+                candidate = Float.floatToRawIntBits(x[i1 + 1]);
+                best = select(best, i1 + 1, bestBits, candidate);
+                bestBits = Math.max(bestBits, candidate);
+                y[o + ox] = Float.intBitsToFloat(bestBits);
+                argmax[o + ox] = best + shift;
             }
         }
     }
@@ -127,7 +138,7 @@ final class MaxPool {
     }
 
     /** {@code candidateIndex} if the candidate is strictly greater (first maximum wins), else {@code best}. */
-    private static int select(int best, int candidateIndex, int bestKey, int candidateKey) {
+    static int select(int best, int candidateIndex, int bestKey, int candidateKey) {
         int greater = (int) (((long) bestKey - candidateKey) >> 63); // all ones when candidate > best
         return (best & ~greater) | (candidateIndex & greater);
     }
