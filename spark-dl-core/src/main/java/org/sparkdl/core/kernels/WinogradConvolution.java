@@ -168,6 +168,7 @@ final class WinogradConvolution {
         private final TileOrigins inputOrigins = new TileOrigins();
         private final TileOrigins outputOrigins = new TileOrigins();
         private final PixelTiles pixelTiles = new PixelTiles();
+        private final PixelSources pixelSources = new PixelSources();
         /** x's checksums now, against those the forward kept. */
         private final float[] sums = new float[2];
 
@@ -624,37 +625,105 @@ final class WinogradConvolution {
 
     /**
      * dx[first + img] = the sum, over the tiles that cover each pixel, of dS (the transpose of {@link
-     * #gatherInput}): added up in a zeroed bordered plane whose interior is then copied over dx.
+     * #gatherInput}), pixel by pixel from its sources ({@link PixelSources}): each pixel's sum is
+     * formed in a register and stored once, where adding every tile element into a zeroed plane
+     * read, added and stored each of the α²·T elements of a channel.
      */
     private void scatterInputGradient(ConvGeometry g, int first, int n, float[][] tiles, float[] dx, Scratch s) {
-        int h = g.height();
-        int w = g.width();
-        int th = tilesH(g);
-        int tw = tilesW(g);
-        int t = th * tw;
+        int pixels = g.height() * g.width();
+        int t = tilesPerImage(g);
         int q = n * t;
-        int ph = m * th + r - 1;
-        int pw = m * tw + r - 1;
-        float[] padded = s.paddedPlane(ph, pw);
-        int[] origin = s.inputOrigins.of(th, tw, m, pw);
+        int c = g.inChannels();
+        PixelSources from = s.pixelSources.of(g, m, alpha, tilesH(g), tilesW(g));
+        int per = from.perPixel;
+        int[] plane = from.plane;
+        int[] tile = from.tile;
+        float[][] src = from.planes(tiles, alpha * alpha, c * q);
         for (int img = 0; img < n; img++) {
-            for (int c = 0; c < g.inChannels(); c++) {
-                java.util.Arrays.fill(padded, 0, ph * pw, 0f);
-                int col = c * q + img * t;
-                for (int i = 0; i < alpha; i++) {
-                    for (int j = 0; j < alpha; j++) {
-                        float[] in = tiles[i * alpha + j];
-                        int at = i * pw + j;
-                        for (int k = 0; k < t; k++) {
-                            padded[at + origin[k]] += in[col + k];
+            for (int ch = 0; ch < c; ch++) {
+                int col = ch * q + img * t;
+                int out = ((first + img) * c + ch) * pixels;
+                if (per == 4) {
+                    for (int e = 0, k = 0; e < pixels; e++, k += 4) {
+                        // in the order of the planes, as when they were added into a zeroed plane
+                        float sum = 0f + src[plane[k]][col + tile[k]];
+                        sum += src[plane[k + 1]][col + tile[k + 1]];
+                        sum += src[plane[k + 2]][col + tile[k + 2]];
+                        sum += src[plane[k + 3]][col + tile[k + 3]];
+                        dx[out + e] = sum;
+                    }
+                } else {
+                    for (int e = 0, k = 0; e < pixels; e++) {
+                        float sum = 0f;
+                        for (int end = k + per; k < end; k++) {
+                            sum += src[plane[k]][col + tile[k]];
                         }
+                        dx[out + e] = sum;
                     }
                 }
-                int plane = ((first + img) * g.inChannels() + c) * h * w;
-                for (int row = 0; row < h; row++) {
-                    System.arraycopy(padded, (row + g.pad()) * pw + g.pad(), dx, plane + row * w, w);
+            }
+        }
+    }
+
+    /**
+     * Where each input pixel's gradient comes from in dS: pixel e (of H×W) lies in at most
+     * ⌈α/m⌉² of the overlapping α×α tiles; its sources {@code k = e·P … e·P + P − 1} (P that bound)
+     * are element {@code plane[k]} of tile {@code tile[k]}, in increasing order of plane, padded
+     * with a plane of zeros (index α²) where fewer tiles cover it.
+     */
+    static final class PixelSources {
+        int perPixel;
+        int[] plane = new int[0];
+        int[] tile = new int[0];
+        private float[] zeros = new float[0];
+        private float[][] view = new float[0][];
+        private final int[] key = new int[6];
+
+        PixelSources of(ConvGeometry g, int m, int alpha, int th, int tw) {
+            int[] now = {g.height(), g.width(), g.pad(), m, alpha, th * 1000 + tw};
+            if (java.util.Arrays.equals(now, key)) {
+                return this;
+            }
+            int side = (alpha + m - 1) / m;
+            perPixel = side * side;
+            int pixels = g.height() * g.width();
+            plane = new int[perPixel * pixels];
+            tile = new int[perPixel * pixels];
+            for (int y = 0; y < g.height(); y++) {
+                for (int x = 0; x < g.width(); x++) {
+                    int k = perPixel * (y * g.width() + x);
+                    int found = 0;
+                    int row = y + g.pad();
+                    int column = x + g.pad();
+                    // tiles in decreasing ty, then tx: their element rows, then columns, increase
+                    for (int ty = Math.min(th - 1, row / m); ty >= 0 && row - m * ty < alpha; ty--) {
+                        for (int tx = Math.min(tw - 1, column / m); tx >= 0 && column - m * tx < alpha; tx--) {
+                            plane[k + found] = (row - m * ty) * alpha + column - m * tx;
+                            tile[k + found] = ty * tw + tx;
+                            found++;
+                        }
+                    }
+                    for (; found < perPixel; found++) {
+                        plane[k + found] = alpha * alpha;
+                        tile[k + found] = 0;
+                    }
                 }
             }
+            System.arraycopy(now, 0, key, 0, key.length);
+            return this;
+        }
+
+        /** The first {@code count} tile planes, then a plane of at least {@code len} zeros. */
+        float[][] planes(float[][] tiles, int count, int len) {
+            if (zeros.length < len) {
+                zeros = new float[len];
+            }
+            if (view.length != count + 1) {
+                view = new float[count + 1][];
+            }
+            System.arraycopy(tiles, 0, view, 0, count);
+            view[count] = zeros;
+            return view;
         }
     }
 
