@@ -475,7 +475,7 @@ public final class CpuKernels implements Kernels {
             winogradBackward(wino, g, x, w, rectifiedY, dy, null, dw, dbias, dx, columns);
             return;
         }
-        im2colBackward(g, x, w, (cg, first, t) -> toChannelMajor(cg, dy, rectifiedY, first, t), dw, dbias, dx, columns);
+        im2colBackward(g, x, w, rectifiedY, dy, null, dw, dbias, dx, columns);
     }
 
     /**
@@ -504,20 +504,20 @@ public final class CpuKernels implements Kernels {
             winogradBackward(wino, g, x, w, null, null, pooled, dw, dbias, dx, columns);
             return;
         }
-        im2colBackward(
-                g, x, w, (cg, first, t) -> pooled.intoChannelMajor(first, cg.batch(), t), dw, dbias, dx, columns);
+        im2colBackward(g, x, w, null, null, pooled, dw, dbias, dx, columns);
     }
 
-    /** Puts the output gradient of a chunk of images into t[F, n·P] (channel-major). */
-    private interface ChannelMajorGradient {
-        void fill(ConvGeometry chunk, int firstImage, float[] t);
-    }
-
+    /**
+     * The output's gradient is {@code pooled}'s when given (with the bias gradient summed on the
+     * way), else {@code dy}, masked where {@code rectifiedY} is given.
+     */
     private void im2colBackward(
             ConvGeometry g,
             float[] x,
             float[] w,
-            ChannelMajorGradient gradient,
+            float[] rectifiedY,
+            float[] dy,
+            PooledGradient pooled,
             float[] dw,
             float[] dbias,
             float[] dx,
@@ -535,11 +535,15 @@ public final class CpuKernels implements Kernels {
             for (int first = from; first < to; first += chunkImages(g)) {
                 ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
                 float[] dyT = staging(part, cg.outputSize());
-                gradient.fill(cg, first, dyT);
+                if (pooled != null) {
+                    pooled.intoChannelMajor(first, cg.batch(), dyT, pdb);
+                } else {
+                    toChannelMajor(cg, dy, rectifiedY, first, dyT);
+                }
                 Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
                 // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
                 gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
-                if (pdb != null) {
+                if (pdb != null && pooled == null) {
                     addRowSums(dyT, g.outChannels(), cg.columns(), pdb);
                 }
                 if (dx != null) {

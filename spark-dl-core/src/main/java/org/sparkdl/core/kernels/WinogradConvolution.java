@@ -399,11 +399,11 @@ final class WinogradConvolution {
         s.outputs = planes(s.outputs, m * m, f * q);
         if (pooled != null) {
             PixelTiles at = s.pixelTiles.of(g.outH(), g.outW(), m);
-            pooled.intoTiles(first, n, s.outputs, m * m, at.plane, at.tile, tilesPerImage(g));
+            pooled.intoTiles(first, n, s.outputs, m * m, at.plane, at.tile, tilesPerImage(g), dbias);
         } else {
             gatherOutputGradient(g, first, n, dy, rectifiedY, s.outputs, s);
         }
-        if (dbias != null) {
+        if (dbias != null && pooled == null) {
             for (int ab = 0; ab < m * m; ab++) {
                 CpuKernels.addRowSums(s.outputs[ab], f, q, dbias);
             }
