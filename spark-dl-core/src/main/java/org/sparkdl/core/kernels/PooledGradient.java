@@ -37,7 +37,10 @@ final class PooledGradient {
     /**
      * t[F, n·P] (row f: image by image, pixel by pixel: im2col's GEMM layout) for images {@code
      * [first, first + n)}: zeroed, then the routed gradients added; {@code sums[f] +=} channel f's
-     * sum unless {@code sums} is null.
+     * sum unless {@code sums} is null. {@link #intoTiles} with one plane whose tiles are the pixels
+     * would do the same through two table reads and an array read per window; this loop has none of
+     * them (it and the bias sums together took the first convolution's backward from 41–44 to
+     * 31–32 µs per image).
      */
     void intoChannelMajor(int first, int n, float[] t, float[] sums) {
         int channels = pool.channels();
