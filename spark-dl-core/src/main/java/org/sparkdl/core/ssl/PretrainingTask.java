@@ -51,6 +51,8 @@ public abstract class PretrainingTask implements TrainingTask {
     public static final String KNN_CORRECT = "knnCorrect";
 
     public static final String KNN_LABELLED = "knnLabelled";
+    /** Figures: as {@link #KNN_CORRECT}, for the encoder trained by gradient where the model's is another. */
+    public static final String TRAINED_KNN_CORRECT = "trainedKnnCorrect";
     /** Neighbours of the k-NN evaluation. */
     public static final int KNN_NEIGHBOURS = 20;
 
@@ -108,8 +110,25 @@ public abstract class PretrainingTask implements TrainingTask {
         return follower;
     }
 
-    /** The encoder that puts out the embeddings. */
+    /** The encoder trained by gradient (the student, the query encoder); its architecture is the model's. */
     public Sequential encoder() {
+        return encoder;
+    }
+
+    /**
+     * The slot whose first {@code encoder().stateSize()} floats are the model's encoder: {@value
+     * #MODEL}, the network trained by gradient, unless a method evaluates another one (DINO its
+     * teacher). Its layout is the encoder's, then the head's.
+     */
+    public String embeddingSlot() {
+        return MODEL;
+    }
+
+    /**
+     * The encoder whose embeddings the model puts out, and that evaluation scores: {@link
+     * #encoder()} unless the method overrides {@link #embeddingSlot()}.
+     */
+    protected Sequential embeddingEncoder() {
         return encoder;
     }
 
@@ -236,10 +255,16 @@ public abstract class PretrainingTask implements TrainingTask {
         return Tensor.of(out, Shapes.withBatch(count * n, imageShape));
     }
 
+    /**
+     * On validation rows: the spread and k-NN accuracy of the model's embeddings ({@link
+     * #embeddingEncoder()}); where that is not the encoder trained by gradient, that encoder's k-NN
+     * accuracy too ({@value #TRAINED_KNN_CORRECT}).
+     */
     @Override
     public void evaluate(DataBlock batch, Figures figures) {
         int n = batch.size();
-        Tensor h = encoder.forward(batch.tensor(Columns.FEATURES, imageShape), false);
+        Tensor images = batch.tensor(Columns.FEATURES, imageShape);
+        Tensor h = embeddingEncoder().forward(images, false);
         figures.add(EVAL_EMBEDDING_STD_SUM, EmbeddingFigures.normalizedStd(h) * n);
         if (batch.has(Columns.LABEL)) {
             float[] labels = batch.column(Columns.LABEL).floats();
@@ -249,6 +274,10 @@ public abstract class PretrainingTask implements TrainingTask {
             }
             figures.add(KNN_LABELLED, labelled);
             figures.add(KNN_CORRECT, EmbeddingFigures.knnCorrect(h, labels, KNN_NEIGHBOURS));
+            if (embeddingEncoder() != encoder) {
+                Tensor trained = encoder.forward(images, false);
+                figures.add(TRAINED_KNN_CORRECT, EmbeddingFigures.knnCorrect(trained, labels, KNN_NEIGHBOURS));
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import org.sparkdl.core.train.TaskFactory;
  * Builds the {@link PretrainingTask} of the configured method. Reports per epoch the training loss
  * and the spread of the training embeddings (collapse shows there first), the rotation accuracy for
  * the rotation method, and on validation rows the k-NN accuracy of the embeddings (on rows that
- * carry a label) and their spread. Early stopping watches the k-NN accuracy.
+ * carry a label) and their spread (for DINO the teacher's, which the model keeps, and the student's
+ * k-NN accuracy beside it). Early stopping watches the k-NN accuracy.
  *
  * <p>Evaluation runs in batches of {@value #EVALUATION_BATCH}: the k-NN accuracy is leave-one-out
  * within each such batch, so each row has up to that many candidate neighbours.
@@ -22,6 +23,9 @@ public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOp
     public static final String EMBEDDING_STD = "embeddingStd";
     public static final String ROTATION_ACCURACY = "rotationAccuracy";
     public static final String KNN_ACCURACY = "knnAccuracy";
+    /** DINO: the k-NN accuracy of the student, beside the teacher's ({@link #KNN_ACCURACY}) that the model keeps. */
+    public static final String STUDENT_KNN_ACCURACY = "studentKnnAccuracy";
+
     public static final String VALIDATION_EMBEDDING_STD = "validationEmbeddingStd";
     static final int EVALUATION_BATCH = 1024;
 
@@ -58,6 +62,9 @@ public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOp
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(KNN_ACCURACY, sums.ratio(PretrainingTask.KNN_CORRECT, PretrainingTask.KNN_LABELLED));
         m.put(VALIDATION_EMBEDDING_STD, sums.ratio(PretrainingTask.EVAL_EMBEDDING_STD_SUM, Figures.SAMPLES));
+        if (config.method() == PretrainingMethod.DINO) {
+            m.put(STUDENT_KNN_ACCURACY, sums.ratio(PretrainingTask.TRAINED_KNN_CORRECT, PretrainingTask.KNN_LABELLED));
+        }
         return m;
     }
 

@@ -137,6 +137,42 @@ class PretrainingTasksTest {
                 dino.slot(dino.indexOf(PretrainingTask.OPTIMIZER)).rule());
     }
 
+    /**
+     * DINO's model is its teacher: the embedding slot is the teacher's, evaluation scores the
+     * teacher's embeddings (k-NN recomputed here from that slot's encoder) and reports the student's
+     * beside them.
+     */
+    @Test
+    void dinoKeepsAndEvaluatesItsTeacher() {
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(config(PretrainingMethod.DINO, 16), true);
+        PretrainingTask task = factory.create(new CpuKernels());
+        assertEquals(DinoTask.TEACHER, task.embeddingSlot());
+        PretrainingTaskFactory simclr = new PretrainingTaskFactory(config(PretrainingMethod.SIMCLR, 16), true);
+        assertEquals(PretrainingTask.MODEL, simclr.create(new CpuKernels()).embeddingSlot());
+        LocalRounds replica = new LocalRounds(factory, task);
+        TaskState state = LocalRounds.initialState(task);
+        state = state.apply(replica.run(state, images(64, 6), 0, 0, 0, 3e-3, new LocalRounds.Plan(16, 4, 5)));
+        DataBlock validation = images(120, 7);
+        Map<String, Double> metrics = factory.validationMetrics(replica.evaluate(state, validation, 0, 1024));
+        float[] labels = validation.column(Columns.LABEL).floats();
+        double[] knn = new double[2];
+        String[] slots = {DinoTask.TEACHER, PretrainingTask.MODEL};
+        float[][] encoders = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            var encoder = factory.config().encoder().buildModel(new CpuKernels());
+            encoders[i] = java.util.Arrays.copyOf(state.get(slots[i]), encoder.stateSize());
+            encoder.loadState(encoders[i]);
+            var h = encoder.forward(validation.tensor(Columns.FEATURES, new int[] {1, SIDE, SIDE}), false);
+            knn[i] = EmbeddingFigures.knnCorrect(h, labels, PretrainingTask.KNN_NEIGHBOURS) / (double) labels.length;
+        }
+        assertFalse(java.util.Arrays.equals(encoders[0], encoders[1]), "the teacher lags the student");
+        assertEquals(knn[0], metrics.get(PretrainingTaskFactory.KNN_ACCURACY), 1e-12, "k-NN of the teacher");
+        assertEquals(knn[1], metrics.get(PretrainingTaskFactory.STUDENT_KNN_ACCURACY), 1e-12, "k-NN of the student");
+        assertFalse(
+                simclr.validationMetrics(new Figures()).containsKey(PretrainingTaskFactory.STUDENT_KNN_ACCURACY),
+                "only DINO reports a student");
+    }
+
     /** Three partitions, one MoCo round each, merged as the driver merges them. */
     @Test
     void threePartitionsAverageTheKeyNetworkAndKeepTheirOwnQueues() {

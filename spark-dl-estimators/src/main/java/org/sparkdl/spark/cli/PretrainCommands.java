@@ -96,6 +96,9 @@ final class PretrainCommands {
                         probe(untrained.transform(train), untrained.transform(test), "embedding", probeIterations));
             }
             metrics.put("knn_accuracy", last.get(PretrainingTaskFactory.KNN_ACCURACY));
+            if (s.metricNames().contains(PretrainingTaskFactory.STUDENT_KNN_ACCURACY)) {
+                metrics.put("student_knn_accuracy", last.get(PretrainingTaskFactory.STUDENT_KNN_ACCURACY));
+            }
         }
         double images = s.epochs().stream()
                 .mapToDouble(e -> e.get(TrainingSummary.SAMPLES_PER_SECOND) * e.seconds())

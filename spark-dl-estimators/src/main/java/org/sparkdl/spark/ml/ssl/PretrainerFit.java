@@ -104,7 +104,8 @@ final class PretrainerFit {
                     Shapes.describe(shape),
                     embeddingSize);
             TrainingResult result = ParameterAveraging.train(data, factory, plan);
-            float[] network = result.state().get(PretrainingTask.MODEL);
+            // the network whose encoder makes the embeddings: the one trained by gradient, or DINO's teacher
+            float[] network = result.state().get(probe.embeddingSlot());
             float[] encoder = java.util.Arrays.copyOf(network, encoderState);
             warnOnCollapse(result.summary(), embeddingSize);
             ContrastivePretrainerModel model = new ContrastivePretrainerModel(est.uid(), encoder);
