@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The CPU implementation: GEMM through netlib BLAS, convolution as im2col + GEMM on cache-sized
@@ -26,7 +27,7 @@ public final class CpuKernels implements Kernels {
     private final long chunkFloats;
     /** Per worker: F × n·OH·OW staging between the GEMMs' layout and NCHW; grows, never shrinks. */
     private final float[][] staging;
-    /** Per worker but the first: partial weight and bias gradients, added in worker order. */
+    /** Per worker but the first: partial weight and bias gradients, added in worker order (zeroed by each worker as it starts). */
     private final float[][] partialWeightGrad;
 
     private final float[][] partialBiasGrad;
@@ -51,6 +52,9 @@ public final class CpuKernels implements Kernels {
      * (the two workers' chunks then no longer stay in their cores' caches), 2^15 at 245–264 + 397–405.
      */
     private final long winogradChunkFloats = Long.getLong("sparkdl.conv.winogradChunkFloats", 1 << 17);
+
+    /** Whether convolutions deal each worker a fixed run of chunks rather than let them claim chunks ({@link #claimChunks}). */
+    private final boolean deterministic = Boolean.getBoolean("sparkdl.kernels.deterministic");
 
     /** Single-threaded loops: what a Spark task that owns one core should use. */
     public CpuKernels() {
@@ -332,12 +336,11 @@ public final class CpuKernels implements Kernels {
         w.transformWeights(g, weights, this::parallel);
         int chunk = winogradChunk(w, g);
         float[] kept = keptOrNull(w, g, columns);
-        parallelParts(g.batch(), (part, from, to) -> {
-            for (int first = from; first < to; first += chunk) {
-                int n = Math.min(chunk, to - first);
-                w.forward(g, x, first, n, bias, relu, y, pool, kept, winogradScratch[part], serialGemm);
-            }
-        });
+        claimChunks(
+                g,
+                chunk,
+                (part, first, n) ->
+                        w.forward(g, x, first, n, bias, relu, y, pool, kept, winogradScratch[part], serialGemm));
     }
 
     /** The scratch as the place of the forward's transformed input, or null where it is too small to hold it. */
@@ -360,15 +363,28 @@ public final class CpuKernels implements Kernels {
         w.transformWeights(g, weights, this::parallel);
         int chunk = winogradChunk(w, g);
         float[] kept = keptOrNull(w, g, columns);
-        int parts = parallelParts(g.batch(), (part, from, to) -> {
-            WinogradConvolution.Scratch s = winogradScratch[part];
-            w.weightGradient(s, g);
-            float[] pdb = dbias == null || part == 0 ? dbias : partial(partialBiasGrad, part, g.outChannels());
-            for (int first = from; first < to; first += chunk) {
-                w.backward(
-                        g, x, first, Math.min(chunk, to - first), rectifiedY, dy, pooled, pdb, dx, kept, s, serialGemm);
-            }
-        });
+        int parts = claimChunks(
+                g,
+                chunk,
+                part -> {
+                    w.weightGradient(winogradScratch[part], g);
+                    if (dbias != null && part > 0) {
+                        partial(partialBiasGrad, part, g.outChannels());
+                    }
+                },
+                (part, first, n) -> w.backward(
+                        g,
+                        x,
+                        first,
+                        n,
+                        rectifiedY,
+                        dy,
+                        pooled,
+                        dbias == null || part == 0 ? dbias : partialBiasGrad[part],
+                        dx,
+                        kept,
+                        winogradScratch[part],
+                        serialGemm));
         for (int part = 1; part < parts && dbias != null; part++) {
             addInto(dbias, partialBiasGrad[part], g.outChannels());
         }
@@ -411,40 +427,38 @@ public final class CpuKernels implements Kernels {
             float[] columns) {
         checkScratch(g, columns);
         int scratch = (int) workerScratch(g);
-        parallelParts(g.batch(), (part, from, to) -> {
+        int pixels = g.outPixels();
+        int f = g.outChannels();
+        claimChunks(g, chunkImages(g), (part, first, count) -> {
             int colBase = part * scratch;
-            int pixels = g.outPixels();
-            int f = g.outChannels();
-            for (int first = from; first < to; first += chunkImages(g)) {
-                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
-                float[] out = staging(part, cg.outputSize());
-                // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
-                gemm(false, false, f, cg.columns(), g.patchSize(), w, 0, columns, colBase, 0f, out, 0);
-                for (int n = 0; n < cg.batch(); n++) {
-                    for (int o = 0; o < f; o++) {
-                        float bo = bias == null ? 0f : bias[o];
-                        int src = o * cg.columns() + n * pixels;
-                        int plane = (first + n) * f + o;
-                        int dst = plane * pixels;
-                        // bias (and ReLU) in place, then one copy: a loop whose loads and store
-                        // have different offsets does not vectorise (0.62 against 0.39 ns per element)
-                        if (relu) {
-                            for (int p = src; p < src + pixels; p++) {
-                                out[p] = Math.max(out[p] + bo, 0f);
-                            }
-                        } else {
-                            for (int p = src; p < src + pixels; p++) {
-                                out[p] += bo;
-                            }
+            ConvGeometry cg = g.withBatch(count);
+            Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
+            float[] out = staging(part, cg.outputSize());
+            // out[F, n·OH·OW] = w[F, C·KH·KW] · columns[C·KH·KW, n·OH·OW]
+            gemm(false, false, f, cg.columns(), g.patchSize(), w, 0, columns, colBase, 0f, out, 0);
+            for (int n = 0; n < cg.batch(); n++) {
+                for (int o = 0; o < f; o++) {
+                    float bo = bias == null ? 0f : bias[o];
+                    int src = o * cg.columns() + n * pixels;
+                    int plane = (first + n) * f + o;
+                    int dst = plane * pixels;
+                    // bias (and ReLU) in place, then one copy: a loop whose loads and store
+                    // have different offsets does not vectorise (0.62 against 0.39 ns per element)
+                    if (relu) {
+                        for (int p = src; p < src + pixels; p++) {
+                            out[p] = Math.max(out[p] + bo, 0f);
                         }
-                        if (pool == null) {
-                            System.arraycopy(out, src, y, dst, pixels);
-                        } else {
-                            PoolGeometry pg = pool.geometry();
-                            int pooledAt = plane * pg.outH() * pg.outW();
-                            MaxPool.forward2x2Rectified(pg, out, src, pool.y(), pool.argmax(), pooledAt, dst);
+                    } else {
+                        for (int p = src; p < src + pixels; p++) {
+                            out[p] += bo;
                         }
+                    }
+                    if (pool == null) {
+                        System.arraycopy(out, src, y, dst, pixels);
+                    } else {
+                        PoolGeometry pg = pool.geometry();
+                        int pooledAt = plane * pg.outH() * pg.outW();
+                        MaxPool.forward2x2Rectified(pg, out, src, pool.y(), pool.argmax(), pooledAt, dst);
                     }
                 }
             }
@@ -455,8 +469,8 @@ public final class CpuKernels implements Kernels {
      * Per chunk of images: dy (masked by the fused ReLU) to channel-major once, the chunk's im2col
      * block recomputed (cheap, in cache) rather than kept from the forward pass, the weight
      * gradient, then the input gradient through the same block of scratch. Worker 0 accumulates
-     * into dw and dbias, the others into their own partial sums, added in worker order afterwards:
-     * the same threads give the same result.
+     * into dw and dbias, the others into their own partial sums, added in worker order afterwards
+     * (which worker took which chunk: {@link #claimChunks}).
      */
     @Override
     public void convBackward(
@@ -524,35 +538,64 @@ public final class CpuKernels implements Kernels {
             float[] columns) {
         checkScratch(g, columns);
         int scratch = (int) workerScratch(g);
-        int parts = parallelParts(g.batch(), (part, from, to) -> {
-            float[] pdw = dw;
-            float[] pdb = dbias;
-            if (part > 0) {
-                pdw = partial(partialWeightGrad, part, g.weightSize());
-                pdb = dbias == null ? null : partial(partialBiasGrad, part, g.outChannels());
-            }
-            int colBase = part * scratch;
-            for (int first = from; first < to; first += chunkImages(g)) {
-                ConvGeometry cg = g.withBatch(Math.min(chunkImages(g), to - first));
-                float[] dyT = staging(part, cg.outputSize());
-                if (pooled != null) {
-                    pooled.intoChannelMajor(first, cg.batch(), dyT, pdb);
-                } else {
-                    toChannelMajor(cg, dy, rectifiedY, first, dyT);
-                }
-                Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
-                // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
-                gemm(false, true, g.outChannels(), g.patchSize(), cg.columns(), dyT, 0, columns, colBase, 1f, pdw, 0);
-                if (pdb != null && pooled == null) {
-                    addRowSums(dyT, g.outChannels(), cg.columns(), pdb);
-                }
-                if (dx != null) {
-                    // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
-                    gemm(true, false, g.patchSize(), cg.columns(), g.outChannels(), w, 0, dyT, 0, 0f, columns, colBase);
-                    Im2col.col2im(cg, columns, colBase, dx, first, plane(part, g));
-                }
-            }
-        });
+        int parts = claimChunks(
+                g,
+                chunkImages(g),
+                part -> {
+                    if (part > 0) {
+                        partial(partialWeightGrad, part, g.weightSize());
+                        if (dbias != null) {
+                            partial(partialBiasGrad, part, g.outChannels());
+                        }
+                    }
+                },
+                (part, first, n) -> {
+                    float[] pdw = part == 0 ? dw : partialWeightGrad[part];
+                    float[] pdb = dbias == null || part == 0 ? dbias : partialBiasGrad[part];
+                    int colBase = part * scratch;
+                    ConvGeometry cg = g.withBatch(n);
+                    float[] dyT = staging(part, cg.outputSize());
+                    if (pooled != null) {
+                        pooled.intoChannelMajor(first, n, dyT, pdb);
+                    } else {
+                        toChannelMajor(cg, dy, rectifiedY, first, dyT);
+                    }
+                    Im2col.im2col(cg, x, first, columns, colBase, plane(part, g));
+                    // dw[F, C·KH·KW] += dyᵀ[F, n·P] · columnsᵀ
+                    gemm(
+                            false,
+                            true,
+                            g.outChannels(),
+                            g.patchSize(),
+                            cg.columns(),
+                            dyT,
+                            0,
+                            columns,
+                            colBase,
+                            1f,
+                            pdw,
+                            0);
+                    if (pdb != null && pooled == null) {
+                        addRowSums(dyT, g.outChannels(), cg.columns(), pdb);
+                    }
+                    if (dx != null) {
+                        // columns[C·KH·KW, n·P] = wᵀ · dyᵀ, then summed back into (overwriting) the chunk's dx
+                        gemm(
+                                true,
+                                false,
+                                g.patchSize(),
+                                cg.columns(),
+                                g.outChannels(),
+                                w,
+                                0,
+                                dyT,
+                                0,
+                                0f,
+                                columns,
+                                colBase);
+                        Im2col.col2im(cg, columns, colBase, dx, first, plane(part, g));
+                    }
+                });
         for (int part = 1; part < parts; part++) {
             addInto(dw, partialWeightGrad[part], g.weightSize());
             if (dbias != null) {
@@ -773,6 +816,57 @@ public final class CpuKernels implements Kernels {
 
     private void parallel(int count, RangeBody body) {
         parallelParts(count, (part, from, to) -> body.run(from, to));
+    }
+
+    /** A chunk of images {@code [first, first + n)}, run by worker {@code part}. */
+    interface ChunkBody {
+        void run(int part, int first, int n);
+    }
+
+    /** What a worker does before its first chunk (zero its partial sums). */
+    interface WorkerStart {
+        void run(int part);
+    }
+
+    /** {@link #claimChunks(ConvGeometry, int, WorkerStart, ChunkBody)} with nothing to prepare. */
+    private int claimChunks(ConvGeometry g, int chunk, ChunkBody body) {
+        return claimChunks(g, chunk, part -> {}, body);
+    }
+
+    /**
+     * Runs {@code body} over {@code g}'s batch in chunks of {@code chunk} images, and returns how many
+     * workers ran ({@code start} first, on each). The workers claim the chunks one at a time as they
+     * finish the last, in increasing order. With two fixed halves a job ends when the slower worker
+     * does, and on a shared machine either is often slowed: the faster of CNN-S's second
+     * convolution's two backward halves finished 1.3 ms (14%) before the slower on average, over 300
+     * calls on this 2-core machine. Claimed chunks leave the slowed worker fewer.
+     *
+     * <p>Results that sum over images (the weight and bias gradients) then depend on which worker
+     * took which chunk, in their rounding: runs with several threads agree to rounding, not bit for
+     * bit. {@code -Dsparkdl.kernels.deterministic=true} deals each worker a fixed, contiguous run of
+     * chunks instead, so that the same threads give the same bits. With one thread nothing changes.
+     */
+    private int claimChunks(ConvGeometry g, int chunk, WorkerStart start, ChunkBody body) {
+        int count = g.batch();
+        int chunks = (count + chunk - 1) / chunk;
+        int workers = Math.min(workers(g), chunks);
+        if (deterministic || workers < 2) {
+            return parallelParts(workers, (part, from, to) -> {
+                start.run(part);
+                // workers [from, to): one, or all of them where the team runs this job serially
+                int end = (int) ((long) chunks * to / workers);
+                for (int c = (int) ((long) chunks * from / workers); c < end; c++) {
+                    body.run(part, c * chunk, Math.min(chunk, count - c * chunk));
+                }
+            });
+        }
+        AtomicInteger next = new AtomicInteger();
+        return parallelParts(workers, (part, from, to) -> {
+            start.run(part);
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                body.run(part, c * chunk, Math.min(chunk, count - c * chunk));
+            }
+        });
     }
 
     /**
