@@ -16,9 +16,9 @@ echo "load before pretrained: $(cat /proc/loadavg)"
 bin/spark-dl train --data fashion-mnist --train-rows "$rows" --initial-encoder "$encoder" --spec "relu dense(10)" \
   --epochs "$epochs" --batch 32 --output "$out/pretrained" --overwrite 2>"$out/pretrained.log" | tail -1 |
   tee "$out/pretrained.json"
-python3 - "$out" <<'PY'
+python3 - "$out" "$rows" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1] + "/scratch.json"))["test_accuracy"]
 p = json.load(open(sys.argv[1] + "/pretrained.json"))["test_accuracy"]
-print(f"test accuracy with 1,000 labels: from scratch {s:.4f}, from the SimCLR encoder {p:.4f}, gain {100 * (p - s):.1f} points")
+print(f"test accuracy with {int(sys.argv[2]):,} labels: from scratch {s:.4f}, from the pretrained encoder {p:.4f}, gain {100 * (p - s):.1f} points")
 PY
