@@ -24,8 +24,9 @@ import org.sparkdl.core.train.StateSlot;
  * #CENTER}) are averaged like the weights.
  *
  * <p>The model's embeddings are the teacher's, as the paper evaluates them (its linear and k-NN
- * evaluations load the teacher): a moving average of the student's weights, which scores better
- * than the student throughout training. The student's k-NN accuracy is reported beside it.
+ * evaluations load the teacher), a moving average of the student's weights. On Fashion-MNIST its
+ * k-NN accuracy lagged the student's while the student learned fast and met it as the learning rate
+ * fell (docs/PERFORMANCE.md); the student's k-NN accuracy is reported beside it.
  */
 final class DinoTask extends PretrainingTask {
     static final String TEACHER = "teacher";
