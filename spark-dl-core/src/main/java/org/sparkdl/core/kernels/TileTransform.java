@@ -21,8 +21,9 @@ import java.util.List;
  * loop adds and subtracts O, the sum over the others ({@link Plan}). For CNN-S's F(4×4, 5×5) on one
  * thread, per 2-image chunk (forward Bᵀ and Aᵀ, backward A and B, interleaved as in training), this
  * took the four transforms from 42 + 36 + 39 + 43 µs with two terms per pass and no pairs to 24 +
- * 34 + 25 + 38. One loop for a pair's E ± O, or over more than four terms, ran slower: C2 unrolls, and
- * so vectorises, only loops under its size limit ({@code -XX:LoopUnrollLimit}).
+ * 34 + 25 + 38. One loop for all of a pair's E ± O ran slower (Bᵀ at 64 µs with its 3 + 3 terms;
+ * at 20 with {@code -XX:LoopUnrollLimit=200}): C2 unrolls, and so vectorises, only loops under
+ * that size limit.
  */
 final class TileTransform {
     /** K's shape: rows (the output side) × columns (the input side). */
