@@ -107,8 +107,9 @@ public final class Dense implements WeightedLayer {
             Sequences.zeroPadding(maskedGrad, x.dim(0), x.dim(1), out, lengths);
             g = maskedGrad;
         }
-        // dW[out,in] += dyᵀ[out,N] · x[N,in];  db[out] += Σ_N dy
-        kernels.sgemm(true, false, out, in, n, 1f, g, 0, x.data(), 0, 1f, weight.gradData(), 0);
+        // dW[out,in] += dyᵀ[out,N] · x[N,in] (or = where dW is still zero);  db[out] += Σ_N dy
+        float beta = weight.accumulationBeta();
+        kernels.sgemm(true, false, out, in, n, 1f, g, 0, x.data(), 0, beta, weight.gradArray(), 0);
         float[] db = bias.gradData();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < out; j++) {
