@@ -90,9 +90,10 @@ final class TileTransform {
      * of the sources is {@code src[base + j·stride]} and plane p of the results {@code dst[base' +
      * p·stride']}.
      *
-     * <p>Each step is a lambda of its own for its shape (terms, fused or not), calling one loop of
-     * {@link PlaneSums}: with one method that chose the loop by the shape, C2's code for CNN-S's
-     * output adjoint ran at 53 µs per chunk where the input transform had run first, 23 alone.
+     * <p>Each step is a lambda calling one small loop of {@link PlaneSums}, chosen when the plan is
+     * made, so that no shared method picks loops by shape while it runs. A pair's E + O and E − O in
+     * one loop (A's 2 + 2 terms) ran at 23 µs per CNN-S chunk in some runs and at 53–62 in others,
+     * by what C2 had compiled before it; E, then O with both results, ran at 25 in every order.
      */
     static final class Plan {
         private final Step[] steps;
