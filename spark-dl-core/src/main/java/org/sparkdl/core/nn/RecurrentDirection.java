@@ -265,8 +265,9 @@ final class RecurrentDirection {
             dh = dhPrev;
             dhPrev = swap;
         }
-        // dW_ih[G·H, F] += dxpᵀ · x[N·T, F];  db_ih += Σ dxp;  dx[N·T, F] (+)= dxp · W_ih
-        kernels.sgemm(true, false, gh, in, n * steps, 1f, dgx, 0, x, 0, 1f, weightIh.gradData(), 0);
+        // dW_ih[G·H, F] += dxpᵀ · x[N·T, F] (= where still zero);  db_ih += Σ dxp;  dx[N·T, F] (+)= dxp · W_ih
+        float beta = weightIh.accumulationBeta();
+        kernels.sgemm(true, false, gh, in, n * steps, 1f, dgx, 0, x, 0, beta, weightIh.gradArray(), 0);
         addRows(dgx, n * steps, biasIh.gradData());
         if (dx != null) {
             kernels.sgemm(false, false, n * steps, in, gh, 1f, dgx, 0, weightIh.data(), 0, accumulate ? 1f : 0f, dx, 0);
