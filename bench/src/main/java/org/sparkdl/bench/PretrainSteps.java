@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.sparkdl.core.augment.Augmentation;
 import org.sparkdl.core.kernels.CpuKernels;
 import org.sparkdl.core.optim.OptimizerConfig;
+import org.sparkdl.core.ssl.MomentumSchedule;
 import org.sparkdl.core.ssl.PretrainingConfig;
 import org.sparkdl.core.ssl.PretrainingMethod;
 import org.sparkdl.core.ssl.PretrainingTask;
@@ -56,6 +57,7 @@ public final class PretrainSteps {
                 Double.parseDouble(o.getOrDefault("temperature", method == PretrainingMethod.DINO ? "0.1" : "0.2")),
                 Double.parseDouble(o.getOrDefault("teacher-temperature", "0.04")),
                 Double.parseDouble(o.getOrDefault("momentum", "0.99")),
+                MomentumSchedule.parse(o.getOrDefault("momentum-schedule", "constant")),
                 Double.parseDouble(o.getOrDefault("center-momentum", "0.9")),
                 4096,
                 Integer.parseInt(o.getOrDefault("local-crops", "2")),

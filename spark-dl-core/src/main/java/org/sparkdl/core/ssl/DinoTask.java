@@ -86,6 +86,6 @@ final class DinoTask extends PretrainingTask {
 
     @Override
     public void afterStep() {
-        MovingAverage.follow(teacher, network, config.momentum());
+        MovingAverage.follow(teacher, network, followerMomentum());
     }
 }

@@ -67,6 +67,6 @@ final class MocoTask extends PretrainingTask {
 
     @Override
     public void afterStep() {
-        MovingAverage.follow(keys, network, config.momentum());
+        MovingAverage.follow(keys, network, followerMomentum());
     }
 }

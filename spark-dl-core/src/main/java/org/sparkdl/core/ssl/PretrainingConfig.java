@@ -13,7 +13,8 @@ import org.sparkdl.core.train.TrainingConfig;
  *     number of prototypes (for rotation the head always puts out 4)
  * @param temperature the contrastive methods' softmax temperature; DINO's student temperature
  * @param teacherTemperature DINO's teacher temperature (sharpening)
- * @param momentum of the moving averages: MoCo's key encoder, DINO's teacher
+ * @param momentum of the moving averages: MoCo's key encoder, DINO's teacher (at the first epoch)
+ * @param momentumSchedule how that momentum moves over the fit's epochs
  * @param centerMomentum of DINO's moving-average centre of the teacher's outputs
  * @param queueSize MoCo's queue of past keys
  * @param localCrops DINO's local crops per image, besides its two global views
@@ -27,6 +28,7 @@ public record PretrainingConfig(
         double temperature,
         double teacherTemperature,
         double momentum,
+        MomentumSchedule momentumSchedule,
         double centerMomentum,
         int queueSize,
         int localCrops,
@@ -45,6 +47,7 @@ public record PretrainingConfig(
                 teacherTemperature > 0 && Double.isFinite(teacherTemperature),
                 "teacherTemperature must be > 0, got " + teacherTemperature);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        require(momentumSchedule != null, "momentumSchedule must be given");
         require(centerMomentum >= 0 && centerMomentum < 1, "centerMomentum must be in [0, 1), got " + centerMomentum);
         require(localCrops >= 0, "localCrops must be >= 0, got " + localCrops);
         require(queueSize > 0, "queueSize must be positive, got " + queueSize);

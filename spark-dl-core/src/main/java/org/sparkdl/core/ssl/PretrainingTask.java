@@ -69,6 +69,7 @@ public abstract class PretrainingTask implements TrainingTask {
     private long roundSeed;
     private int stepInRound;
     private float[] viewBuffer = new float[0];
+    private double progress;
     private Tensor embedding;
 
     protected PretrainingTask(PretrainingConfig config, boolean averageOptimizerState, Kernels kernels) {
@@ -171,6 +172,19 @@ public abstract class PretrainingTask implements TrainingTask {
     @Override
     public void setLearningRate(double lr) {
         optimizer.setLearningRate(lr);
+    }
+
+    @Override
+    public void setProgress(double fractionDone) {
+        progress = fractionDone;
+    }
+
+    /**
+     * The moving averages' momentum now (MoCo's key encoder, DINO's teacher): the configured one
+     * as its schedule has it at this point of the fit.
+     */
+    public double followerMomentum() {
+        return config.momentumSchedule().at(config.momentum(), progress);
     }
 
     @Override

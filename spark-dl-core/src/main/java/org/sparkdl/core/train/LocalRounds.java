@@ -13,15 +13,30 @@ import java.util.SplittableRandom;
  * executor can run any round. A replica is reused across rounds; it is not thread-safe.
  */
 public final class LocalRounds {
-    /** What a round needs besides the state: the mini-batch size, local steps and the run's seed. */
-    public record Plan(int batchSize, int steps, long seed) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    /**
+     * What a round needs besides the state: the mini-batch size, local steps, the run's seed, and
+     * where a round lies in the fit (its epochs, and rounds per epoch) for {@link
+     * TrainingTask#setProgress}.
+     */
+    public record Plan(int batchSize, int steps, long seed, int epochs, int roundsPerEpoch) implements Serializable {
+        private static final long serialVersionUID = 2L;
 
         public Plan {
-            if (batchSize <= 0 || steps <= 0) {
-                throw new IllegalArgumentException(
-                        "batch size and steps must be positive, got " + batchSize + " and " + steps);
+            if (batchSize <= 0 || steps <= 0 || epochs <= 0 || roundsPerEpoch <= 0) {
+                throw new IllegalArgumentException("batch size, steps, epochs and rounds per epoch must be positive,"
+                        + " got " + batchSize + ", " + steps + ", " + epochs + " and " + roundsPerEpoch);
             }
+        }
+
+        /** This plan with {@code rounds} rounds per epoch. */
+        public Plan withRoundsPerEpoch(int rounds) {
+            return new Plan(batchSize, steps, seed, epochs, rounds);
+        }
+
+        /** The fraction of the fit done before round {@code round} of epoch {@code epoch}, in [0, 1]. */
+        public double progress(int epoch, int round) {
+            double done = epoch + Math.min(round, roundsPerEpoch) / (double) roundsPerEpoch;
+            return Math.min(1, Math.max(0, done / epochs));
         }
     }
 
@@ -83,6 +98,7 @@ public final class LocalRounds {
         float[][] start = state.view(partition); // read only: SUM slots travel as their change from it
         task.loadState(start);
         task.setLearningRate(lr);
+        task.setProgress(plan.progress(epoch, round));
         prepareOrder(data, turn.chunk(), epoch, plan.seed());
         task.reseed(Seeds.dropout(plan.seed(), epoch, round, partition));
         Figures figures = new Figures();

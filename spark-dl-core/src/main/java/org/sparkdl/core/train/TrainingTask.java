@@ -24,6 +24,13 @@ public interface TrainingTask {
 
     void setLearningRate(double lr);
 
+    /**
+     * How far the fit is: the fraction of its rounds done before the coming round ({@code (epoch +
+     * round / roundsPerEpoch) / epochs}). Set before every round, for a task's own schedules (a
+     * teacher's momentum); by default ignored.
+     */
+    default void setProgress(double fractionDone) {}
+
     /** Seeds this round's randomness (dropout masks, augmentations), for reproducible runs. */
     void reseed(long seed);
 

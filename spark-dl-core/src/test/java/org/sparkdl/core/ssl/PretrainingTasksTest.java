@@ -76,6 +76,7 @@ class PretrainingTasksTest {
                 method == PretrainingMethod.DINO ? 0.1 : 0.5,
                 0.04,
                 0.9,
+                MomentumSchedule.CONSTANT,
                 0.9,
                 64,
                 2,
@@ -94,7 +95,7 @@ class PretrainingTasksTest {
             PretrainingTask task = factory.create(new CpuKernels());
             LocalRounds replica = new LocalRounds(factory, task);
             TaskState start = LocalRounds.initialState(task);
-            RoundResult r = replica.run(start, data, 0, 0, 0, 3e-3, new LocalRounds.Plan(16, 3, 5));
+            RoundResult r = replica.run(start, data, 0, 0, 0, 3e-3, new LocalRounds.Plan(16, 3, 5, 1, 1));
             double l = r.figures().get(Figures.LOSS_SUM);
             assertTrue(Double.isFinite(l) && l > 0, method + " loss " + l);
             assertTrue(r.figures().get(PretrainingTask.EMBEDDING_STD_SUM) > 0, "collapse figure reported");
@@ -151,7 +152,7 @@ class PretrainingTasksTest {
         assertEquals(PretrainingTask.MODEL, simclr.create(new CpuKernels()).embeddingSlot());
         LocalRounds replica = new LocalRounds(factory, task);
         TaskState state = LocalRounds.initialState(task);
-        state = state.apply(replica.run(state, images(64, 6), 0, 0, 0, 3e-3, new LocalRounds.Plan(16, 4, 5)));
+        state = state.apply(replica.run(state, images(64, 6), 0, 0, 0, 3e-3, new LocalRounds.Plan(16, 4, 5, 1, 1)));
         DataBlock validation = images(120, 7);
         Map<String, Double> metrics = factory.validationMetrics(replica.evaluate(state, validation, 0, 1024));
         float[] labels = validation.column(Columns.LABEL).floats();
@@ -173,6 +174,46 @@ class PretrainingTasksTest {
                 "only DINO reports a student");
     }
 
+    /**
+     * With the cosine schedule the teacher follows the student with the momentum of the fit's
+     * progress: after one step of epoch 1 of 4, teacher = m·(initial) + (1 − m)·student, m = 1 −
+     * 0.1·(1 + cos(π/4))/2 for a base of 0.9.
+     */
+    @Test
+    void theTeachersMomentumFollowsItsScheduleOverTheFit() {
+        PretrainingConfig base = config(PretrainingMethod.DINO, 16);
+        PretrainingConfig cosine = new PretrainingConfig(
+                base.method(),
+                base.encoder(),
+                base.projectionSize(),
+                base.temperature(),
+                base.teacherTemperature(),
+                base.momentum(),
+                MomentumSchedule.COSINE,
+                base.centerMomentum(),
+                base.queueSize(),
+                base.localCrops(),
+                base.globalViews(),
+                base.localViews());
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(cosine, true);
+        PretrainingTask task = factory.create(new CpuKernels());
+        LocalRounds replica = new LocalRounds(factory, task);
+        TaskState start = LocalRounds.initialState(task);
+        RoundResult r = replica.run(start, images(16, 3), 0, 1, 0, 3e-3, new LocalRounds.Plan(16, 1, 5, 4, 1));
+        double m = 1 - 0.1 * (1 + Math.cos(Math.PI / 4)) / 2;
+        assertEquals(m, task.followerMomentum(), 1e-15);
+        float mf = (float) m;
+        float[] initial = start.get(DinoTask.TEACHER);
+        float[] student = r.values()[start.layout().indexOf(PretrainingTask.MODEL)];
+        float[] teacher = r.values()[start.layout().indexOf(DinoTask.TEACHER)];
+        float[] expected = new float[teacher.length];
+        for (int j = 0; j < expected.length; j++) {
+            expected[j] = mf * initial[j] + (1 - mf) * student[j];
+        }
+        assertFalse(java.util.Arrays.equals(initial, student), "the student moved");
+        assertArrayEquals(expected, teacher, 1e-7f, "teacher = m·initial + (1 − m)·student");
+    }
+
     /** Three partitions, one MoCo round each, merged as the driver merges them. */
     @Test
     void threePartitionsAverageTheKeyNetworkAndKeepTheirOwnQueues() {
@@ -181,7 +222,7 @@ class PretrainingTasksTest {
         List<RoundResult> results = new java.util.ArrayList<>();
         for (int p = 0; p < 3; p++) {
             LocalRounds replica = new LocalRounds(factory, factory.create(new CpuKernels()));
-            results.add(replica.run(state, images(16, 10 + p), p, 0, 0, 3e-3, new LocalRounds.Plan(8, 2, 5)));
+            results.add(replica.run(state, images(16, 10 + p), p, 0, 0, 3e-3, new LocalRounds.Plan(8, 2, 5, 1, 1)));
         }
         RoundResult merged = RoundResult.merge(RoundResult.merge(results.get(0), results.get(1)), results.get(2));
         TaskState next = state.apply(merged);
@@ -215,7 +256,7 @@ class PretrainingTasksTest {
         double firstLoss = Double.NaN;
         double lastLoss = Double.NaN;
         for (int epoch = 0; epoch < 6; epoch++) {
-            RoundResult r = replica.run(state, train, 0, epoch, 0, 3e-3, new LocalRounds.Plan(32, 8, 5));
+            RoundResult r = replica.run(state, train, 0, epoch, 0, 3e-3, new LocalRounds.Plan(32, 8, 5, 1, 1));
             double loss = r.figures().ratio(Figures.LOSS_SUM, Figures.STEPS);
             firstLoss = epoch == 0 ? loss : firstLoss;
             lastLoss = loss;
@@ -237,7 +278,7 @@ class PretrainingTasksTest {
         TaskState state = LocalRounds.initialState(task);
         Map<String, Double> metrics = Map.of();
         for (int epoch = 0; epoch < 4; epoch++) {
-            RoundResult r = replica.run(state, train, 0, epoch, 0, 3e-3, new LocalRounds.Plan(32, 8, 5));
+            RoundResult r = replica.run(state, train, 0, epoch, 0, 3e-3, new LocalRounds.Plan(32, 8, 5, 1, 1));
             metrics = factory.trainingMetrics(r.figures());
             state = state.apply(r);
         }
@@ -276,6 +317,7 @@ class PretrainingTasksTest {
                         0.5,
                         0.04,
                         0.9,
+                        MomentumSchedule.CONSTANT,
                         0.9,
                         8,
                         2,
@@ -291,6 +333,7 @@ class PretrainingTasksTest {
                         0,
                         0.04,
                         0.9,
+                        MomentumSchedule.CONSTANT,
                         0.9,
                         64,
                         2,
@@ -308,6 +351,7 @@ class PretrainingTasksTest {
                         0.5,
                         0.04,
                         0.9,
+                        MomentumSchedule.CONSTANT,
                         0.9,
                         64,
                         2,
@@ -332,6 +376,7 @@ class PretrainingTasksTest {
                         0.5,
                         0.04,
                         0.9,
+                        MomentumSchedule.CONSTANT,
                         0.9,
                         64,
                         2,
@@ -355,6 +400,7 @@ class PretrainingTasksTest {
                         0.5,
                         0.04,
                         0.9,
+                        MomentumSchedule.CONSTANT,
                         0.9,
                         64,
                         2,

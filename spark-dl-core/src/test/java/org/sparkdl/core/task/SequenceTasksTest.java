@@ -53,7 +53,7 @@ class SequenceTasksTest {
         TaskState state = LocalRounds.initialState(task);
         Figures first = replica.evaluate(state, windows, 0, 16);
         for (int epoch = 0; epoch < 12; epoch++) {
-            state = state.apply(replica.run(state, windows, 0, epoch, 0, 0.02, new LocalRounds.Plan(8, 8, 3)));
+            state = state.apply(replica.run(state, windows, 0, epoch, 0, 0.02, new LocalRounds.Plan(8, 8, 3, 1, 1)));
         }
         Figures last = replica.evaluate(state, windows, 0, 16);
         double before = factory.validationMetrics(first).get(LanguageModelTaskFactory.VALIDATION_LOSS);

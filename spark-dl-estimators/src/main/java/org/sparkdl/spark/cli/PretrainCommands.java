@@ -36,6 +36,7 @@ final class PretrainCommands {
             "prototypes", "prototypes",
             "queue", "queueSize",
             "momentum", "momentum",
+            "momentum-schedule", "momentumSchedule",
             "student-temperature", "studentTemperature",
             "teacher-temperature", "teacherTemperature",
             "center-momentum", "centerMomentum",

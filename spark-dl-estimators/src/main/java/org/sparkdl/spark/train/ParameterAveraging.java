@@ -54,8 +54,10 @@ public final class ParameterAveraging {
         this.factory = factory;
         this.plan = plan;
         this.sc = JavaSparkContext.fromSparkContext(data.blocks().context());
-        this.local = new LocalRounds.Plan(plan.batchSize(), plan.averagingFrequency(), plan.seed());
-        this.schedule = data.schedule(local);
+        LocalRounds.Plan steps =
+                new LocalRounds.Plan(plan.batchSize(), plan.averagingFrequency(), plan.seed(), plan.maxEpochs(), 1);
+        this.schedule = data.schedule(steps);
+        this.local = steps.withRoundsPerEpoch(schedule.roundsPerEpoch());
     }
 
     /**

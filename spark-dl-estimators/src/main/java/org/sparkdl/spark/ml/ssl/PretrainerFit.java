@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdl.core.augment.Augmentation;
 import org.sparkdl.core.kernels.CpuKernels;
+import org.sparkdl.core.ssl.MomentumSchedule;
 import org.sparkdl.core.ssl.PretrainingConfig;
 import org.sparkdl.core.ssl.PretrainingMethod;
 import org.sparkdl.core.ssl.PretrainingTask;
@@ -59,6 +60,7 @@ final class PretrainerFit {
                 method == PretrainingMethod.DINO ? p.getStudentTemperature() : p.getTemperature(),
                 p.getTeacherTemperature(),
                 p.getMomentum(),
+                MomentumSchedule.parse(p.getMomentumSchedule()),
                 p.getCenterMomentum(),
                 p.getQueueSize(),
                 p.getLocalCrops(),

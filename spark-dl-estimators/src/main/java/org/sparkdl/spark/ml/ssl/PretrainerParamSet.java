@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkdl.core.ssl.MomentumSchedule;
 import org.sparkdl.core.ssl.PretrainingMethod;
 import org.sparkdl.spark.ml.param.Validators;
 
@@ -26,6 +27,10 @@ public final class PretrainerParamSet implements Serializable {
             .map(PretrainingMethod::token)
             .toList();
 
+    static final List<String> MOMENTUM_SCHEDULES = Arrays.stream(MomentumSchedule.values())
+            .map(MomentumSchedule::token)
+            .toList();
+
     final Param<String> method;
     final Param<String> spec;
     final Param<String> inputShape;
@@ -40,6 +45,7 @@ public final class PretrainerParamSet implements Serializable {
     final IntParam prototypes;
     final IntParam queueSize;
     final DoubleParam momentum;
+    final Param<String> momentumSchedule;
     final DoubleParam centerMomentum;
     final IntParam localCrops;
     final DoubleParam localCropScaleMin;
@@ -102,6 +108,12 @@ public final class PretrainerParamSet implements Serializable {
                 "moco's key encoder and dino's teacher follow the trained network as a moving average with this"
                         + " momentum, in [0, 1)",
                 Validators.doubleIn(0, 1));
+        momentumSchedule = new Param<>(
+                p,
+                "momentumSchedule",
+                "how that momentum moves over the fit: constant, or cosine (from momentum at the first epoch"
+                        + " towards 1 at the last, as DINO and BYOL do)",
+                Validators.oneOf(MOMENTUM_SCHEDULES));
         centerMomentum = new DoubleParam(
                 p,
                 "centerMomentum",
@@ -141,6 +153,7 @@ public final class PretrainerParamSet implements Serializable {
         p.setDefault(prototypes, 2048);
         p.setDefault(queueSize, 4096);
         p.setDefault(momentum, 0.99);
+        p.setDefault(momentumSchedule, "constant");
         p.setDefault(centerMomentum, 0.9);
         p.setDefault(localCrops, 4);
         p.setDefault(localCropScaleMin, 0.05);

@@ -200,6 +200,19 @@ public interface PretrainerParams<S extends PretrainerParams<S>> extends HasTrai
         return self();
     }
 
+    default Param<String> momentumSchedule() {
+        return pretrainerParams().momentumSchedule;
+    }
+
+    default String getMomentumSchedule() {
+        return $(momentumSchedule());
+    }
+
+    default S setMomentumSchedule(String value) {
+        set(momentumSchedule(), value);
+        return self();
+    }
+
     default DoubleParam centerMomentum() {
         return pretrainerParams().centerMomentum;
     }

@@ -229,6 +229,21 @@ class ContrastivePretrainerTest {
                 "embeddingCol names the output");
     }
 
+    /**
+     * The cosine momentum schedule acts from the second round of a fit on: one partition of 160
+     * images, batch 32, a round per step, so the teacher's momentum rises within the first epoch.
+     */
+    @Test
+    void theCosineMomentumScheduleChangesTheFit() {
+        double cosine = firstLoss(
+                pretrainer("dino").setAveragingFrequency(1).setMomentum(0.5).setMomentumSchedule("cosine"));
+        double constantHalf =
+                firstLoss(pretrainer("dino").setAveragingFrequency(1).setMomentum(0.5));
+        assertTrue(cosine != constantHalf, "the schedule changed nothing (" + cosine + ")");
+        assertEquals("constant", new ContrastivePretrainer().getMomentumSchedule(), "the default keeps the momentum");
+        assertThrows(IllegalArgumentException.class, () -> pretrainer("dino").setMomentumSchedule("linear"));
+    }
+
     @Test
     void badInputFailsBeforeTrainingNamingWhatIsWrong() {
         Dataset<Row> data = images(64, 5);
