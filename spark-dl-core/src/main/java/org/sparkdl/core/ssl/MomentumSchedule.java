@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The momentum of a moving average (MoCo's key encoder, DINO's teacher) over a fit, as a function
- * of the fraction of its epochs done: held at the configured value, or raised towards 1 along a
+ * of how far the fit is (the fraction p of its rounds done): held at the configured value, or raised towards 1 along a
  * half cosine, as DINO (and BYOL before it) do, so that the follower moves less and less as
  * training ends: {@code m(p) = 1 − (1 − m₀)·(1 + cos(π·p))/2}.
  */
@@ -26,7 +26,7 @@ public enum MomentumSchedule {
         return token;
     }
 
-    /** The momentum when {@code progress} (in [0, 1]) of the fit's epochs are done, from {@code base}. */
+    /** The momentum when {@code progress} (in [0, 1]) of the fit is done, from {@code base}. */
     public double at(double base, double progress) {
         if (this == CONSTANT) {
             return base;
