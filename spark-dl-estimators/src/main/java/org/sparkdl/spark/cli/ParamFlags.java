@@ -25,6 +25,7 @@ final class ParamFlags {
     private static final String[] TRAINING = {
         "optimizer", "optimizer",
         "lr", "learningRate",
+        "weight-decay", "weightDecay",
         "batch", "batchSize",
         "epochs", "maxEpochs",
         "averaging", "averagingFrequency",

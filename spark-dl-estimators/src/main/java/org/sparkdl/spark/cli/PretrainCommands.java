@@ -41,6 +41,10 @@ final class PretrainCommands {
             "teacher-temperature", "teacherTemperature",
             "center-momentum", "centerMomentum",
             "local-crops", "localCrops",
+            "crop-scale-min", "cropScaleMin",
+            "crop-scale-max", "cropScaleMax",
+            "local-crop-scale-min", "localCropScaleMin",
+            "local-crop-scale-max", "localCropScaleMax",
             "early-stopping", "earlyStoppingPatience");
 
     /** Labelled test rows that ride along as validation rows for the per-epoch k-NN accuracy. */

@@ -265,6 +265,7 @@ class SparkDlTest {
             {"--optimizer", "adamx", "--optimizer adamx is not valid"},
             {"--early-stopping", "-2", "--early-stopping -2 is not valid"},
             {"--initializer", "orthogonal", "--initializer orthogonal is not valid"},
+            {"--weight-decay", "-0.1", "--weight-decay -0.1 is not valid"},
             {"--spec", "conv(8,3) dense(10)", "dense(10)"},
         };
         for (String[] c : cases) {
@@ -283,6 +284,8 @@ class SparkDlTest {
             {"--method", "byol", "--method byol is not valid"},
             {"--queue", "0", "--queue 0 is not valid"},
             {"--initializer", "zeros", "--initializer zeros is not valid"},
+            {"--crop-scale-min", "0", "--crop-scale-min 0 is not valid"},
+            {"--local-crop-scale-max", "1.5", "--local-crop-scale-max 1.5 is not valid"},
         };
         for (String[] c : pretrain) {
             assertRefusedBeforeSparkStarts("pretrain", c);

@@ -48,9 +48,9 @@ final class PretrainerFit {
                 p.getInitializer(),
                 p.getSeed());
         Augmentation global = p.augmentation();
-        if (p.getLocalCropScaleMin() > p.getLocalCropScaleMax() || p.getLocalCropScaleMin() <= 0) {
+        if (p.getLocalCropScaleMin() > p.getLocalCropScaleMax()) {
             throw new IllegalArgumentException("localCropScaleMin " + p.getLocalCropScaleMin()
-                    + " must be > 0 and at most localCropScaleMax " + p.getLocalCropScaleMax());
+                    + " must be at most localCropScaleMax " + p.getLocalCropScaleMax());
         }
         Augmentation local = global.withCropScale(p.getLocalCropScaleMin(), p.getLocalCropScaleMax());
         return new PretrainingConfig(

@@ -128,12 +128,12 @@ public final class PretrainerParamSet implements Serializable {
                 p,
                 "localCropScaleMin",
                 "dino: smallest area fraction of a local crop, in (0, 1]",
-                Validators.doubleIn(0, 1));
+                Validators.doubleAboveAtMost(0, 1));
         localCropScaleMax = new DoubleParam(
                 p,
                 "localCropScaleMax",
                 "dino: largest area fraction of a local crop, in (0, 1]",
-                Validators.doubleIn(0, 1));
+                Validators.doubleAboveAtMost(0, 1));
 
         p.setDefault(method, "simclr");
         p.setDefault(spec, DEFAULT_ENCODER);

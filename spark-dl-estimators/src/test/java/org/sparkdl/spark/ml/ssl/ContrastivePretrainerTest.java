@@ -260,6 +260,13 @@ class ContrastivePretrainerTest {
                 IllegalArgumentException.class,
                 () -> pretrainer("dcl").setBatchSize(1).fit(data));
         assertTrue(one.getMessage().contains("batchSize 1 is too small for dcl"), one.getMessage());
+        var crops = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("dino").setLocalCropScaleMin(0.5).fit(data));
+        assertTrue(
+                crops.getMessage().contains("localCropScaleMin 0.5 must be at most localCropScaleMax 0.4"),
+                crops.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> pretrainer("dino").setLocalCropScaleMin(0));
         var shape = assertThrows(
                 Exception.class,
                 () -> pretrainer("simclr").setInputShape("1,10,10").fit(data));
