@@ -11,6 +11,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkdl.spark.ml.param.HasTrainingParams;
 import scala.Function1;
 
 /**
@@ -59,13 +60,23 @@ final class ParamFlags {
         return params.keySet();
     }
 
-    /** Sets every given flag's param on {@code stage}. */
+    /**
+     * Sets every given flag's param on {@code stage}, then checks the optimizer's params together
+     * (--weight-decay is AdamW's), so that flags that do not fit fail before Spark starts.
+     */
     <T extends Params> T apply(Options options, T stage) {
         params.forEach((flag, name) -> {
             if (options.has(flag)) {
                 set(stage, stage.getParam(name), flag, options.get(flag, null));
             }
         });
+        if (stage instanceof HasTrainingParams<?> training) {
+            try {
+                training.optimizerConfig();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--optimizer " + training.getOptimizer() + ": " + e.getMessage(), e);
+            }
+        }
         return stage;
     }
 

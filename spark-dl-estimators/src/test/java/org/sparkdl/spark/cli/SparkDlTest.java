@@ -266,6 +266,7 @@ class SparkDlTest {
             {"--early-stopping", "-2", "--early-stopping -2 is not valid"},
             {"--initializer", "orthogonal", "--initializer orthogonal is not valid"},
             {"--weight-decay", "-0.1", "--weight-decay -0.1 is not valid"},
+            {"--weight-decay", "0.1", "--optimizer adam: weightDecay is AdamW's decoupled decay"},
             {"--spec", "conv(8,3) dense(10)", "dense(10)"},
         };
         for (String[] c : cases) {
