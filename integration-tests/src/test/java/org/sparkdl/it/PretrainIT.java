@@ -14,8 +14,8 @@ import org.sparkdl.datasets.FashionMnist;
 /**
  * Self-supervised pretraining through spark-submit of the assembly on local[2]: {@code pretrain}
  * with SimCLR on unlabelled Fashion-MNIST images, the linear probe on its embeddings beside the
- * raw-pixel and untrained-encoder probes, then {@code train} of a classifier that starts from the
- * saved encoder.
+ * raw-pixel and untrained-encoder probes, the same probe again by {@code evaluate} of the saved
+ * encoder, then {@code train} of a classifier that starts from the saved encoder.
  */
 class PretrainIT {
     @TempDir
@@ -55,6 +55,28 @@ class PretrainIT {
             assertTrue(ClusterIT.number(json, "random_encoder_probe") > 0.5, json);
             assertTrue(ClusterIT.number(json, "knn_accuracy") > 0.4, json);
             assertTrue(Files.size(Path.of(out, "training-curves.png")) > 1000, "training curves drawn");
+
+            // evaluate of the saved encoder: the same probe (the baselines' rebuild: ContrastivePretrainerTest)
+            Processes.Jvm evaluate = ps.sparkSubmit(
+                    "evaluate",
+                    "local[2]",
+                    "evaluate",
+                    "--model",
+                    out + "/model",
+                    "--data",
+                    "fashion-mnist",
+                    "--limit",
+                    "3000",
+                    "--probe-iterations",
+                    "50");
+            assertEquals(0, evaluate.exit(Duration.ofMinutes(5)), evaluate.tail());
+            String probes = evaluate.jsonLine();
+            assertEquals(
+                    ClusterIT.number(json, "probe_accuracy"),
+                    ClusterIT.number(probes, "probe_accuracy"),
+                    0.005,
+                    "pretrain " + json + ", evaluate " + probes);
+            assertEquals(500, ClusterIT.number(probes, "rows"), probes);
 
             Processes.Jvm fineTune = ps.sparkSubmit(
                     "fine-tune",

@@ -58,6 +58,15 @@ final class Options {
         return v;
     }
 
+    /** An integer option that must be at least {@code min}, checked before anything runs. */
+    int intAtLeast(String name, int dflt, int min) {
+        int v = intValue(name, dflt);
+        if (v < min) {
+            throw new IllegalArgumentException(command + ": --" + name + " must be >= " + min + ", got " + v);
+        }
+        return v;
+    }
+
     int intValue(String name, int dflt) {
         String v = values.get(name);
         try {

@@ -62,7 +62,7 @@ final class PretrainCommands {
         ContrastivePretrainer pretrainer = FLAGS.apply(o, new ContrastivePretrainer());
         SparkDl.checkInputs(o);
         Preflight.output("--output", output, overwrite);
-        int probeIterations = o.intValue("probe-iterations", 100);
+        int probeIterations = probeIterations(o);
         SparkSession spark = SparkDl.session(o);
         Dataset<Row>[] d = SparkDl.data(spark, o);
         Dataset<Row> train = d[0];
@@ -90,16 +90,7 @@ final class PretrainCommands {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("method", pretrainer.getMethod());
         if (test != null) {
-            metrics.put(
-                    "probe_accuracy",
-                    probe(model.transform(train), model.transform(test), "embedding", probeIterations));
-            if (o.has("baselines")) {
-                metrics.put("raw_pixel_probe", probe(train, test, "features", probeIterations));
-                ContrastivePretrainerModel untrained = pretrainer.untrainedModel();
-                metrics.put(
-                        "random_encoder_probe",
-                        probe(untrained.transform(train), untrained.transform(test), "embedding", probeIterations));
-            }
+            probes(model, train, test, probeIterations, o.has("baselines"), metrics);
             metrics.put("knn_accuracy", last.get(PretrainingTaskFactory.KNN_ACCURACY));
             if (s.metricNames().contains(PretrainingTaskFactory.STUDENT_KNN_ACCURACY)) {
                 metrics.put("student_knn_accuracy", last.get(PretrainingTaskFactory.STUDENT_KNN_ACCURACY));
@@ -127,6 +118,53 @@ final class PretrainCommands {
         System.out.println("model saved to " + modelPath);
         System.out.println(SparkDl.json(metrics));
         spark.stop();
+    }
+
+    /**
+     * {@code evaluate} of a saved pretrained encoder: the linear probe of its embeddings (trained on
+     * the labels of the training rows, measured on the test rows) and, with {@code --baselines}, the
+     * raw-pixel and untrained-encoder probes. Ends with one JSON line.
+     */
+    static void evaluate(Options o, SparkSession spark, String path) throws IOException {
+        int probeIterations = probeIterations(o);
+        ContrastivePretrainerModel model = ContrastivePretrainerModel.load(path);
+        Dataset<Row>[] d = SparkDl.data(spark, o);
+        if (d[1] == null) {
+            throw new IllegalArgumentException("--model " + path + " is a pretrained encoder: evaluate trains a"
+                    + " linear probe on the labels of --data and measures it on --test <parquet>; give --test");
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        probes(model, d[0], d[1], probeIterations, o.has("baselines"), metrics);
+        metrics.put("train_rows", d[0].count());
+        metrics.put("rows", d[1].count());
+        System.out.println(SparkDl.json(metrics));
+        spark.stop();
+    }
+
+    /** {@code --probe-iterations}: L-BFGS iterations of the linear probe, 100 unless given. */
+    static int probeIterations(Options o) {
+        return o.intAtLeast("probe-iterations", 100, 1);
+    }
+
+    /**
+     * The linear probe of the model's embeddings into {@code probe_accuracy}; with {@code baselines}
+     * the same probe on raw pixels and on the same encoder at its initial weights.
+     */
+    private static void probes(
+            ContrastivePretrainerModel model,
+            Dataset<Row> train,
+            Dataset<Row> test,
+            int iterations,
+            boolean baselines,
+            Map<String, Object> metrics) {
+        metrics.put("probe_accuracy", probe(model.transform(train), model.transform(test), "embedding", iterations));
+        if (baselines) {
+            metrics.put("raw_pixel_probe", probe(train, test, "features", iterations));
+            ContrastivePretrainerModel untrained = model.untrained();
+            metrics.put(
+                    "random_encoder_probe",
+                    probe(untrained.transform(train), untrained.transform(test), "embedding", iterations));
+        }
     }
 
     /** Test accuracy of MLlib's logistic regression trained on {@code column} of the training rows. */

@@ -35,6 +35,8 @@ import org.sparkdl.spark.ml.cnn.CNNClassificationModel;
 import org.sparkdl.spark.ml.cnn.CNNClassifier;
 import org.sparkdl.spark.ml.cnn.SchemaChecks;
 import org.sparkdl.spark.ml.preprocess.ImageTensorizer;
+import org.sparkdl.spark.ml.ssl.ContrastivePretrainerModel;
+import org.sparkdl.spark.persist.StatePersistence;
 import org.sparkdl.spark.train.TrainingSummary;
 
 /**
@@ -102,7 +104,9 @@ public final class SparkDl {
             case "train" ->
                 train(new Options(
                         "train", args, 1, Options.names(TRAIN_FLAGS.flags(), INPUTS, "output", "train-rows")));
-            case "evaluate" -> evaluate(new Options("evaluate", args, 1, Options.names(INPUTS, "model")));
+            case "evaluate" ->
+                evaluate(new Options(
+                        "evaluate", args, 1, Options.names(INPUTS, "model", "probe-iterations", "baselines")));
             case "predict" -> predict(new Options("predict", args, 1, Options.names(INPUTS, "model", "output")));
             case "pretrain" ->
                 PretrainCommands.pretrain(new Options(
@@ -147,6 +151,8 @@ public final class SparkDl {
                 "            " + TRAIN_FLAGS.usage(new CNNClassifier()),
                 "            [--master local[2]]",
                 "  evaluate  --model <dir> --data fashion-mnist|<parquet> [--limit N]",
+                "            (a pretrained encoder: its linear probe, trained on the labels of --data, measured",
+                "            on its test rows; [--probe-iterations 100] [--baselines: raw pixels, untrained encoder])",
                 "            (train, evaluate, predict: --image-dir <dir>/<class>/<image> instead of --data, with",
                 "            [--test <image dir>] [--image-size H,W: resize] [--channels rgb|bgr|gray, default rgb])",
                 "  pretrain  --data fashion-mnist|<parquet> [--test <parquet>] --output <new dir> [--baselines]",
@@ -349,8 +355,19 @@ public final class SparkDl {
                         + here + " but the model was trained on " + trained);
             }
         }
+        PretrainCommands.probeIterations(o);
         SparkSession spark = session(o);
-        CNNClassificationModel model = CNNClassificationModel.load(o.required("model"));
+        String path = o.required("model");
+        String saved = StatePersistence.metadata(spark, path).className();
+        if (saved.equals(ContrastivePretrainerModel.class.getName())) {
+            PretrainCommands.evaluate(o, spark, path);
+            return;
+        }
+        if (o.has("probe-iterations") || o.has("baselines")) {
+            throw new IllegalArgumentException("--probe-iterations and --baselines are for a pretrained encoder's"
+                    + " linear probe, but --model " + path + " holds a saved " + saved);
+        }
+        CNNClassificationModel model = CNNClassificationModel.load(path);
         Dataset<Row>[] d = data(spark, o);
         Dataset<Row> eval = d[1] != null && FASHION.equals(o.get("data", null)) ? d[1] : d[0];
         Map<String, Object> metrics = new LinkedHashMap<>();

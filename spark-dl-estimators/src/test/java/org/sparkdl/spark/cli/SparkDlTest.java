@@ -287,6 +287,7 @@ class SparkDlTest {
             {"--initializer", "zeros", "--initializer zeros is not valid"},
             {"--crop-scale-min", "0", "--crop-scale-min 0 is not valid"},
             {"--local-crop-scale-max", "1.5", "--local-crop-scale-max 1.5 is not valid"},
+            {"--probe-iterations", "0", "--probe-iterations must be >= 1, got 0"},
         };
         for (String[] c : pretrain) {
             assertRefusedBeforeSparkStarts("pretrain", c);

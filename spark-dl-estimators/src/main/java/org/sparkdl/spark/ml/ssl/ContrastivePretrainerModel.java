@@ -102,6 +102,15 @@ public final class ContrastivePretrainerModel extends Model<ContrastivePretraine
         return weights.clone();
     }
 
+    /**
+     * The same encoder with the initial weights its fit started from (this model's spec, seed and
+     * initializer): the "random encoder" baseline of a linear probe, rebuilt from a saved model.
+     */
+    public ContrastivePretrainerModel untrained() {
+        // copyValues matches params by name: the pretraining configuration travels, the inference params stay
+        return copyValues(new ContrastivePretrainer(), ParamMap.empty()).untrainedModel();
+    }
+
     /** The encoder with this model's weights, on the inference backend. */
     public Sequential buildEncoder() {
         Sequential net = ModelSpec.parse(getSpec())

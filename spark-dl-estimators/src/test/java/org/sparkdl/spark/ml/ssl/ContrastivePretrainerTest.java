@@ -3,6 +3,7 @@ package org.sparkdl.spark.ml.ssl;
 import static org.apache.spark.sql.functions.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,7 +98,8 @@ class ContrastivePretrainerTest {
     void simclrEmbedsSavesLoadsAndAFrozenLinearProbeClassifies() throws Exception {
         Dataset<Row> train = images(600, 3);
         Dataset<Row> test = images(300, 4).drop("isVal");
-        ContrastivePretrainerModel model = pretrainer("simclr").fit(train);
+        ContrastivePretrainer pretrainer = pretrainer("simclr");
+        ContrastivePretrainerModel model = pretrainer.fit(train);
         TrainingSummary s = model.summary();
         double[] loss = s.history(PretrainingTaskFactory.TRAINING_LOSS);
         assertTrue(loss[1] < loss[0], "loss falls: " + Arrays.toString(loss));
@@ -120,6 +123,19 @@ class ContrastivePretrainerTest {
 
         ContrastivePretrainerModel loaded = SaveLoad.roundTrip(model, tmp, ContrastivePretrainerModel::load);
         assertArrayEquals(model.weights(), loaded.weights());
+        // the random-encoder baseline, rebuilt from the saved model: the weights its fit started from
+        float[] initial = pretrainer.untrainedModel().weights();
+        assertArrayEquals(initial, loaded.untrained().weights());
+        assertFalse(Arrays.equals(initial, loaded.weights()), "the fit moved the weights");
+        assertFalse(
+                Arrays.equals(
+                        initial,
+                        pretrainer
+                                .copy(new ParamMap())
+                                .setSeed(pretrainer.getSeed() + 1)
+                                .untrainedModel()
+                                .weights()),
+                "the initial weights follow the seed");
         assertArrayEquals(
                 first.toArray(),
                 ((Vector) loaded.transform(test).select("embedding").first().get(0)).toArray(),
