@@ -77,6 +77,21 @@ class SparkDlTest {
 
         List<String> eval = run("evaluate", "--model", out + "/model", "--data", "fashion-mnist", "--limit", "1200");
         assertTrue(eval.get(eval.size() - 1).matches("\\{\"accuracy\": 0\\.\\d+, \"rows\": 200}"), eval.toString());
+        var probeOfAClassifier = assertThrows(
+                IllegalArgumentException.class,
+                () -> run(
+                        "evaluate",
+                        "--model",
+                        out + "/model",
+                        "--data",
+                        "fashion-mnist",
+                        "--limit",
+                        "1200",
+                        "--baselines"));
+        assertTrue(
+                probeOfAClassifier.getMessage().contains("are for a pretrained encoder's linear probe")
+                        && probeOfAClassifier.getMessage().contains("CNNClassificationModel"),
+                probeOfAClassifier.getMessage());
 
         String preds = tmp.resolve("preds").toString();
         List<String> p = run(
