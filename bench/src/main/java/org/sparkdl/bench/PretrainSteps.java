@@ -23,7 +23,8 @@ import org.sparkdl.datasets.FashionMnist;
  * collapse figure). For trying a method's settings in a minute before a full run.
  *
  * <p>Options (defaults as {@code ContrastivePretrainer}'s, batch 256, 2 threads): {@code --method
- * dino --steps 150 --lr 0.001 --projection 128 --temperature} (DINO's student temperature, else the
+ * dino --steps 150 --lr 0.001 --projection 128 --head-hidden 0} (the head's hidden width; 0:
+ * the embedding's) {@code --temperature} (DINO's student temperature, else the
  * contrastive one; 0.1 for DINO, 0.2 otherwise) {@code --teacher-temperature 0.04 --momentum 0.99
  * --center-momentum 0.9 --local-crops 2 --initializer he_normal --spec <encoder>}.
  */
@@ -54,6 +55,7 @@ public final class PretrainSteps {
                 method,
                 encoder,
                 Integer.parseInt(o.getOrDefault("projection", "128")),
+                Integer.parseInt(o.getOrDefault("head-hidden", "0")),
                 Double.parseDouble(o.getOrDefault("temperature", method == PretrainingMethod.DINO ? "0.1" : "0.2")),
                 Double.parseDouble(o.getOrDefault("teacher-temperature", "0.04")),
                 Double.parseDouble(o.getOrDefault("momentum", "0.99")),

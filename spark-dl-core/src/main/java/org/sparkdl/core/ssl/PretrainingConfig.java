@@ -11,6 +11,8 @@ import org.sparkdl.core.train.TrainingConfig;
  *     initialiser and seed; its loss is not used
  * @param projectionSize the head's output: the projection of the contrastive methods, DINO's
  *     number of prototypes (for rotation the head always puts out 4)
+ * @param headHiddenSize the width of the head's hidden layer (simclr, dcl, moco and dino; the
+ *     rotation head has none); 0 for as wide as the embedding
  * @param temperature the contrastive methods' softmax temperature; DINO's student temperature
  * @param teacherTemperature DINO's teacher temperature (sharpening)
  * @param momentum of the moving averages: MoCo's key encoder, DINO's teacher (at the first epoch)
@@ -25,6 +27,7 @@ public record PretrainingConfig(
         PretrainingMethod method,
         TrainingConfig encoder,
         int projectionSize,
+        int headHiddenSize,
         double temperature,
         double teacherTemperature,
         double momentum,
@@ -42,6 +45,9 @@ public record PretrainingConfig(
 
     public PretrainingConfig {
         require(projectionSize > 0, "projectionSize must be positive, got " + projectionSize);
+        require(
+                headHiddenSize >= 0,
+                "headHiddenSize must be >= 0 (0: as wide as the embedding), got " + headHiddenSize);
         require(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got " + temperature);
         require(
                 teacherTemperature > 0 && Double.isFinite(teacherTemperature),
@@ -84,18 +90,20 @@ public record PretrainingConfig(
     /**
      * The head on top of an embedding of {@code embeddingSize}: for rotation a linear classifier of
      * the 4 rotations after a ReLU; for DINO the paper's head, two layers then the cosine similarity
-     * to {@code projectionSize} unit-length prototypes ({@code l2norm prototypes(K)}); otherwise
-     * SimCLR's two-layer projection.
+     * to {@code projectionSize} unit-length prototypes ({@code l2norm prototypes(K)}), its second
+     * layer (the paper's bottleneck) as wide as the embedding; otherwise SimCLR's two-layer
+     * projection. The first layer is {@code headHiddenSize} wide, or as wide as the embedding.
      */
     public String headSpec(int embeddingSize) {
         if (method == PretrainingMethod.ROTATION) {
             return "relu dense(" + ROTATIONS + ")";
         }
+        int hidden = headHiddenSize == 0 ? embeddingSize : headHiddenSize;
         if (method == PretrainingMethod.DINO) {
-            return "relu dense(" + embeddingSize + ") relu dense(" + embeddingSize + ") l2norm prototypes("
-                    + projectionSize + ")";
+            return "relu dense(" + hidden + ") relu dense(" + embeddingSize + ") l2norm prototypes(" + projectionSize
+                    + ")";
         }
-        return "relu dense(" + embeddingSize + ") relu dense(" + projectionSize + ")";
+        return "relu dense(" + hidden + ") relu dense(" + projectionSize + ")";
     }
 
     /** Views of each image in a step: 2, DINO's 2 + localCrops, rotation's 4 turns. */

@@ -73,6 +73,7 @@ class PretrainingTasksTest {
                 method,
                 encoder,
                 8,
+                0,
                 method == PretrainingMethod.DINO ? 0.1 : 0.5,
                 0.04,
                 0.9,
@@ -186,6 +187,7 @@ class PretrainingTasksTest {
                 base.method(),
                 base.encoder(),
                 base.projectionSize(),
+                base.headHiddenSize(),
                 base.temperature(),
                 base.teacherTemperature(),
                 base.momentum(),
@@ -303,6 +305,52 @@ class PretrainingTasksTest {
         assertEquals(4, EmbeddingFigures.knnCorrect(org.sparkdl.core.tensor.Tensor.of(clusters, 6, 2), unlabelled, 2));
     }
 
+    /** headHiddenSize widens the head's first layer; 0 keeps it as wide as the embedding. */
+    @ParameterizedTest
+    @EnumSource(PretrainingMethod.class)
+    void theHeadsHiddenLayerIsAsWideAsAsked(PretrainingMethod method) {
+        PretrainingConfig base = config(method, 16);
+        PretrainingConfig wide = withHeadHiddenSize(base, 40);
+        if (method == PretrainingMethod.ROTATION) {
+            assertEquals("relu dense(4)", wide.headSpec(12), "the rotation head has no hidden layer");
+            return;
+        }
+        String narrow = method == PretrainingMethod.DINO
+                ? "relu dense(12) relu dense(12) l2norm prototypes(8)"
+                : "relu dense(12) relu dense(8)";
+        assertEquals(narrow, base.headSpec(12));
+        assertEquals(narrow.replaceFirst("dense\\(12\\)", "dense(40)"), wide.headSpec(12));
+        // the wider head is trained: the task's state holds its 40-wide layers
+        int narrowState = modelSize(base);
+        int wideState = modelSize(wide);
+        assertTrue(wideState > narrowState, wideState + " <= " + narrowState);
+        var negative = assertThrows(IllegalArgumentException.class, () -> withHeadHiddenSize(base, -1));
+        assertTrue(negative.getMessage().contains("headHiddenSize"), negative.getMessage());
+    }
+
+    private static int modelSize(PretrainingConfig c) {
+        var layout =
+                new PretrainingTaskFactory(c, true).create(new CpuKernels()).layout();
+        return layout.slot(layout.indexOf(PretrainingTask.MODEL)).size();
+    }
+
+    private static PretrainingConfig withHeadHiddenSize(PretrainingConfig c, int width) {
+        return new PretrainingConfig(
+                c.method(),
+                c.encoder(),
+                c.projectionSize(),
+                width,
+                c.temperature(),
+                c.teacherTemperature(),
+                c.momentum(),
+                c.momentumSchedule(),
+                c.centerMomentum(),
+                c.queueSize(),
+                c.localCrops(),
+                c.globalViews(),
+                c.localViews());
+    }
+
     @Test
     void badConfigurationsAreNamed() {
         var simclr = config(PretrainingMethod.SIMCLR, 16);
@@ -314,6 +362,7 @@ class PretrainingTasksTest {
                         PretrainingMethod.MOCO,
                         simclr.encoder(),
                         8,
+                        0,
                         0.5,
                         0.04,
                         0.9,
@@ -330,6 +379,7 @@ class PretrainingTasksTest {
                         PretrainingMethod.SIMCLR,
                         simclr.encoder(),
                         8,
+                        0,
                         0,
                         0.04,
                         0.9,
@@ -348,6 +398,7 @@ class PretrainingTasksTest {
                         PretrainingMethod.SIMCLR,
                         flat,
                         8,
+                        0,
                         0.5,
                         0.04,
                         0.9,
@@ -373,6 +424,7 @@ class PretrainingTasksTest {
                         PretrainingMethod.ROTATION,
                         wide,
                         8,
+                        0,
                         0.5,
                         0.04,
                         0.9,
@@ -397,6 +449,7 @@ class PretrainingTasksTest {
                         PretrainingMethod.SIMCLR,
                         spatial,
                         8,
+                        0,
                         0.5,
                         0.04,
                         0.9,

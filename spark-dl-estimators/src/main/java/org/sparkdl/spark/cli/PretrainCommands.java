@@ -33,6 +33,7 @@ final class PretrainCommands {
             "input-shape", "inputShape",
             "temperature", "temperature",
             "projection", "projectionSize",
+            "head-hidden", "headHiddenSize",
             "prototypes", "prototypes",
             "queue", "queueSize",
             "momentum", "momentum",

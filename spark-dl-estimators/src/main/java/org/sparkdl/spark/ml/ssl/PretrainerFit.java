@@ -57,6 +57,7 @@ final class PretrainerFit {
                 method,
                 encoder,
                 method == PretrainingMethod.DINO ? p.getPrototypes() : p.getProjectionSize(),
+                p.getHeadHiddenSize(),
                 method == PretrainingMethod.DINO ? p.getStudentTemperature() : p.getTemperature(),
                 p.getTeacherTemperature(),
                 p.getMomentum(),

@@ -42,6 +42,7 @@ public final class PretrainerParamSet implements Serializable {
     final DoubleParam studentTemperature;
     final DoubleParam teacherTemperature;
     final IntParam projectionSize;
+    final IntParam headHiddenSize;
     final IntParam prototypes;
     final IntParam queueSize;
     final DoubleParam momentum;
@@ -94,6 +95,12 @@ public final class PretrainerParamSet implements Serializable {
                 "projectionSize",
                 "the head's output: projection size of simclr, dcl and moco (>= 1)",
                 Validators.intAtLeast(1));
+        headHiddenSize = new IntParam(
+                p,
+                "headHiddenSize",
+                "width of the head's hidden layer for simclr, dcl, moco and dino (the rotation head has none);"
+                        + " 0: as wide as the embedding (>= 0)",
+                Validators.intAtLeast(0));
         prototypes = new IntParam(
                 p,
                 "prototypes",
@@ -150,6 +157,7 @@ public final class PretrainerParamSet implements Serializable {
         // at 0.02 and 2048 its loss fell and its probe rose (docs/PERFORMANCE.md, "DINO with the paper's head")
         p.setDefault(teacherTemperature, 0.02);
         p.setDefault(projectionSize, 128);
+        p.setDefault(headHiddenSize, 0);
         p.setDefault(prototypes, 2048);
         p.setDefault(queueSize, 4096);
         p.setDefault(momentum, 0.99);

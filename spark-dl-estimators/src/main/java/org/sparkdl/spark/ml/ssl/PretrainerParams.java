@@ -174,6 +174,19 @@ public interface PretrainerParams<S extends PretrainerParams<S>> extends HasTrai
         return self();
     }
 
+    default IntParam headHiddenSize() {
+        return pretrainerParams().headHiddenSize;
+    }
+
+    default int getHeadHiddenSize() {
+        return (Integer) $(headHiddenSize());
+    }
+
+    default S setHeadHiddenSize(int value) {
+        set(headHiddenSize(), value);
+        return self();
+    }
+
     default IntParam queueSize() {
         return pretrainerParams().queueSize;
     }

@@ -200,6 +200,7 @@ class ContrastivePretrainerTest {
         Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> simclr = new LinkedHashMap<>();
         simclr.put("temperature", p -> p.setTemperature(0.5));
         simclr.put("projectionSize", p -> p.setProjectionSize(8));
+        simclr.put("headHiddenSize", p -> p.setHeadHiddenSize(24));
         simclr.put("initializer", p -> p.setInitializer("xavier_uniform"));
         simclr.put("cropScaleMin", p -> p.setCropScaleMin(0.3));
         simclr.put("cropRatioMax", p -> p.setCropRatioMax(2));
@@ -220,6 +221,7 @@ class ContrastivePretrainerTest {
         dino.put("teacherTemperature", p -> p.setTeacherTemperature(0.07));
         dino.put("centerMomentum", p -> p.setCenterMomentum(0.5));
         dino.put("prototypes", p -> p.setPrototypes(16));
+        dino.put("headHiddenSize", p -> p.setHeadHiddenSize(24));
         dino.put("localCrops", p -> p.setLocalCrops(1));
         dino.put("localCropScaleMin", p -> p.setLocalCropScaleMin(0.2));
         for (var method : Map.of("simclr", simclr, "moco", moco, "dino", dino).entrySet()) {
@@ -268,6 +270,7 @@ class ContrastivePretrainerTest {
                 () -> pretrainer("simclr").setFeaturesCol("label").fit(data));
         assertTrue(notImages.getMessage().contains("featuresCol 'label' must hold images"), notImages.getMessage());
         assertThrows(IllegalArgumentException.class, () -> pretrainer("simclr").setTemperature(0));
+        assertThrows(IllegalArgumentException.class, () -> pretrainer("simclr").setHeadHiddenSize(-1));
         var queue = assertThrows(
                 IllegalArgumentException.class,
                 () -> pretrainer("moco").setQueueSize(16).fit(data));
