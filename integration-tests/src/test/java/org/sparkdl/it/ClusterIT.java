@@ -121,24 +121,15 @@ class ClusterIT {
         try (Processes ps = new Processes(tmp.resolve("logs-cluster"))) {
             String master = ps.standaloneCluster(2);
 
-            Processes.Jvm clean = ps.sparkSubmit(
-                    "cluster-train", master, train(tmp.resolve("cluster").toString()));
-            clean.await("spark-dl epoch 1:", Duration.ofMinutes(6));
-            assertEquals(2, ps.executors().size(), "two executor JVMs, one per worker");
-            assertEquals(0, clean.exit(Duration.ofMinutes(8)), clean.tail());
-            double clusterAccuracy = number(clean.jsonLine(), "test_accuracy");
-            assertTrue(clusterAccuracy > 0.75, clean.jsonLine());
-            if (!Double.isNaN(localAccuracy)) {
-                assertEquals(localAccuracy, clusterAccuracy, 0.03, "as good as on local[2]");
-            }
-
+            // One fit, not a clean one and then a hit one: the local[2] fit of the test above is the
+            // reference, and a clean cluster fit adds a minute of CI for no check this one lacks.
             Processes.Jvm hit = ps.sparkSubmit(
                     "cluster-train-executor-loss",
                     master,
                     train(tmp.resolve("cluster-loss").toString()));
             hit.await("spark-dl epoch 1:", Duration.ofMinutes(6));
             List<ProcessHandle> executors = ps.executors();
-            assertEquals(2, executors.size());
+            assertEquals(2, executors.size(), "two executor JVMs, one per worker");
             Thread.sleep(1500); // into epoch 2's rounds
             assertTrue(
                     executors.get(0).destroyForcibly(),
@@ -150,7 +141,13 @@ class ClusterIT {
                             .matches("(?s).*(Lost executor|ExecutorLostFailure|Executor .* removed|"
                                     + "Removing executor).*"),
                     "the log shows the lost executor");
-            assertEquals(clusterAccuracy, number(json, "test_accuracy"), 0.03, "fit completes with the same quality");
+            double clusterAccuracy = number(json, "test_accuracy");
+            System.out.println("test accuracy on local[2] " + localAccuracy + ", on the cluster that lost an executor "
+                    + clusterAccuracy);
+            assertTrue(clusterAccuracy > 0.75, json);
+            if (!Double.isNaN(localAccuracy)) {
+                assertEquals(localAccuracy, clusterAccuracy, 0.03, "as good as on local[2], an executor lost or not");
+            }
         }
     }
 
