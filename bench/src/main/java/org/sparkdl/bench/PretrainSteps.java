@@ -68,44 +68,46 @@ public final class PretrainSteps {
         FashionMnist.Images train = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN);
         FashionMnist.Images test = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST)
                 .head(2000);
-        PretrainingTask task = new PretrainingTaskFactory(config, true).create(new CpuKernels(2));
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(config, true);
+        PretrainingTask task = factory.create(new CpuKernels(2));
         MiniBatches batches = new MiniBatches(
                 DataBlock.ofFeaturesAndLabels(train.pixels(), train.labelsAsFloats(), FashionMnist.PIXELS));
         DataBlock validation = DataBlock.ofFeaturesAndLabels(test.pixels(), test.labelsAsFloats(), FashionMnist.PIXELS);
         task.setLearningRate(lr);
         task.reseed(7);
-        report(task, validation, 0, Double.NaN, 0);
+        report(task, validation, 0, Map.of(), 0);
         SplittableRandom rng = new SplittableRandom(1);
         long t0 = System.nanoTime();
-        double sum = 0;
-        int count = 0;
+        Figures figures = new Figures();
         int step = 0;
         while (step < steps) {
             batches.shuffle(rng);
             int full = train.size() / batch; // whole batches only
             for (int b = 0; b < full && step < steps; b++) {
-                sum += task.step(batches.batch(b, batch), new Figures());
+                figures.add(Figures.LOSS_SUM, task.step(batches.batch(b, batch), figures));
+                figures.add(Figures.STEPS, 1);
                 task.afterStep();
-                count++;
                 step++;
                 if (step % 25 == 0) {
-                    report(task, validation, step, sum / count, (System.nanoTime() - t0) / 1e9);
-                    sum = 0;
-                    count = 0;
+                    report(task, validation, step, factory.trainingMetrics(figures), (System.nanoTime() - t0) / 1e9);
+                    figures = new Figures();
                 }
             }
         }
     }
 
-    private static void report(PretrainingTask task, DataBlock validation, int step, double loss, double seconds) {
+    private static void report(
+            PretrainingTask task, DataBlock validation, int step, Map<String, Double> training, double seconds) {
         Figures f = new Figures();
         task.evaluate(validation, f);
+        Double entropy = training.get(PretrainingTaskFactory.TEACHER_ENTROPY);
         System.out.printf(
-                "step %d  loss %.4f  knn %.3f  embeddingStd %.4f  %.0f s%n",
+                "step %d  loss %.4f  knn %.3f  embeddingStd %.4f%s  %.0f s%n",
                 step,
-                loss,
+                training.getOrDefault(PretrainingTaskFactory.TRAINING_LOSS, Double.NaN),
                 f.ratio(PretrainingTask.KNN_CORRECT, PretrainingTask.KNN_LABELLED),
                 f.get(PretrainingTask.EVAL_EMBEDDING_STD_SUM) / validation.size(),
+                entropy == null ? "" : String.format("  teacherEntropy %.3f", entropy),
                 seconds);
     }
 }

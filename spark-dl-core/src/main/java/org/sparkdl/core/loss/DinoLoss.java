@@ -17,12 +17,17 @@ import org.sparkdl.core.tensor.Tensor;
  * where c_s is the number of teacher views paired with s (G−1 for a global view, G otherwise).
  * The center follows the teacher with {@link #updateCenter}. Buffers are reused across calls: use
  * one instance per thread.
+ *
+ * <p>{@link #teacherEntropy} watches for DINO's own collapse, which the spread of the embeddings
+ * does not show: when the centring wins over the sharpening, {@code P_t} becomes uniform
+ * (entropy ln K) for every image and the loss stays near ln K, whatever the embeddings do.
  */
 public final class DinoLoss {
     private final double studentTemperature;
     private final double teacherTemperature;
     private Tensor grad; // [V·N, K]
     private float[] teacherProbs; // [G·N, K]
+    private double teacherEntropy = Double.NaN;
 
     public DinoLoss(double studentTemperature, double teacherTemperature) {
         if (!(studentTemperature > 0) || Double.isInfinite(studentTemperature)) {
@@ -76,6 +81,7 @@ public final class DinoLoss {
         float[] t = teacher.data();
         float[] pt = teacherProbs;
         double invTt = 1.0 / teacherTemperature;
+        double entropySum = 0;
         for (int r = 0; r < g * n; r++) {
             int base = r * k;
             double max = Double.NEGATIVE_INFINITY;
@@ -83,15 +89,21 @@ public final class DinoLoss {
                 max = Math.max(max, (t[base + j] - center[j]) * invTt);
             }
             double sum = 0;
+            double weighted = 0; // Σ_j e_j·z_j, for the entropy without a log per element
             for (int j = 0; j < k; j++) {
-                double e = Math.exp((t[base + j] - center[j]) * invTt - max);
+                double z = (t[base + j] - center[j]) * invTt - max;
+                double e = Math.exp(z);
                 pt[base + j] = (float) e;
                 sum += e;
+                weighted += e * z;
             }
+            // H = −Σ p_j log p_j with log p_j = z_j − log S: H = log S − Σ_j e_j·z_j / S
+            entropySum += Math.log(sum) - weighted / sum;
             for (int j = 0; j < k; j++) {
                 pt[base + j] = (float) (pt[base + j] / sum);
             }
         }
+        teacherEntropy = entropySum / (g * n);
         float[] x = student.data();
         float[] dx = grad.data();
         int pairs = g * (v - 1);
@@ -125,6 +137,15 @@ public final class DinoLoss {
             }
         }
         return (float) (total * scale);
+    }
+
+    /**
+     * The mean entropy, in nats, of the teacher's centred, sharpened distributions {@code P_t} in the
+     * last {@link #forward}: ln K when they are uniform (collapse), falling as the teacher's targets
+     * sharpen; NaN before the first call.
+     */
+    public double teacherEntropy() {
+        return teacherEntropy;
     }
 
     /** dL/dstudent [V·N, K] for the last {@link #forward}; the array is reused by the next call. */

@@ -31,6 +31,8 @@ import org.sparkdl.core.train.StateSlot;
 final class DinoTask extends PretrainingTask {
     static final String TEACHER = "teacher";
     static final String CENTER = "center";
+    /** Figures: the sum over steps of the teacher's mean output entropy. */
+    static final String TEACHER_ENTROPY_SUM = "teacherEntropySum";
 
     private final Chain teacher;
     private final float[] center;
@@ -79,6 +81,7 @@ final class DinoTask extends PretrainingTask {
         Tensor t = teacher.forward(firstRows(all, 2 * n), false); // [2N, K], no gradient
         Tensor s = forward(all); // [(2 + L)·N, K]
         float l = loss.forward(s, t, center, 2);
+        figures.add(TEACHER_ENTROPY_SUM, loss.teacherEntropy());
         backwardAndUpdate(loss.backward());
         DinoLoss.updateCenter(center, t, config.centerMomentum());
         return l;

@@ -9,7 +9,7 @@ import org.sparkdl.core.train.TaskFactory;
 /**
  * Builds the {@link PretrainingTask} of the configured method. Reports per epoch the training loss
  * and the spread of the training embeddings (collapse shows there first), the rotation accuracy for
- * the rotation method, and on validation rows the k-NN accuracy of the embeddings (on rows that
+ * the rotation method, DINO's teacher entropy (its own collapse shows there), and on validation rows the k-NN accuracy of the embeddings (on rows that
  * carry a label) and their spread (for DINO the teacher's, which the model keeps, and the student's
  * k-NN accuracy beside it). Early stopping watches the k-NN accuracy.
  *
@@ -22,6 +22,12 @@ public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOp
     public static final String TRAINING_LOSS = "trainingLoss";
     public static final String EMBEDDING_STD = "embeddingStd";
     public static final String ROTATION_ACCURACY = "rotationAccuracy";
+    /**
+     * DINO: the mean entropy (nats) of the teacher's centred, sharpened output distributions; ln K
+     * for K prototypes when they are uniform.
+     */
+    public static final String TEACHER_ENTROPY = "teacherEntropy";
+
     public static final String KNN_ACCURACY = "knnAccuracy";
     /** DINO: the k-NN accuracy of the student, beside the teacher's ({@link #KNN_ACCURACY}) that the model keeps. */
     public static final String STUDENT_KNN_ACCURACY = "studentKnnAccuracy";
@@ -53,6 +59,9 @@ public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOp
             m.put(
                     ROTATION_ACCURACY,
                     sums.get(RotationTask.CORRECT) / (PretrainingConfig.ROTATIONS * sums.get(Figures.SAMPLES)));
+        }
+        if (config.method() == PretrainingMethod.DINO) {
+            m.put(TEACHER_ENTROPY, sums.ratio(DinoTask.TEACHER_ENTROPY_SUM, Figures.STEPS));
         }
         return m;
     }
@@ -91,4 +100,17 @@ public record PretrainingTaskFactory(PretrainingConfig config, boolean averageOp
     public static boolean collapsed(double embeddingStd, int dim) {
         return embeddingStd < 0.1 / Math.sqrt(dim);
     }
+
+    /**
+     * Whether DINO's {@code teacherEntropy} over {@code prototypes} outputs says the teacher's
+     * targets are (nearly) uniform: above {@value #UNIFORM_ENTROPY_SHARE} of ln K. Then the centring
+     * has won over the sharpening and the student learns nothing from them, however spread out the
+     * embeddings are.
+     */
+    public static boolean uniformTeacher(double teacherEntropy, int prototypes) {
+        return teacherEntropy > UNIFORM_ENTROPY_SHARE * Math.log(prototypes);
+    }
+
+    /** The share of ln K above which {@link #uniformTeacher} reports a uniform teacher. */
+    public static final double UNIFORM_ENTROPY_SHARE = 0.95;
 }

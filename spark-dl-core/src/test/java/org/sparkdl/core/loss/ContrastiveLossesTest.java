@@ -122,6 +122,39 @@ class ContrastiveLossesTest {
     }
 
     @Test
+    void dinoTeacherEntropyIsThatOfTheCentredSharpenedTeacher() {
+        double tt = 0.1;
+        DinoLoss loss = new DinoLoss(0.5, tt);
+        assertTrue(Double.isNaN(loss.teacherEntropy()), "no entropy before a forward");
+        Tensor teacher = GradientCheck.randn(31, 4, 6); // G = 2, N = 2, K = 6
+        float[] center = GradientCheck.randn(32, 6).data();
+        Tensor student = GradientCheck.randn(33, 6, 6); // V = 3
+        loss.forward(student, teacher, center, 2);
+        double expected = 0;
+        for (int r = 0; r < 4; r++) {
+            double[] p = new double[6];
+            double sum = 0;
+            for (int j = 0; j < 6; j++) {
+                p[j] = Math.exp((teacher.data()[r * 6 + j] - center[j]) / tt);
+                sum += p[j];
+            }
+            for (int j = 0; j < 6; j++) {
+                expected -= p[j] / sum * Math.log(p[j] / sum) / 4;
+            }
+        }
+        assertEquals(expected, loss.teacherEntropy(), 1e-6);
+        assertTrue(expected > 0.01 && expected < Math.log(6) - 0.01, "neither uniform nor one-hot: " + expected);
+
+        // every output equal to the centre: the uniform distribution of a collapsed DINO, entropy ln K
+        float[] flat = new float[24];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = center[i % 6];
+        }
+        loss.forward(student, Tensor.of(flat, 4, 6), center, 2);
+        assertEquals(Math.log(6), loss.teacherEntropy(), 1e-6);
+    }
+
+    @Test
     void keyQueueWrapsAround() {
         KeyQueue queue = new KeyQueue(3, 2);
         assertEquals(0, queue.size());

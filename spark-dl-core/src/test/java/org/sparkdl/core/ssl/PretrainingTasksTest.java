@@ -140,6 +140,29 @@ class PretrainingTasksTest {
     }
 
     /**
+     * DINO reports the mean entropy of its teacher's targets, which only DINO has; near ln K it is
+     * DINO's own collapse, called so by {@code uniformTeacher}.
+     */
+    @Test
+    void dinoReportsItsTeachersEntropyAndAUniformTeacherIsCalledSo() {
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(config(PretrainingMethod.DINO, 16), true);
+        PretrainingTask task = factory.create(new CpuKernels());
+        Figures figures = new Figures();
+        figures.add(Figures.LOSS_SUM, task.step(images(16, 8), figures)).add(Figures.STEPS, 1);
+        int k = factory.config().projectionSize();
+        double entropy = factory.trainingMetrics(figures).get(PretrainingTaskFactory.TEACHER_ENTROPY);
+        assertTrue(entropy > 0 && entropy <= Math.log(k) + 1e-6, "entropy " + entropy + " of " + k + " outputs");
+        assertFalse(new PretrainingTaskFactory(config(PretrainingMethod.SIMCLR, 16), true)
+                .trainingMetrics(figures)
+                .containsKey(PretrainingTaskFactory.TEACHER_ENTROPY));
+
+        assertTrue(PretrainingTaskFactory.uniformTeacher(Math.log(2048), 2048));
+        assertTrue(PretrainingTaskFactory.uniformTeacher(0.96 * Math.log(2048), 2048));
+        assertFalse(PretrainingTaskFactory.uniformTeacher(0.9 * Math.log(2048), 2048));
+        assertFalse(PretrainingTaskFactory.uniformTeacher(Double.NaN, 2048), "no figure, no warning");
+    }
+
+    /**
      * DINO's model is its teacher: the embedding slot is the teacher's, evaluation scores the
      * teacher's embeddings (k-NN recomputed here from that slot's encoder) and reports the student's
      * beside them.

@@ -108,7 +108,13 @@ final class PretrainCommands {
         metrics.put("final_training_loss", last.trainingLoss());
         double std = last.get(PretrainingTaskFactory.EMBEDDING_STD);
         metrics.put("embedding_std", std);
-        metrics.put("collapsed", String.valueOf(PretrainingTaskFactory.collapsed(std, model.embeddingSize())));
+        boolean collapsed = PretrainingTaskFactory.collapsed(std, model.embeddingSize());
+        if (s.metricNames().contains(PretrainingTaskFactory.TEACHER_ENTROPY)) {
+            double entropy = last.get(PretrainingTaskFactory.TEACHER_ENTROPY);
+            metrics.put("teacher_entropy", entropy);
+            collapsed |= PretrainingTaskFactory.uniformTeacher(entropy, pretrainer.getPrototypes());
+        }
+        metrics.put("collapsed", String.valueOf(collapsed));
         metrics.put("model", modelPath);
         CurvesChart chart = new CurvesChart("spark-dl pretraining: " + pretrainer.getMethod())
                 .loss("training loss", s.series(TrainingSummary.TRAINING_LOSS));

@@ -111,6 +111,7 @@ final class PretrainerFit {
             float[] network = result.state().get(probe.embeddingSlot());
             float[] encoder = java.util.Arrays.copyOf(network, encoderState);
             warnOnCollapse(result.summary(), embeddingSize);
+            warnOnUniformTeacher(result.summary(), config.projectionSize());
             ContrastivePretrainerModel model = new ContrastivePretrainerModel(est.uid(), encoder);
             return model.setSummary(result.summary());
         } finally {
@@ -130,6 +131,25 @@ final class PretrainerFit {
                     String.format("%.4f", std[std.length - 1]),
                     dim,
                     String.format("%.4f", 1 / Math.sqrt(dim)));
+        }
+    }
+
+    /**
+     * Logs a warning when DINO's teacher ended near the uniform distribution over its {@code
+     * prototypes}: DINO's own collapse, in which the embeddings may stay spread out.
+     */
+    private static void warnOnUniformTeacher(TrainingSummary summary, int prototypes) {
+        double[] entropy = summary.history(PretrainingTaskFactory.TEACHER_ENTROPY);
+        if (entropy.length > 0 && PretrainingTaskFactory.uniformTeacher(entropy[entropy.length - 1], prototypes)) {
+            LOG.warn(
+                    "spark-dl pretraining: dino's teacher targets are nearly uniform: the mean entropy of its"
+                            + " outputs is {} nats, against ln({}) = {} for the uniform distribution, so the student"
+                            + " learns nothing from them (dino collapsed, or has not started to learn). Try a lower"
+                            + " teacherTemperature, more prototypes, a lower learning rate or a warm-up, or"
+                            + " initializer he_normal.",
+                    String.format("%.3f", entropy[entropy.length - 1]),
+                    prototypes,
+                    String.format("%.3f", Math.log(prototypes)));
         }
     }
 }

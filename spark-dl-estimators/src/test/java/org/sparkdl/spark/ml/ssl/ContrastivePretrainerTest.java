@@ -80,7 +80,8 @@ class ContrastivePretrainerTest {
     @ParameterizedTest
     @ValueSource(strings = {"dcl", "moco", "dino", "rotation"})
     void everyMethodFitsOnThreePartitionsAndReportsItsFigures(String method) {
-        ContrastivePretrainerModel model = pretrainer(method).setMaxEpochs(1).fit(images(300, 2));
+        ContrastivePretrainer pretrainer = pretrainer(method).setMaxEpochs(1);
+        ContrastivePretrainerModel model = pretrainer.fit(images(300, 2));
         TrainingSummary s = model.summary();
         assertEquals(1, s.totalEpochs());
         double loss = s.history(PretrainingTaskFactory.TRAINING_LOSS)[0];
@@ -90,6 +91,12 @@ class ContrastivePretrainerTest {
         assertTrue(s.history(PretrainingTaskFactory.EMBEDDING_STD)[0] > 0);
         if (method.equals("rotation")) {
             assertTrue(s.history(PretrainingTaskFactory.ROTATION_ACCURACY)[0] > 0.25);
+        }
+        assertEquals(method.equals("dino"), s.metricNames().contains(PretrainingTaskFactory.TEACHER_ENTROPY));
+        if (method.equals("dino")) {
+            double entropy = s.history(PretrainingTaskFactory.TEACHER_ENTROPY)[0];
+            double uniform = Math.log(pretrainer.getPrototypes());
+            assertTrue(entropy > 0 && entropy <= uniform + 1e-6, "teacher entropy " + entropy + ", ln K " + uniform);
         }
         assertEquals(16, model.embeddingSize());
     }
