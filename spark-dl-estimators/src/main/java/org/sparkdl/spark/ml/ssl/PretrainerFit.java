@@ -110,8 +110,7 @@ final class PretrainerFit {
             // the network whose encoder makes the embeddings: the one trained by gradient, or DINO's teacher
             float[] network = result.state().get(probe.embeddingSlot());
             float[] encoder = java.util.Arrays.copyOf(network, encoderState);
-            warnOnCollapse(result.summary(), embeddingSize);
-            warnOnUniformTeacher(result.summary(), config.projectionSize());
+            warnOnCollapse(result.summary(), embeddingSize, config.projectionSize());
             ContrastivePretrainerModel model = new ContrastivePretrainerModel(est.uid(), encoder);
             return model.setSummary(result.summary());
         } finally {
@@ -119,37 +118,40 @@ final class PretrainerFit {
         }
     }
 
-    /** Logs a warning when the last epoch's embeddings collapsed to (nearly) one direction. */
-    private static void warnOnCollapse(TrainingSummary summary, int dim) {
-        double[] std = summary.history(PretrainingTaskFactory.EMBEDDING_STD);
-        if (std.length > 0 && PretrainingTaskFactory.collapsed(std[std.length - 1], dim)) {
+    /**
+     * Logs a warning for each way the fit may have collapsed, judged on its last epoch: embeddings
+     * in (nearly) one direction, or DINO's teacher near the uniform distribution over its {@code
+     * prototypes} (DINO's own collapse, in which the embeddings may stay spread out).
+     */
+    private static void warnOnCollapse(TrainingSummary summary, int dim, int prototypes) {
+        double std = lastEpoch(summary, PretrainingTaskFactory.EMBEDDING_STD);
+        if (PretrainingTaskFactory.collapsed(std, dim)) {
             LOG.warn(
                     "spark-dl pretraining: the representation collapsed: the embeddings' mean per-dimension"
                             + " deviation is {} (below a tenth of the 1/sqrt({}) = {} of spread-out embeddings); every"
                             + " image maps to nearly the same direction. Try a higher temperature, a lower learning"
                             + " rate, stronger augmentations or, for dino, a higher centerMomentum.",
-                    String.format("%.4f", std[std.length - 1]),
+                    String.format("%.4f", std),
                     dim,
                     String.format("%.4f", 1 / Math.sqrt(dim)));
         }
-    }
-
-    /**
-     * Logs a warning when DINO's teacher ended near the uniform distribution over its {@code
-     * prototypes}: DINO's own collapse, in which the embeddings may stay spread out.
-     */
-    private static void warnOnUniformTeacher(TrainingSummary summary, int prototypes) {
-        double[] entropy = summary.history(PretrainingTaskFactory.TEACHER_ENTROPY);
-        if (entropy.length > 0 && PretrainingTaskFactory.uniformTeacher(entropy[entropy.length - 1], prototypes)) {
+        double entropy = lastEpoch(summary, PretrainingTaskFactory.TEACHER_ENTROPY);
+        if (PretrainingTaskFactory.uniformTeacher(entropy, prototypes)) {
             LOG.warn(
                     "spark-dl pretraining: dino's teacher targets are nearly uniform: the mean entropy of its"
                             + " outputs is {} nats, against ln({}) = {} for the uniform distribution, so the student"
                             + " learns nothing from them (dino collapsed, or has not started to learn). Try a lower"
                             + " teacherTemperature, more prototypes, a lower learning rate or a warm-up, or"
                             + " initializer he_normal.",
-                    String.format("%.3f", entropy[entropy.length - 1]),
+                    String.format("%.3f", entropy),
                     prototypes,
                     String.format("%.3f", Math.log(prototypes)));
         }
+    }
+
+    /** The metric's value in the summary's last epoch; NaN when there is none. */
+    private static double lastEpoch(TrainingSummary summary, String metric) {
+        double[] history = summary.history(metric);
+        return history.length == 0 ? Double.NaN : history[history.length - 1];
     }
 }
