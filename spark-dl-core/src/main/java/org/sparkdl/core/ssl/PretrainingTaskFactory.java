@@ -9,9 +9,10 @@ import org.sparkdl.core.train.TaskFactory;
 /**
  * Builds the {@link PretrainingTask} of the configured method. Reports per epoch the training loss
  * and the spread of the training embeddings (collapse shows there first), the rotation accuracy for
- * the rotation method, DINO's teacher entropy (its own collapse shows there), and on validation rows the k-NN accuracy of the embeddings (on rows that
- * carry a label) and their spread (for DINO the teacher's, which the model keeps, and the student's
- * k-NN accuracy beside it). Early stopping watches the k-NN accuracy.
+ * the rotation method, DINO's teacher entropy (its own collapse shows there), and on validation
+ * rows the k-NN accuracy of the embeddings (on rows that carry a label) and their spread (for DINO
+ * the teacher's, which the model keeps, and the student's k-NN accuracy beside it). Early stopping
+ * watches the k-NN accuracy.
  *
  * <p>Evaluation runs in batches of {@value #EVALUATION_BATCH}: the k-NN accuracy is leave-one-out
  * within each such batch, so each row has up to that many candidate neighbours.
