@@ -11,6 +11,7 @@ import org.sparkdl.core.ssl.PretrainingConfig;
 import org.sparkdl.core.ssl.PretrainingMethod;
 import org.sparkdl.core.ssl.PretrainingTask;
 import org.sparkdl.core.ssl.PretrainingTaskFactory;
+import org.sparkdl.core.ssl.TeacherTemperature;
 import org.sparkdl.core.train.DataBlock;
 import org.sparkdl.core.train.Figures;
 import org.sparkdl.core.train.MiniBatches;
@@ -57,7 +58,7 @@ public final class PretrainSteps {
                 Integer.parseInt(o.getOrDefault("projection", "128")),
                 Integer.parseInt(o.getOrDefault("head-hidden", "0")),
                 Double.parseDouble(o.getOrDefault("temperature", method == PretrainingMethod.DINO ? "0.1" : "0.2")),
-                Double.parseDouble(o.getOrDefault("teacher-temperature", "0.04")),
+                TeacherTemperature.constant(Double.parseDouble(o.getOrDefault("teacher-temperature", "0.04"))),
                 Double.parseDouble(o.getOrDefault("momentum", "0.99")),
                 MomentumSchedule.parse(o.getOrDefault("momentum-schedule", "constant")),
                 Double.parseDouble(o.getOrDefault("center-momentum", "0.9")),

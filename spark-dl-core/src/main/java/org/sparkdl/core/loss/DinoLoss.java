@@ -24,7 +24,7 @@ import org.sparkdl.core.tensor.Tensor;
  */
 public final class DinoLoss {
     private final double studentTemperature;
-    private final double teacherTemperature;
+    private double teacherTemperature;
     private Tensor grad; // [V·N, K]
     private float[] teacherProbs; // [G·N, K]
     private double teacherEntropy = Double.NaN;
@@ -34,11 +34,16 @@ public final class DinoLoss {
             throw new IllegalArgumentException(
                     "student temperature must be a positive number, got " + studentTemperature);
         }
+        this.studentTemperature = studentTemperature;
+        setTeacherTemperature(teacherTemperature);
+    }
+
+    /** The teacher's temperature for the next {@link #forward}s (it may follow a warm-up schedule). */
+    public void setTeacherTemperature(double teacherTemperature) {
         if (!(teacherTemperature > 0) || Double.isInfinite(teacherTemperature)) {
             throw new IllegalArgumentException(
                     "teacher temperature must be a positive number, got " + teacherTemperature);
         }
-        this.studentTemperature = studentTemperature;
         this.teacherTemperature = teacherTemperature;
     }
 

@@ -42,7 +42,8 @@ final class DinoTask extends PretrainingTask {
         super(config, averageOptimizerState, kernels);
         this.teacher = buildFollower(kernels);
         this.center = new float[config.projectionSize()];
-        this.loss = new DinoLoss(config.temperature(), config.teacherTemperature());
+        this.loss =
+                new DinoLoss(config.temperature(), config.teacherTemperature().at(0));
     }
 
     @Override
@@ -80,6 +81,7 @@ final class DinoTask extends PretrainingTask {
         Tensor all = views(batch, 0, config.viewsPerImage(), 2); // [(2 + L)·N, C, H, W], global views first
         Tensor t = teacher.forward(firstRows(all, 2 * n), false); // [2N, K], no gradient
         Tensor s = forward(all); // [(2 + L)·N, K]
+        loss.setTeacherTemperature(config.teacherTemperature().at(progress()));
         float l = loss.forward(s, t, center, 2);
         figures.add(TEACHER_ENTROPY_SUM, loss.teacherEntropy());
         backwardAndUpdate(loss.backward());

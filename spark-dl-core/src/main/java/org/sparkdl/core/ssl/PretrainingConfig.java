@@ -14,7 +14,7 @@ import org.sparkdl.core.train.TrainingConfig;
  * @param headHiddenSize the width of the head's hidden layer (simclr, dcl, moco and dino; the
  *     rotation head has none); 0 for as wide as the embedding
  * @param temperature the contrastive methods' softmax temperature; DINO's student temperature
- * @param teacherTemperature DINO's teacher temperature (sharpening)
+ * @param teacherTemperature DINO's teacher temperature (sharpening) over the fit
  * @param momentum of the moving averages: MoCo's key encoder, DINO's teacher (at the first epoch)
  * @param momentumSchedule how that momentum moves over the fit's epochs
  * @param centerMomentum of DINO's moving-average centre of the teacher's outputs
@@ -29,7 +29,7 @@ public record PretrainingConfig(
         int projectionSize,
         int headHiddenSize,
         double temperature,
-        double teacherTemperature,
+        TeacherTemperature teacherTemperature,
         double momentum,
         MomentumSchedule momentumSchedule,
         double centerMomentum,
@@ -49,9 +49,7 @@ public record PretrainingConfig(
                 headHiddenSize >= 0,
                 "headHiddenSize must be >= 0 (0: as wide as the embedding), got " + headHiddenSize);
         require(temperature > 0 && Double.isFinite(temperature), "temperature must be > 0, got " + temperature);
-        require(
-                teacherTemperature > 0 && Double.isFinite(teacherTemperature),
-                "teacherTemperature must be > 0, got " + teacherTemperature);
+        require(teacherTemperature != null, "teacherTemperature must be given");
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         require(momentumSchedule != null, "momentumSchedule must be given");
         require(centerMomentum >= 0 && centerMomentum < 1, "centerMomentum must be in [0, 1), got " + centerMomentum);

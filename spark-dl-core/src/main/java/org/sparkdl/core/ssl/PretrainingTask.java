@@ -179,12 +179,17 @@ public abstract class PretrainingTask implements TrainingTask {
         progress = fractionDone;
     }
 
+    /** The fraction of the fit done before this round, in [0, 1]. */
+    protected double progress() {
+        return progress;
+    }
+
     /**
      * The moving averages' momentum now (MoCo's key encoder, DINO's teacher): the configured one
      * as its schedule has it at this point of the fit.
      */
     public double followerMomentum() {
-        return config.momentumSchedule().at(config.momentum(), progress);
+        return config.momentumSchedule().at(config.momentum(), progress());
     }
 
     @Override

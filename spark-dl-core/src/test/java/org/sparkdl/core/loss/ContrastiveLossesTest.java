@@ -121,6 +121,25 @@ class ContrastiveLossesTest {
         checkGradient("dstudent", student, loss.backward(), x -> loss.forward(x, teacher, center, 2));
     }
 
+    /** A loss whose teacher temperature is changed computes what one made with that temperature does. */
+    @Test
+    void dinoTeacherTemperatureCanChangeBetweenSteps() {
+        Tensor teacher = GradientCheck.randn(41, 4, 6); // G = 2, N = 2, K = 6
+        float[] center = GradientCheck.randn(42, 6).data();
+        Tensor student = GradientCheck.randn(43, 8, 6); // V = 4
+        DinoLoss direct = new DinoLoss(0.5, 0.07);
+        float expected = direct.forward(student, teacher, center, 2);
+        float[] expectedGrad = direct.backward().data().clone();
+        DinoLoss changed = new DinoLoss(0.5, 0.02);
+        float sharp = changed.forward(student, teacher, center, 2);
+        changed.setTeacherTemperature(0.07);
+        assertEquals(expected, changed.forward(student, teacher, center, 2), 0);
+        assertArrayEquals(expectedGrad, changed.backward().data(), 0);
+        assertTrue(Math.abs(sharp - expected) > 1e-3, "the temperature changes the loss: " + sharp + ", " + expected);
+        var bad = assertThrows(IllegalArgumentException.class, () -> changed.setTeacherTemperature(0));
+        assertTrue(bad.getMessage().contains("teacher temperature must be a positive number"), bad.getMessage());
+    }
+
     @Test
     void dinoTeacherEntropyIsThatOfTheCentredSharpenedTeacher() {
         double tt = 0.1;

@@ -75,7 +75,7 @@ class PretrainingTasksTest {
                 8,
                 0,
                 method == PretrainingMethod.DINO ? 0.1 : 0.5,
-                0.04,
+                TeacherTemperature.constant(0.04),
                 0.9,
                 MomentumSchedule.CONSTANT,
                 0.9,
@@ -239,6 +239,39 @@ class PretrainingTasksTest {
         assertArrayEquals(expected, teacher, 1e-7f, "teacher = m·initial + (1 − m)·student");
     }
 
+    /**
+     * With a warm-up the teacher's temperature follows the fit's progress: a round a quarter into the
+     * fit of a 0.02 → 0.1 warm-up over half of it runs as a constant 0.06 does, a round three
+     * quarters in as a constant 0.1.
+     */
+    @Test
+    void theTeachersTemperatureWarmsUpOverTheFit() {
+        PretrainingConfig base = config(PretrainingMethod.DINO, 16);
+        PretrainingConfig warm = withTeacherTemperature(base, new TeacherTemperature(0.02, 0.1, 0.5));
+        double quarter = dinoRoundEntropy(warm, 1);
+        assertEquals(
+                dinoRoundEntropy(withTeacherTemperature(base, TeacherTemperature.constant(0.06)), 1), quarter, 1e-6);
+        double end = dinoRoundEntropy(withTeacherTemperature(base, TeacherTemperature.constant(0.1)), 3);
+        assertEquals(end, dinoRoundEntropy(warm, 3), 1e-6);
+        assertTrue(end > quarter + 1e-3, "a softer teacher has more entropy: " + end + " against " + quarter);
+    }
+
+    /** The teacher's mean entropy over one step at the start of epoch {@code epoch} of 4. */
+    private static double dinoRoundEntropy(PretrainingConfig config, int epoch) {
+        PretrainingTaskFactory factory = new PretrainingTaskFactory(config, true);
+        PretrainingTask task = factory.create(new CpuKernels());
+        RoundResult r = new LocalRounds(factory, task)
+                .run(
+                        LocalRounds.initialState(task),
+                        images(16, 3),
+                        0,
+                        epoch,
+                        0,
+                        3e-3,
+                        new LocalRounds.Plan(16, 1, 5, 4, 1));
+        return factory.trainingMetrics(r.figures()).get(PretrainingTaskFactory.TEACHER_ENTROPY);
+    }
+
     /** Three partitions, one MoCo round each, merged as the driver merges them. */
     @Test
     void threePartitionsAverageTheKeyNetworkAndKeepTheirOwnQueues() {
@@ -374,6 +407,23 @@ class PretrainingTasksTest {
                 c.localViews());
     }
 
+    private static PretrainingConfig withTeacherTemperature(PretrainingConfig c, TeacherTemperature t) {
+        return new PretrainingConfig(
+                c.method(),
+                c.encoder(),
+                c.projectionSize(),
+                c.headHiddenSize(),
+                c.temperature(),
+                t,
+                c.momentum(),
+                c.momentumSchedule(),
+                c.centerMomentum(),
+                c.queueSize(),
+                c.localCrops(),
+                c.globalViews(),
+                c.localViews());
+    }
+
     @Test
     void badConfigurationsAreNamed() {
         var simclr = config(PretrainingMethod.SIMCLR, 16);
@@ -387,7 +437,7 @@ class PretrainingTasksTest {
                         8,
                         0,
                         0.5,
-                        0.04,
+                        TeacherTemperature.constant(0.04),
                         0.9,
                         MomentumSchedule.CONSTANT,
                         0.9,
@@ -404,7 +454,7 @@ class PretrainingTasksTest {
                         8,
                         0,
                         0,
-                        0.04,
+                        TeacherTemperature.constant(0.04),
                         0.9,
                         MomentumSchedule.CONSTANT,
                         0.9,
@@ -423,7 +473,7 @@ class PretrainingTasksTest {
                         8,
                         0,
                         0.5,
-                        0.04,
+                        TeacherTemperature.constant(0.04),
                         0.9,
                         MomentumSchedule.CONSTANT,
                         0.9,
@@ -449,7 +499,7 @@ class PretrainingTasksTest {
                         8,
                         0,
                         0.5,
-                        0.04,
+                        TeacherTemperature.constant(0.04),
                         0.9,
                         MomentumSchedule.CONSTANT,
                         0.9,
@@ -474,7 +524,7 @@ class PretrainingTasksTest {
                         8,
                         0,
                         0.5,
-                        0.04,
+                        TeacherTemperature.constant(0.04),
                         0.9,
                         MomentumSchedule.CONSTANT,
                         0.9,

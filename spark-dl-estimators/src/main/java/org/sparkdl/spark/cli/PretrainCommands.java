@@ -40,6 +40,8 @@ final class PretrainCommands {
             "momentum-schedule", "momentumSchedule",
             "student-temperature", "studentTemperature",
             "teacher-temperature", "teacherTemperature",
+            "initial-teacher-temperature", "initialTeacherTemperature",
+            "teacher-temperature-warmup", "teacherTemperatureWarmupEpochs",
             "center-momentum", "centerMomentum",
             "local-crops", "localCrops",
             "crop-scale-min", "cropScaleMin",

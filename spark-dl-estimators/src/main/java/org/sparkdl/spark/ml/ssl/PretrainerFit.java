@@ -15,6 +15,7 @@ import org.sparkdl.core.ssl.PretrainingConfig;
 import org.sparkdl.core.ssl.PretrainingMethod;
 import org.sparkdl.core.ssl.PretrainingTask;
 import org.sparkdl.core.ssl.PretrainingTaskFactory;
+import org.sparkdl.core.ssl.TeacherTemperature;
 import org.sparkdl.core.tensor.Shapes;
 import org.sparkdl.core.train.TrainingConfig;
 import org.sparkdl.spark.train.DataLayout;
@@ -59,7 +60,7 @@ final class PretrainerFit {
                 method == PretrainingMethod.DINO ? p.getPrototypes() : p.getProjectionSize(),
                 p.getHeadHiddenSize(),
                 method == PretrainingMethod.DINO ? p.getStudentTemperature() : p.getTemperature(),
-                p.getTeacherTemperature(),
+                teacherTemperature(p),
                 p.getMomentum(),
                 MomentumSchedule.parse(p.getMomentumSchedule()),
                 p.getCenterMomentum(),
@@ -67,6 +68,32 @@ final class PretrainerFit {
                 p.getLocalCrops(),
                 global,
                 local);
+    }
+
+    /**
+     * teacherTemperature, warmed up from initialTeacherTemperature over teacherTemperatureWarmupEpochs
+     * of maxEpochs when both are set; one without the other fails rather than being ignored.
+     */
+    private static TeacherTemperature teacherTemperature(PretrainerParams<?> p) {
+        int warmup = p.getTeacherTemperatureWarmupEpochs();
+        boolean initial = p.isSet(p.initialTeacherTemperature());
+        if (warmup == 0 && !initial) {
+            return TeacherTemperature.constant(p.getTeacherTemperature());
+        }
+        if (warmup == 0) {
+            throw new IllegalArgumentException("initialTeacherTemperature is set (" + p.getInitialTeacherTemperature()
+                    + ") but teacherTemperatureWarmupEpochs is 0: set the epochs of the warm-up to teacherTemperature");
+        }
+        if (!initial) {
+            throw new IllegalArgumentException("teacherTemperatureWarmupEpochs is " + warmup
+                    + " but initialTeacherTemperature is not set: set the temperature the warm-up starts from");
+        }
+        if (warmup > p.getMaxEpochs()) {
+            throw new IllegalArgumentException(
+                    "teacherTemperatureWarmupEpochs " + warmup + " must be at most maxEpochs " + p.getMaxEpochs());
+        }
+        return new TeacherTemperature(
+                p.getInitialTeacherTemperature(), p.getTeacherTemperature(), warmup / (double) p.getMaxEpochs());
     }
 
     static ContrastivePretrainerModel run(ContrastivePretrainer est, Dataset<?> dataset) {

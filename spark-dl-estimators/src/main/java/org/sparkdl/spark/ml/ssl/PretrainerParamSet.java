@@ -41,6 +41,8 @@ public final class PretrainerParamSet implements Serializable {
     final DoubleParam temperature;
     final DoubleParam studentTemperature;
     final DoubleParam teacherTemperature;
+    final DoubleParam initialTeacherTemperature;
+    final IntParam teacherTemperatureWarmupEpochs;
     final IntParam projectionSize;
     final IntParam headHiddenSize;
     final IntParam prototypes;
@@ -88,8 +90,20 @@ public final class PretrainerParamSet implements Serializable {
         teacherTemperature = new DoubleParam(
                 p,
                 "teacherTemperature",
-                "dino: the teacher's softmax temperature (> 0; lower sharpens)",
+                "dino: the teacher's softmax temperature (> 0; lower sharpens), after its warm-up if any",
                 Validators.doubleAbove(0));
+        initialTeacherTemperature = new DoubleParam(
+                p,
+                "initialTeacherTemperature",
+                "dino: the teacher's temperature at the start of a warm-up to teacherTemperature, linear over"
+                        + " teacherTemperatureWarmupEpochs (> 0; no default: set both, or neither)",
+                Validators.doubleAbove(0));
+        teacherTemperatureWarmupEpochs = new IntParam(
+                p,
+                "teacherTemperatureWarmupEpochs",
+                "dino: epochs over which the teacher's temperature goes linearly from initialTeacherTemperature"
+                        + " to teacherTemperature (>= 0, at most maxEpochs; 0: no warm-up)",
+                Validators.intAtLeast(0));
         projectionSize = new IntParam(
                 p,
                 "projectionSize",
@@ -156,6 +170,7 @@ public final class PretrainerParamSet implements Serializable {
         // CNN-S encoder's DINO collapsed to the uniform distribution on Fashion-MNIST within 50 steps;
         // at 0.02 and 2048 its loss fell and its probe rose (docs/PERFORMANCE.md, "DINO with the paper's head")
         p.setDefault(teacherTemperature, 0.02);
+        p.setDefault(teacherTemperatureWarmupEpochs, 0);
         p.setDefault(projectionSize, 128);
         p.setDefault(headHiddenSize, 0);
         p.setDefault(prototypes, 2048);

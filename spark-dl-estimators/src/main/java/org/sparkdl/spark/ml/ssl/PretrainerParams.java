@@ -161,6 +161,32 @@ public interface PretrainerParams<S extends PretrainerParams<S>> extends HasTrai
         return self();
     }
 
+    default DoubleParam initialTeacherTemperature() {
+        return pretrainerParams().initialTeacherTemperature;
+    }
+
+    default double getInitialTeacherTemperature() {
+        return (Double) $(initialTeacherTemperature());
+    }
+
+    default S setInitialTeacherTemperature(double value) {
+        set(initialTeacherTemperature(), value);
+        return self();
+    }
+
+    default IntParam teacherTemperatureWarmupEpochs() {
+        return pretrainerParams().teacherTemperatureWarmupEpochs;
+    }
+
+    default int getTeacherTemperatureWarmupEpochs() {
+        return (Integer) $(teacherTemperatureWarmupEpochs());
+    }
+
+    default S setTeacherTemperatureWarmupEpochs(int value) {
+        set(teacherTemperatureWarmupEpochs(), value);
+        return self();
+    }
+
     default IntParam projectionSize() {
         return pretrainerParams().projectionSize;
     }

@@ -226,6 +226,9 @@ class ContrastivePretrainerTest {
         Map<String, Function<ContrastivePretrainer, ContrastivePretrainer>> dino = new LinkedHashMap<>();
         dino.put("studentTemperature", p -> p.setStudentTemperature(0.2));
         dino.put("teacherTemperature", p -> p.setTeacherTemperature(0.07));
+        dino.put(
+                "teacherTemperatureWarmupEpochs",
+                p -> p.setInitialTeacherTemperature(0.01).setTeacherTemperatureWarmupEpochs(1));
         dino.put("centerMomentum", p -> p.setCenterMomentum(0.5));
         dino.put("prototypes", p -> p.setPrototypes(16));
         dino.put("headHiddenSize", p -> p.setHeadHiddenSize(24));
@@ -267,6 +270,30 @@ class ContrastivePretrainerTest {
         assertTrue(cosine != constantHalf, "the schedule changed nothing (" + cosine + ")");
         assertEquals("constant", new ContrastivePretrainer().getMomentumSchedule(), "the default keeps the momentum");
         assertThrows(IllegalArgumentException.class, () -> pretrainer("dino").setMomentumSchedule("linear"));
+    }
+
+    /** The teacher temperature's warm-up needs both its params, and fits in the fit's epochs. */
+    @Test
+    void aTeacherTemperatureWarmUpNeedsItsStartAndItsEpochs() {
+        Dataset<Row> data = images(64, 5);
+        var noEpochs = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("dino").setInitialTeacherTemperature(0.04).fit(data));
+        assertTrue(noEpochs.getMessage().contains("teacherTemperatureWarmupEpochs is 0"), noEpochs.getMessage());
+        var noStart = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("dino").setTeacherTemperatureWarmupEpochs(1).fit(data));
+        assertTrue(noStart.getMessage().contains("initialTeacherTemperature is not set"), noStart.getMessage());
+        var tooLong = assertThrows(
+                IllegalArgumentException.class,
+                () -> pretrainer("dino")
+                        .setMaxEpochs(2)
+                        .setInitialTeacherTemperature(0.04)
+                        .setTeacherTemperatureWarmupEpochs(3)
+                        .fit(data));
+        assertTrue(tooLong.getMessage().contains("at most maxEpochs 2"), tooLong.getMessage());
+        ContrastivePretrainer defaults = new ContrastivePretrainer();
+        assertFalse(defaults.isDefined(defaults.initialTeacherTemperature()), "no warm-up by default");
     }
 
     @Test
