@@ -206,20 +206,8 @@ class PretrainingTasksTest {
     @Test
     void theTeachersMomentumFollowsItsScheduleOverTheFit() {
         PretrainingConfig base = config(PretrainingMethod.DINO, 16);
-        PretrainingConfig cosine = new PretrainingConfig(
-                base.method(),
-                base.encoder(),
-                base.projectionSize(),
-                base.headHiddenSize(),
-                base.temperature(),
-                base.teacherTemperature(),
-                base.momentum(),
-                MomentumSchedule.COSINE,
-                base.centerMomentum(),
-                base.queueSize(),
-                base.localCrops(),
-                base.globalViews(),
-                base.localViews());
+        PretrainingConfig cosine =
+                variant(base, base.headHiddenSize(), base.teacherTemperature(), MomentumSchedule.COSINE);
         PretrainingTaskFactory factory = new PretrainingTaskFactory(cosine, true);
         PretrainingTask task = factory.create(new CpuKernels());
         LocalRounds replica = new LocalRounds(factory, task);
@@ -391,15 +379,21 @@ class PretrainingTasksTest {
     }
 
     private static PretrainingConfig withHeadHiddenSize(PretrainingConfig c, int width) {
+        return variant(c, width, c.teacherTemperature(), c.momentumSchedule());
+    }
+
+    /** {@code c} with another head width, teacher temperature and momentum schedule. */
+    private static PretrainingConfig variant(
+            PretrainingConfig c, int headHiddenSize, TeacherTemperature t, MomentumSchedule schedule) {
         return new PretrainingConfig(
                 c.method(),
                 c.encoder(),
                 c.projectionSize(),
-                width,
+                headHiddenSize,
                 c.temperature(),
-                c.teacherTemperature(),
+                t,
                 c.momentum(),
-                c.momentumSchedule(),
+                schedule,
                 c.centerMomentum(),
                 c.queueSize(),
                 c.localCrops(),
@@ -408,20 +402,7 @@ class PretrainingTasksTest {
     }
 
     private static PretrainingConfig withTeacherTemperature(PretrainingConfig c, TeacherTemperature t) {
-        return new PretrainingConfig(
-                c.method(),
-                c.encoder(),
-                c.projectionSize(),
-                c.headHiddenSize(),
-                c.temperature(),
-                t,
-                c.momentum(),
-                c.momentumSchedule(),
-                c.centerMomentum(),
-                c.queueSize(),
-                c.localCrops(),
-                c.globalViews(),
-                c.localViews());
+        return variant(c, c.headHiddenSize(), t, c.momentumSchedule());
     }
 
     @Test
